@@ -1,0 +1,36 @@
+"""chainrule's engine: scalar reverse-mode automatic differentiation.
+
+A :class:`Value` holds one float and remembers the op and inputs that made it; every
+op's forward function and local derivatives come from one table (:mod:`autograd.ops`);
+:meth:`Value.backward` applies the chain rule from the output back to every node.
+"""
+
+from .check import GradcheckError, GradcheckRow, check_graph, gradcheck, replay
+from .engine import Step, backward_steps, grad, local_derivatives, topological_order
+from .modes import AnomalyError, detect_anomaly, enable_grad, is_grad_enabled, no_grad
+from .ops import OPS, OPS_BY_NAME, Op
+from .value import Value, dot, sum
+
+__all__ = [
+    "OPS",
+    "OPS_BY_NAME",
+    "AnomalyError",
+    "GradcheckError",
+    "GradcheckRow",
+    "Op",
+    "Step",
+    "Value",
+    "backward_steps",
+    "check_graph",
+    "detect_anomaly",
+    "dot",
+    "enable_grad",
+    "grad",
+    "gradcheck",
+    "is_grad_enabled",
+    "local_derivatives",
+    "no_grad",
+    "replay",
+    "sum",
+    "topological_order",
+]

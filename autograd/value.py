@@ -1,0 +1,419 @@
+"""``Value``: one float in a computation graph, and the operators that grow the graph.
+
+``Value`` holds no per-op code: every operator and method is installed from the op
+table (``ops.py``) by the three small factories below, one per shape of op.
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+import numbers
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from .modes import ANOMALY, NO_GRAD, AnomalyError, state
+from .ops import OPS, OPS_BY_NAME, Op
+
+_new = object.__new__
+_CONSTANT = object()  # marks, in a leaf's unused ``arg`` slot, a leaf made from a number
+
+
+def _describe(v: Value, name: str = "") -> str:
+    label = f" (node {v.label!r})" if v.label else ""
+    return f"{name + ' = ' if name else ''}{v.data!r}{label}"
+
+
+def _to_float(x: Any, where: str) -> float:
+    if isinstance(x, numbers.Real):
+        return float(x)
+    raise TypeError(
+        f"{where} needs a real number or a Value, got {x!r} ({type(x).__name__})"
+        + ("; take .real or abs() first" if isinstance(x, complex) else "")
+    )
+
+
+class Value:
+    """One float in a computation graph, with the gradient that backward() gives it.
+
+    Args:
+        data: the number (int, float, or any real number type).
+        label: a name shown in pictures and error messages.
+
+    Example:
+        >>> from autograd import Value
+        >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+        >>> c = a * b + a
+        >>> c.backward()
+        >>> c.data, a.grad, b.grad
+        (-4.0, -2.0, 2.0)
+    """
+
+    __slots__ = ("_grad", "arg", "data", "label", "op", "parents")
+
+    data: float
+    parents: tuple[Value, ...]
+    op: Op | None
+    arg: Any
+    label: str
+
+    def __init__(self, data: float, label: str = "") -> None:
+        if not isinstance(label, str):
+            raise TypeError(f"Value label must be a str, got {label!r} ({type(label).__name__})")
+        self.data = _to_float(data, "Value()")
+        self._grad = None
+        self.parents = ()
+        self.op = None
+        self.arg = None
+        self.label = label
+
+    @property
+    def grad(self) -> float:
+        """∂root/∂self from the backward passes so far (0.0 until one reaches this node)."""
+        g = self._grad
+        return 0.0 if g is None else g
+
+    @grad.setter
+    def grad(self, value: float) -> None:
+        self._grad = _to_float(value, "Value.grad")
+
+    @property
+    def grad_computed(self) -> bool:
+        """True once a backward pass has reached this node (or ``grad`` was set)."""
+        return self._grad is not None
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for a node no op produced: an input, a parameter or a constant."""
+        return self.op is None
+
+    @property
+    def is_constant(self) -> bool:
+        """True for a leaf an operator made from a plain number (``x * 2``'s 2)."""
+        return self.arg is _CONSTANT
+
+    def backward(self, gradient: float = 1.0) -> None:
+        """Backpropagate from this node, adding ∂self/∂node·gradient to every node's ``.grad``.
+
+        Every node reachable from here gets its gradient, interior nodes included.
+        Gradients accumulate across calls, exactly: two calls give twice one call.
+
+        Args:
+            gradient: the seed ∂L/∂self (1.0 when self is the loss).
+
+        Example:
+            >>> from autograd import Value
+            >>> x = Value(3.0)
+            >>> y = x * x
+            >>> y.backward()
+            >>> x.grad
+            6.0
+        """
+        from .engine import backward
+
+        backward(self, gradient)
+
+    def zero_grad(self) -> None:
+        """Set this node's gradient back to 0.0."""
+        self._grad = 0.0
+
+    def detach(self) -> Value:
+        """A new leaf with the same data and label, cut off from this graph."""
+        return Value(self.data, self.label)
+
+    def __float__(self) -> float:
+        return self.data
+
+    # Ordering compares data, so rules like ``1.0 if a > 0 else 0.0`` read the same on
+    # floats and Values. Equality and hashing stay by identity: graphs key dicts by node.
+    def __lt__(self, other: Any) -> bool:
+        return self.data < _data(other)
+
+    def __le__(self, other: Any) -> bool:
+        return self.data <= _data(other)
+
+    def __gt__(self, other: Any) -> bool:
+        return self.data > _data(other)
+
+    def __ge__(self, other: Any) -> bool:
+        return self.data >= _data(other)
+
+    __hash__ = object.__hash__
+
+    def __repr__(self) -> str:
+        grad = f", grad={self._grad!r}" if self._grad is not None else ""
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data!r}{grad}{label})"
+
+    # Operators and methods are installed from the op table below; these annotations
+    # let type checkers and readers see them.
+    __add__: Callable[[Value, Any], Value]
+    __radd__: Callable[[Value, Any], Value]
+    __sub__: Callable[[Value, Any], Value]
+    __rsub__: Callable[[Value, Any], Value]
+    __mul__: Callable[[Value, Any], Value]
+    __rmul__: Callable[[Value, Any], Value]
+    __truediv__: Callable[[Value, Any], Value]
+    __rtruediv__: Callable[[Value, Any], Value]
+    __pow__: Callable[[Value, Any], Value]
+    __rpow__: Callable[[Value, Any], Value]
+    __neg__: Callable[[Value], Value]
+    __abs__: Callable[[Value], Value]
+    exp: Callable[[Value], Value]
+    log: Callable[[Value], Value]
+    tanh: Callable[[Value], Value]
+    sigmoid: Callable[[Value], Value]
+    relu: Callable[[Value], Value]
+    leaky_relu: Callable[..., Value]
+    softplus: Callable[[Value], Value]
+    sin: Callable[[Value], Value]
+    cos: Callable[[Value], Value]
+    sqrt: Callable[[Value], Value]
+    abs: Callable[[Value], Value]
+
+
+def _data(x: Any) -> float:
+    return x.data if isinstance(x, Value) else x
+
+
+def constant(x: Any, op: Op) -> Value:
+    """A leaf for a plain number that ``op`` was given (TypeError for a non-number)."""
+    out = _new(Value)
+    out.data = x if type(x) is float else _to_float(x, f"{op.name} ({op.expr})")
+    out._grad = None
+    out.parents = ()
+    out.op = None
+    out.arg = _CONSTANT
+    out.label = ""
+    return out
+
+
+def _forward_error(op: Op, inputs: tuple[Value, ...], arg: Any, err: Exception) -> Exception:
+    names = [op.input_name(i, len(inputs)) for i in range(len(inputs))]
+    given = ", ".join(_describe(v, n) for v, n in zip(inputs, names))
+    if op.param:
+        given += f", {op.param[0]} = {arg!r}"
+    need = f"; {op.name} needs {op.domain_text}" if op.domain_text else ""
+    what = {ZeroDivisionError: "divides by zero", OverflowError: "overflows a float"}.get(
+        type(err), "is undefined"
+    )
+    return type(err)(f"{op.name}: {op.expr} {what} for {given}{need}")
+
+
+def _record(out: Value, op: Op, parents: tuple[Value, ...], arg: Any) -> Value:
+    """The slow path of every op, taken only inside no_grad() or detect_anomaly()."""
+    mode = state.mode
+    if mode & ANOMALY and not math.isfinite(out.data):
+        names = [op.input_name(i, len(parents)) for i in range(len(parents))]
+        given = ", ".join(_describe(v, n) for v, n in zip(parents, names))
+        raise AnomalyError(f"{op.name} produced {out.data!r} from {given}")
+    if mode & NO_GRAD:
+        out.parents = ()
+        out.op = None
+    else:
+        out.parents = parents
+        out.op = op
+    out.arg = arg
+    return out
+
+
+def _unary(op: Op) -> Callable[..., Value]:
+    forward = op.forward
+
+    def method(a: Value) -> Value:
+        try:
+            data = forward(a.data)
+        except (ArithmeticError, ValueError) as err:
+            raise _forward_error(op, (a,), None, err) from None
+        out = _new(Value)
+        out.data = data
+        out._grad = None
+        out.label = ""
+        if state.mode:
+            return _record(out, op, (a,), None)
+        out.parents = (a,)
+        out.op = op
+        out.arg = None
+        return out
+
+    return method
+
+
+def _with_param(op: Op, promote: Op | None) -> Callable[..., Value]:
+    forward = op.forward
+    pname, default = op.param  # type: ignore[misc]
+
+    def method(a: Value, k: Any = default) -> Value:
+        if isinstance(k, Value):
+            if promote is None:
+                raise TypeError(f"{op.name}: {pname} must be a number, got a Value ({k!r})")
+            return binary_op(promote, a, k)
+        if type(k) is not float:
+            k = _to_float(k, f"{op.name} ({pname})")
+        try:
+            data = forward(a.data, k)
+        except (ArithmeticError, ValueError) as err:
+            raise _forward_error(op, (a,), k, err) from None
+        out = _new(Value)
+        out.data = data
+        out._grad = None
+        out.label = ""
+        if state.mode:
+            return _record(out, op, (a,), k)
+        out.parents = (a,)
+        out.op = op
+        out.arg = k
+        return out
+
+    return method
+
+
+def binary_op(op: Op, a: Any, b: Any) -> Value:
+    """Apply a two-input op to Values or numbers (numbers become constant leaves)."""
+    if not isinstance(a, Value):
+        a = constant(a, op)
+    if not isinstance(b, Value):
+        b = constant(b, op)
+    try:
+        data = op.forward(a.data, b.data)
+    except (ArithmeticError, ValueError) as err:
+        raise _forward_error(op, (a, b), None, err) from None
+    out = _new(Value)
+    out.data = data
+    out._grad = None
+    out.label = ""
+    if state.mode:
+        return _record(out, op, (a, b), None)
+    out.parents = (a, b)
+    out.op = op
+    out.arg = None
+    return out
+
+
+def _binary(op: Op) -> tuple[Callable[..., Value], Callable[..., Value]]:
+    forward = op.forward
+
+    def method(a: Value, b: Any) -> Value:
+        if type(b) is not Value:
+            if not isinstance(b, Value):
+                b = constant(b, op)
+        try:
+            data = forward(a.data, b.data)
+        except (ArithmeticError, ValueError) as err:
+            raise _forward_error(op, (a, b), None, err) from None
+        out = _new(Value)
+        out.data = data
+        out._grad = None
+        out.label = ""
+        if state.mode:
+            return _record(out, op, (a, b), None)
+        out.parents = (a, b)
+        out.op = op
+        out.arg = None
+        return out
+
+    def reflected(b: Value, a: Any) -> Value:
+        # ``2 - x`` arrives as x.__rsub__(2): keep the number on the left, as written.
+        return binary_op(op, a, b)
+
+    return method, reflected
+
+
+def _install() -> None:
+    for op in OPS:
+        if op.arity == 1:
+            promote = OPS_BY_NAME["vpow"] if op.name == "pow" else None
+            method = _with_param(op, promote) if op.param else _unary(op)
+            method.__doc__ = f"{op.doc}; ∂/∂a = {op.formulas[0]}."
+            names = op.methods if op.name == "pow" else (op.name, *op.methods)
+            for name in names:
+                setattr(Value, name, method)
+        elif op.arity == 2:
+            method, reflected = _binary(op)
+            method.__doc__ = reflected.__doc__ = f"{op.doc}."
+            forward_name, *reflected_names = op.methods
+            if op.name == "vpow":
+                setattr(Value, forward_name, reflected)
+                continue
+            setattr(Value, forward_name, method)
+            for name in reflected_names:
+                setattr(Value, name, reflected)
+
+
+_install()
+
+
+class VALUE_MATH:
+    """The math a rule may call, on Values (so a derivative is itself a graph)."""
+
+    exp = Value.exp
+    log = Value.log
+    sin = Value.sin
+    cos = Value.cos
+    sigmoid = Value.sigmoid
+
+
+_SUM, _DOT = OPS_BY_NAME["sum"], OPS_BY_NAME["dot"]
+
+
+def _nary(op: Op, nodes: tuple[Value, ...], data: float) -> Value:
+    out = _new(Value)
+    out.data = data
+    out._grad = None
+    out.label = ""
+    if state.mode:
+        return _record(out, op, nodes, None)
+    out.parents = nodes
+    out.op = op
+    out.arg = None
+    return out
+
+
+def _nodes(values: Iterable[Any], op: Op) -> tuple[Value, ...]:
+    return tuple(v if isinstance(v, Value) else constant(v, op) for v in values)
+
+
+def sum(values: Iterable[Any]) -> Value:
+    """x₁ + x₂ + … + xₙ as ONE node with n edges (numbers become constants).
+
+    Example:
+        >>> from autograd import Value, sum
+        >>> xs = [Value(1.0), Value(2.0), 3.0]
+        >>> s = sum(xs)
+        >>> s.data, len(s.parents)
+        (6.0, 3)
+    """
+    nodes = _nodes(values, _SUM)
+    if not nodes:
+        return constant(0.0, _SUM)
+    try:
+        data = builtins.sum([v.data for v in nodes])
+    except ArithmeticError as err:  # pragma: no cover - float sums give inf, not errors
+        raise _forward_error(_SUM, nodes, None, err) from None
+    return _nary(_SUM, nodes, data)
+
+
+def dot(ws: Iterable[Any], xs: Iterable[Any]) -> Value:
+    """w₁·x₁ + … + wₙ·xₙ as ONE node with 2n edges: a neuron's weighted sum.
+
+    Example:
+        >>> from autograd import Value, dot
+        >>> w = [Value(0.5), Value(-1.0)]
+        >>> z = dot(w, [2.0, 3.0])
+        >>> z.backward()
+        >>> z.data, [wi.grad for wi in w]
+        (-2.0, [2.0, 3.0])
+    """
+    ws, xs = tuple(ws), tuple(xs)
+    if len(ws) != len(xs):
+        raise ValueError(f"dot needs as many weights as inputs, got {len(ws)} and {len(xs)}")
+    if not ws:
+        return constant(0.0, _DOT)
+    try:  # the common case: every input already a Value
+        data = builtins.sum([w.data * x.data for w, x in zip(ws, xs)])
+        nodes = ws + xs
+    except AttributeError:
+        nodes = _nodes(ws, _DOT) + _nodes(xs, _DOT)
+        n = len(ws)
+        data = _DOT.forward([v.data for v in nodes[:n]], [v.data for v in nodes[n:]])
+    return _nary(_DOT, nodes, data)

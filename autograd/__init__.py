@@ -7,7 +7,16 @@ op's forward function and local derivatives come from one table (:mod:`autograd.
 
 from .check import GradcheckError, GradcheckRow, check_graph, gradcheck, replay
 from .engine import Step, backward_steps, grad, local_derivatives, topological_order
-from .modes import AnomalyError, detect_anomaly, enable_grad, is_grad_enabled, no_grad
+from .modes import (
+    AnomalyError,
+    detect_anomaly,
+    enable_grad,
+    is_grad_enabled,
+    name_scope,
+    no_grad,
+    record_scopes,
+    recording_scopes,
+)
 from .ops import OPS, OPS_BY_NAME, Op
 from .value import Value, dot, sum
 
@@ -29,7 +38,10 @@ __all__ = [
     "gradcheck",
     "is_grad_enabled",
     "local_derivatives",
+    "name_scope",
     "no_grad",
+    "record_scopes",
+    "recording_scopes",
     "replay",
     "sum",
     "topological_order",

@@ -12,7 +12,7 @@ import numbers
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .modes import ANOMALY, NO_GRAD, AnomalyError, state
+from .modes import ANOMALY, NO_GRAD, SCOPES, AnomalyError, state
 from .ops import OPS, OPS_BY_NAME, Op
 
 _new = object.__new__
@@ -201,7 +201,7 @@ def _forward_error(op: Op, inputs: tuple[Value, ...], arg: Any, err: Exception) 
 
 
 def _record(out: Value, op: Op, parents: tuple[Value, ...], arg: Any) -> Value:
-    """The slow path of every op, taken only inside no_grad() or detect_anomaly()."""
+    """The slow path of every op: only inside no_grad(), detect_anomaly(), record_scopes()."""
     mode = state.mode
     if mode & ANOMALY and not math.isfinite(out.data):
         names = [op.input_name(i, len(parents)) for i in range(len(parents))]
@@ -213,6 +213,8 @@ def _record(out: Value, op: Op, parents: tuple[Value, ...], arg: Any) -> Value:
     else:
         out.parents = parents
         out.op = op
+        if mode & SCOPES and state.scope_path:
+            state.scope_map[out] = state.scope_path
     out.arg = arg
     return out
 

@@ -18,7 +18,7 @@ from .modes import (
     recording_scopes,
 )
 from .ops import OPS, OPS_BY_NAME, Op
-from .value import Value, dot, sum
+from .value import Value, apply, dot, sum
 
 __all__ = [
     "OPS",
@@ -29,6 +29,7 @@ __all__ = [
     "Op",
     "Step",
     "Value",
+    "apply",
     "backward_steps",
     "check_graph",
     "detect_anomaly",

@@ -321,11 +321,44 @@ def _binary(op: Op) -> tuple[Callable[..., Value], Callable[..., Value]]:
     return method, reflected
 
 
+_UNARY: dict[str, Callable[..., Value]] = {}
+
+
+def apply(op: Op, *inputs: Any, **param: float) -> Value:
+    """Apply an op record to Values or numbers: ``apply(OPS_BY_NAME["mul"], x, 2)``.
+
+    Unary ops take one input (and their parameter by name, ``k=`` or ``slope=``),
+    binary ops two; ``sum`` takes any number of inputs and ``dot`` the weights
+    followed by as many inputs. A unary or binary ``Op`` declared outside the table
+    works too: that is how a new op is tried before it joins the table.
+
+    Example:
+        >>> from autograd import OPS_BY_NAME, Value, apply
+        >>> apply(OPS_BY_NAME["pow"], Value(3.0), k=2).data
+        9.0
+    """
+    if op.arity == 0:
+        if op.name == "dot":
+            half = len(inputs) // 2
+            return dot(inputs[:half], inputs[half:])
+        return sum(inputs)
+    if len(inputs) != op.arity:
+        raise TypeError(f"{op.name} takes {op.arity} input(s), got {len(inputs)}")
+    if op.arity == 2:
+        return binary_op(op, *inputs)
+    a = inputs[0] if isinstance(inputs[0], Value) else constant(inputs[0], op)
+    method = _UNARY.get(op.name)
+    if method is None or OPS_BY_NAME.get(op.name) is not op:  # an op from outside the table
+        method = _with_param(op, None) if op.param else _unary(op)
+    return method(a, *param.values())
+
+
 def _install() -> None:
     for op in OPS:
         if op.arity == 1:
             promote = OPS_BY_NAME["vpow"] if op.name == "pow" else None
             method = _with_param(op, promote) if op.param else _unary(op)
+            _UNARY[op.name] = method
             method.__doc__ = f"{op.doc}; ∂/∂a = {op.formulas[0]}."
             names = op.methods if op.name == "pow" else (op.name, *op.methods)
             for name in names:

@@ -1,0 +1,1 @@
+"""chainrule's lessons: each module is a runnable, literate demo (``python -m examples``)."""

@@ -1,0 +1,242 @@
+"""backward, backward_steps, grad: the chain rule over whole graphs, and its known traps."""
+
+from __future__ import annotations
+
+import math
+import sys
+
+import pytest
+import torch
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from oracle import TORCH, leaves
+
+import autograd
+from autograd import OPS_BY_NAME, Value, apply, backward_steps, grad, topological_order
+
+DAG_TOL = 1e-9  # relative to max(1, |torch|): the issue's bar for random graphs
+
+
+def test_reused_node_accumulates():
+    a = Value(3.0)
+    b = a + a
+    c = b + b
+    c.backward()
+    assert (a.grad, b.grad, c.grad) == (4.0, 2.0, 1.0)
+
+
+def test_same_input_twice_keeps_two_parents():
+    a = Value(3.0)
+    y = a * a
+    assert y.parents == (a, a)
+    y.backward()
+    assert a.grad == 6.0
+
+
+def test_backward_twice_accumulates_exactly():
+    x, w = Value(0.7), Value(-1.3)
+    h = (x * w).tanh()
+    loss = h * h + h.exp() * x
+    loss.backward()
+    once = {id(n): n.grad for n in topological_order(loss)}
+    loss.backward()
+    for node in topological_order(loss):
+        assert node.grad == 2 * once[id(node)], f"{node!r}: expected twice {once[id(node)]!r}"
+
+
+def test_backward_fills_interior_nodes():
+    x = Value(2.0, label="x")
+    h = x * 3.0
+    y = h.tanh()
+    y.backward()
+    assert h.grad == pytest.approx(1 - math.tanh(6.0) ** 2)
+    assert y.grad == 1.0
+    assert all(n.grad_computed for n in topological_order(y))
+
+
+def test_grad_not_computed_until_a_pass_reaches_the_node():
+    x = Value(2.0)
+    y = x * 2
+    assert not x.grad_computed and x.grad == 0.0
+    y.backward()
+    assert x.grad_computed
+
+
+def test_deep_chain_no_recursion_error():
+    depth = 100_000
+    assert sys.getrecursionlimit() < depth
+    x = Value(0.5)
+    y = x
+    for _ in range(depth // 2):
+        y = y + x  # each step adds one path from x
+        y = y * 1.0
+    y.backward()
+    assert x.grad == depth // 2 + 1
+    assert len(topological_order(y)) == depth + 1 + depth // 2  # ops, x, and the constants
+
+
+@pytest.mark.parametrize(
+    "build, expected",
+    [
+        (lambda x: 2 - x, -1.0),
+        (lambda x: x - 2, 1.0),
+        (lambda x: 2 / x, -2 / 9),
+        (lambda x: x / 2, 0.5),
+        (lambda x: 2 * x, 2.0),
+        (lambda x: x * 2, 2.0),
+        (lambda x: 2 + x, 1.0),
+        (lambda x: 2**x, 8 * math.log(2)),
+        (lambda x: x**2, 6.0),
+    ],
+    ids=["2-x", "x-2", "2/x", "x/2", "2*x", "x*2", "2+x", "2**x", "x**2"],
+)
+def test_constants_left_and_right(build, expected):
+    x = Value(3.0)
+    y = build(x)
+    y.backward()
+    assert x.grad == pytest.approx(expected, rel=1e-15)
+    constants = [p for p in y.parents if p is not x]
+    assert all(c.is_constant and c.data == 2.0 for c in constants)
+
+
+def test_value_exponent_records_both_edges():
+    a, b = Value(2.0), Value(3.0)
+    y = a**b
+    assert y.op is OPS_BY_NAME["vpow"] and y.parents == (a, b)
+    y.backward()
+    assert (a.grad, b.grad) == pytest.approx((12.0, 8 * math.log(2)))
+
+
+def test_sum_and_dot_are_single_nodes():
+    ws = [Value(w) for w in (0.5, -1.0, 2.0)]
+    xs = [Value(x) for x in (1.0, 3.0, -2.0)]
+    z = autograd.dot(ws, xs)
+    s = autograd.sum(xs)
+    assert len(z.parents) == 6 and len(s.parents) == 3
+    assert z.data == -6.5 and s.data == 2.0
+    (z + s).backward()
+    assert [w.grad for w in ws] == [1.0, 3.0, -2.0]
+    assert [x.grad for x in xs] == [1.5, 0.0, 3.0]
+
+
+def test_steps_sum_to_backward_exactly():
+    x, w, b = Value(0.3, label="x"), Value(-0.8, label="w"), Value(0.1, label="b")
+    y = (autograd.dot([w, w], [x, x]) + b).sigmoid() * x
+    sums: dict[Value, float] = {}
+    for step in backward_steps(y):
+        assert step.contribution == step.upstream * step.local
+        sums[step.input] = sums.get(step.input, 0.0) + step.contribution
+    y.backward()
+    for node, total in sums.items():
+        assert node.grad == total
+
+
+def test_steps_visit_each_edge_once_in_reverse_order():
+    a = Value(2.0)
+    b = a * a
+    c = b + a
+    steps = list(backward_steps(c))
+    assert [(s.node, s.index) for s in steps] == [(c, 0), (c, 1), (b, 0), (b, 1)]
+
+
+def test_grad_leaves_dot_grad_alone_and_returns_floats():
+    x, y = Value(2.0), Value(5.0)
+    z = x * y
+    assert grad(z, [x, y, Value(1.0)]) == [5.0, 2.0, 0.0]
+    assert not x.grad_computed
+
+
+def test_grad_of_grad_mixed_partial():
+    x, y = Value(0.4), Value(-1.1)
+    f = (x * y).sin() * x
+    dfdx, dfdy = grad(f, [x, y], create_graph=True)
+    (d2,) = grad(dfdx, [y])
+    tx, ty = leaves([0.4, -1.1])
+    (tdx,) = torch.autograd.grad(torch.sin(tx * ty) * tx, tx, create_graph=True)
+    (td2,) = torch.autograd.grad(tdx, ty)
+    assert d2 == pytest.approx(td2.item(), rel=1e-12)
+    assert isinstance(dfdy, Value)
+
+
+def test_backward_error_names_the_node_and_keeps_old_grads():
+    x = Value(0.0, label="x")
+    y = x.sqrt() + x
+    with pytest.raises(ZeroDivisionError, match=r"sqrt.*x"):
+        y.backward()
+    assert not x.grad_computed and not y.grad_computed
+
+
+def test_seed_gradient_scales_everything():
+    x = Value(1.5)
+    y = x.exp()
+    y.backward(gradient=-2.0)
+    assert x.grad == -2.0 * math.exp(1.5)
+
+
+# ---- random expression DAGs against PyTorch -------------------------------------------
+
+SAFE_MARGIN = 0.1  # keep inputs this far from domain edges and kinks, values bounded
+BOUND = 1e4
+
+
+def _usable(op, xs, k):
+    """Whether ``op`` at ``xs`` is well inside its domain and away from kinks."""
+    a = xs[0]
+    if op.name in ("relu", "leaky_relu", "abs") and abs(a) < SAFE_MARGIN:
+        return False
+    if op.name in ("log", "sqrt") and a < SAFE_MARGIN:
+        return False
+    if op.name == "div" and abs(xs[1]) < SAFE_MARGIN:
+        return False
+    if op.name == "pow" and (abs(a) < SAFE_MARGIN or (a < 0 and not k.is_integer())):
+        return False
+    if op.name == "vpow" and a < SAFE_MARGIN:
+        return False
+    if op.name == "exp" and a > 10:
+        return False
+    return True
+
+
+instruction = st.tuples(
+    st.sampled_from(sorted(OPS_BY_NAME)),
+    st.lists(st.integers(0, 10_000), min_size=6, max_size=6),  # which earlier nodes
+    st.lists(st.booleans(), min_size=6, max_size=6),  # constant instead of a node?
+    st.sampled_from([2.0, 3.0, 0.5, -1.0, 0.2]),  # a parameter or constant value
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    start=st.lists(st.floats(-2, 2).filter(lambda v: abs(v) > SAFE_MARGIN), min_size=3, max_size=3),
+    program=st.lists(instruction, min_size=1, max_size=25),
+)
+def test_random_dags_match_torch(start, program):
+    ours = [Value(v) for v in start]
+    theirs = leaves(start)
+    nodes, tnodes = list(ours), list(theirs)
+    for name, picks, const, k in program:
+        op = OPS_BY_NAME[name]
+        n = op.arity or 4
+        idx = [p % len(nodes) for p in picks[:n]]
+        args = [k if const[j] and op.arity == 2 else nodes[i] for j, i in enumerate(idx)]
+        targs = [k if const[j] and op.arity == 2 else tnodes[i] for j, i in enumerate(idx)]
+        data = [a.data if isinstance(a, Value) else a for a in args]
+        if all(not isinstance(a, Value) for a in args) or not _usable(op, data, k):
+            continue
+        params = {op.param[0]: k} if op.param else {}
+        out = apply(op, *args, **params)
+        if not abs(out.data) < BOUND:
+            continue
+        targs = [torch.tensor(a) if isinstance(a, float) else a for a in targs]
+        nodes.append(out)
+        tnodes.append(TORCH[name](*targs, *params.values()))
+    root = apply(OPS_BY_NAME["sum"], *nodes[-3:])  # shared subexpressions meet here
+    troot = torch.stack(tnodes[-3:]).sum()
+    root.backward()
+    troot.backward()
+    assert root.data == pytest.approx(troot.item(), rel=DAG_TOL, abs=DAG_TOL)
+    for v, t in zip(ours, theirs):
+        expected = t.grad.item() if t.grad is not None else 0.0
+        assert abs(v.grad - expected) <= DAG_TOL * max(1.0, abs(expected)), (
+            f"ours {v.grad!r} vs torch {expected!r}"
+        )

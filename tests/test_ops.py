@@ -1,0 +1,188 @@
+"""The op table is the test matrix: every op against central differences and PyTorch."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from pathlib import Path
+
+import pytest
+import torch
+from oracle import TORCH, leaves
+
+from autograd import OPS, Value, apply, grad, local_derivatives
+from autograd.ops import table_markdown
+
+FD_STEP = 1e-6  # central differences: error ~ step² · f‴ + ε/step
+FD_TOL = 1e-6
+TORCH_TOL = 1e-12  # same float64 formulas, rounding apart
+HIGHER_TOL = 1e-10
+
+GRID = [-2.3, -0.7, 0.4, 1.9]
+PARAMS = {"pow": [2.0, 3.0, 0.5, -1.5], "leaky_relu": [0.01, 0.2]}
+
+
+def cases(op):
+    """(inputs, params) points inside the op's domain, away from kinks."""
+    if op.arity == 0:
+        return (
+            [([0.3, -1.2, 2.5], {})]
+            if op.name == "sum"
+            else [([0.3, -1.2, 2.5, 1.1, 0.7, -0.4], {})]
+        )
+    if op.param:
+        name = op.param[0]
+        return [
+            ([a], {name: k})
+            for a in GRID
+            for k in PARAMS[op.name]
+            if op.domain is None or op.domain(a, k)
+        ]
+    points = itertools.product(GRID, repeat=op.arity)
+    return [(list(p), {}) for p in points if op.domain is None or op.domain(*p)]
+
+
+def ids(op):
+    return op.name
+
+
+def test_every_op_has_a_torch_oracle():
+    assert {op.name for op in OPS} == set(TORCH)
+
+
+@pytest.mark.parametrize("op", OPS, ids=ids)
+def test_op_has_points_to_test(op):
+    assert cases(op), f"{op.name}: no test points inside its domain"
+
+
+def forward(op, xs, params):
+    if op.arity == 0:
+        return (
+            op.forward(xs)
+            if op.name == "sum"
+            else op.forward(xs[: len(xs) // 2], xs[len(xs) // 2 :])
+        )
+    return op.forward(*xs, *params.values())
+
+
+@pytest.mark.parametrize("op", OPS, ids=ids)
+def test_local_derivatives_match_central_differences(op):
+    for xs, params in cases(op):
+        out = apply(op, *[Value(x) for x in xs], **params)
+        analytic = local_derivatives(out)
+        for i in range(len(xs)):
+            up, down = list(xs), list(xs)
+            up[i] += FD_STEP
+            down[i] -= FD_STEP
+            numeric = (forward(op, up, params) - forward(op, down, params)) / (2 * FD_STEP)
+            assert analytic[i] == pytest.approx(numeric, rel=FD_TOL, abs=FD_TOL), (
+                f"{op.name} at {xs} {params}: input {i}: "
+                f"analytic {analytic[i]!r} vs numeric {numeric!r}"
+            )
+
+
+@pytest.mark.parametrize("op", OPS, ids=ids)
+def test_forward_and_gradient_match_torch(op):
+    for xs, params in cases(op):
+        ours = [Value(x) for x in xs]
+        out = apply(op, *ours, **params)
+        out.backward()
+        theirs = leaves(xs)
+        expected = TORCH[op.name](*theirs, *params.values())
+        expected.backward()
+        assert out.data == pytest.approx(expected.item(), rel=TORCH_TOL, abs=TORCH_TOL)
+        for v, t in zip(ours, theirs):
+            assert v.grad == pytest.approx(t.grad.item(), rel=TORCH_TOL, abs=TORCH_TOL), (
+                f"{op.name} at {xs} {params}: ours {v.grad!r} vs torch {t.grad.item()!r}"
+            )
+
+
+def torch_derivatives(f, x, order):
+    t = torch.tensor(x, requires_grad=True)
+    y = f(t)
+    out = []
+    for _ in range(order):
+        # A derivative that no longer depends on x (constant) differentiates to 0.
+        if y.requires_grad:
+            (y,) = torch.autograd.grad(y, t, create_graph=True, allow_unused=True)
+        else:
+            y = None
+        if y is None:
+            y = torch.zeros(())
+        out.append(y.item())
+    return out
+
+
+def our_derivatives(f, x, order):
+    v = Value(x)
+    y = f(v)
+    out = []
+    for _ in range(order):
+        (y,) = grad(y, [v], create_graph=True)
+        out.append(y.data)
+    return out
+
+
+UNARY = [op for op in OPS if op.arity == 1]
+
+
+@pytest.mark.parametrize("op", UNARY, ids=ids)
+def test_second_and_third_derivatives_match_torch(op):
+    for (x,), params in cases(op):
+        ours = our_derivatives(lambda a, p=params: apply(op, a, **p), x, 3)
+        theirs = torch_derivatives(lambda a, p=params: TORCH[op.name](a, *p.values()), x, 3)
+        assert ours == pytest.approx(theirs, rel=HIGHER_TOL, abs=HIGHER_TOL), (
+            f"{op.name} at {x} {params}: ours {ours} vs torch {theirs}"
+        )
+
+
+@pytest.mark.parametrize("op", [op for op in OPS if op.arity == 2], ids=ids)
+def test_mixed_partial_matches_torch(op):
+    for (a, b), _ in cases(op):
+        va, vb = Value(a), Value(b)
+        (da,) = grad(apply(op, va, vb), [va], create_graph=True)
+        ours = grad(da, [va, vb])
+        ta, tb = leaves([a, b])
+        (tda,) = torch.autograd.grad(TORCH[op.name](ta, tb), ta, create_graph=True)
+        theirs = (
+            [
+                0.0 if g is None else g.item()
+                for g in torch.autograd.grad(tda, [ta, tb], allow_unused=True)
+            ]
+            if tda.requires_grad
+            else [0.0, 0.0]
+        )
+        assert ours == pytest.approx(theirs, rel=HIGHER_TOL, abs=HIGHER_TOL), (
+            f"{op.name} at {a}, {b}"
+        )
+
+
+@pytest.mark.parametrize("name", ["tanh", "sigmoid", "softplus"])
+@pytest.mark.parametrize("x", [-1000.0, 1000.0])
+def test_saturating_ops_are_exact_at_extremes(name, x):
+    v = Value(x)
+    out = getattr(v, name)()
+    out.backward()
+    t = torch.tensor(x, requires_grad=True)
+    expected = TORCH[name](t)
+    expected.backward()
+    assert math.isfinite(out.data) and math.isfinite(v.grad)
+    assert out.data == expected.item()
+    assert v.grad == t.grad.item()
+
+
+def test_readme_op_table_is_generated_from_the_code():
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    start = readme.index("<!-- op-table:start -->\n") + len("<!-- op-table:start -->\n")
+    end = readme.index("<!-- op-table:end -->")
+    assert readme[start:end] == table_markdown(), (
+        "README's op table is stale: paste autograd.ops.table_markdown() between the markers"
+    )
+
+
+@pytest.mark.parametrize("op", OPS, ids=ids)
+def test_formulas_name_every_input(op):
+    n = 2 if op.arity == 0 else op.arity
+    for i in range(n):
+        formula = op.formula(i, n)
+        assert formula.startswith(f"∂({op.expr})/∂{op.input_name(i, n)} = ")

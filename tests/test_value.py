@@ -1,0 +1,157 @@
+"""Value: construction, operators, and clear errors for bad input."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import autograd
+from autograd import Value
+
+
+@pytest.mark.parametrize("bad", ["2.0", None, 1 + 2j, [1.0], object()])
+def test_construction_rejects_non_numbers(bad):
+    with pytest.raises(TypeError) as err:
+        Value(bad)
+    assert repr(bad) in str(err.value) and type(bad).__name__ in str(err.value)
+
+
+@pytest.mark.parametrize("good, expected", [(2, 2.0), (True, 1.0), (Fraction(1, 4), 0.25)])
+def test_construction_accepts_real_numbers(good, expected):
+    v = Value(good)
+    assert type(v.data) is float and v.data == expected
+
+
+def test_label_must_be_text():
+    with pytest.raises(TypeError, match="label"):
+        Value(1.0, label=3)
+
+
+@pytest.mark.parametrize("bad", ["x", None, 2j])
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_operators_reject_non_numbers(bad, side):
+    x = Value(1.0)
+    with pytest.raises(TypeError) as err:
+        _ = (x * bad) if side == "left" else (bad * x)
+    assert "mul" in str(err.value) and repr(bad) in str(err.value)
+
+
+def test_log_of_negative_names_op_value_and_label():
+    with pytest.raises(ValueError) as err:
+        Value(-2.0, label="x").log()
+    message = str(err.value)
+    assert "log" in message and "-2.0" in message and "'x'" in message and "a > 0" in message
+    assert "math domain error" not in message
+
+
+def test_sqrt_of_negative():
+    with pytest.raises(ValueError, match=r"sqrt.*-1\.0.*a ≥ 0"):
+        Value(-1.0).sqrt()
+
+
+@pytest.mark.parametrize(
+    "build", [lambda x: x / 0, lambda x: 1 / (x - 1.0)], ids=["x/0", "1/(x-1)"]
+)
+def test_division_by_zero(build):
+    with pytest.raises(ZeroDivisionError, match=r"div.*b = 0\.0"):
+        build(Value(1.0, label="x"))
+
+
+def test_zero_to_a_negative_power():
+    with pytest.raises(ZeroDivisionError, match=r"pow.*a = 0\.0.*k = -1\.0"):
+        Value(0.0) ** -1
+
+
+@pytest.mark.parametrize("exponent", [0.5, Value(0.5)], ids=["number", "Value"])
+def test_negative_base_to_non_integer_power_is_an_error_not_complex(exponent):
+    with pytest.raises(ValueError, match=r"pow.*-8\.0"):
+        Value(-8.0) ** exponent
+
+
+def test_negative_base_to_integer_power_is_fine():
+    assert (Value(-2.0) ** 3).data == -8.0
+
+
+def test_exp_overflow():
+    with pytest.raises(OverflowError, match=r"exp.*1000\.0.*709"):
+        Value(1000.0).exp()
+
+
+def test_power_overflow():
+    with pytest.raises(OverflowError, match=r"pow.*1e\+200"):
+        Value(1e200) ** 2
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_log_errors_exactly_outside_its_domain(x):
+    if x > 0:
+        assert Value(x).log().data == math.log(x)
+    else:
+        with pytest.raises(ValueError, match=repr(x).replace("+", r"\+").replace(".", r"\.")):
+            Value(x).log()
+
+
+@given(st.one_of(st.text(), st.none(), st.complex_numbers(), st.binary()))
+def test_any_non_number_is_a_type_error(bad):
+    with pytest.raises(TypeError):
+        Value(bad)
+
+
+def test_comparisons_use_data_and_equality_stays_identity():
+    a, b = Value(1.0), Value(1.0)
+    assert a <= b and a >= b and not a < b and a < 2 and 0 < a
+    assert a != b and a == a and len({a, b}) == 2
+
+
+def test_detach_cuts_the_graph():
+    x = Value(2.0, label="x")
+    y = (x * x).detach()
+    assert y.data == 4.0 and y.parents == () and y.op is None
+    (y * x).backward()
+    assert x.grad == 4.0  # only the direct edge
+
+
+def test_grad_setter_validates():
+    v = Value(1.0)
+    v.grad = 2
+    assert v.grad == 2.0
+    with pytest.raises(TypeError, match="grad"):
+        v.grad = "big"
+
+
+def test_repr_shows_data_grad_label():
+    v = Value(2.0, label="w")
+    assert repr(v) == "Value(data=2.0, label='w')"
+    v.grad = 0.5
+    assert repr(v) == "Value(data=2.0, grad=0.5, label='w')"
+
+
+def test_dot_length_mismatch():
+    with pytest.raises(ValueError, match="2 and 3"):
+        autograd.dot([Value(1.0), Value(2.0)], [1.0, 2.0, 3.0])
+
+
+def test_dot_and_sum_accept_numbers():
+    w = Value(2.0)
+    z = autograd.dot([w, 3.0], [4.0, Value(5.0)])
+    assert z.data == 23.0 and sum(p.is_constant for p in z.parents) == 2
+
+
+def test_empty_sum_is_zero():
+    assert autograd.sum([]).data == 0.0
+
+
+def test_leaky_relu_slope_must_be_a_number():
+    with pytest.raises(TypeError, match="slope"):
+        Value(-1.0).leaky_relu(Value(0.1))
+    assert Value(-1.0).leaky_relu(0.2).data == -0.2
+
+
+def test_operator_methods_are_installed_from_the_table():
+    for op in autograd.OPS:
+        for name in op.methods:
+            assert callable(getattr(Value, name)), name

@@ -1,0 +1,98 @@
+"""The HTML-like labels of a picture's nodes and edges (all user text escaped here)."""
+
+from __future__ import annotations
+
+from autograd import GradcheckRow, Step, Value
+
+from ._text import escape, fmt
+
+HIGHLIGHT = "#ffd966"
+FAILED = "#f4cccc"
+CONSTANT = "#eeeeee"
+
+
+def value_label(
+    name: str,
+    node: Value,
+    show: frozenset[str],
+    grad: str,
+    digits: int,
+    fill: str = "",
+    failed: GradcheckRow | None = None,
+) -> str:
+    """A value node: name, data and grad in one row (plus a gradcheck row when it failed)."""
+    name_cell = f"<I>{escape(name)}</I>" if node.is_constant else f"<B>{escape(name)}</B>"
+    cells = [f"<TD>{name_cell}</TD>"]
+    if "data" in show:
+        cells.append(f"<TD>data {fmt(node.data, digits)}</TD>")
+    if "grad" in show:
+        cells.append(f"<TD>{escape(grad)}</TD>")
+    color = fill or (FAILED if failed else (CONSTANT if node.is_constant else "white"))
+    rows = [f"<TR>{''.join(cells)}</TR>"]
+    if failed is not None:
+        rows.append(
+            f'<TR><TD COLSPAN="{len(cells)}">gradcheck failed: analytic '
+            f"{fmt(failed.analytic, digits)} ≠ numeric {fmt(failed.numeric, digits)}</TD></TR>"
+        )
+    return (
+        f'<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" BGCOLOR="{color}">'
+        f"{''.join(rows)}</TABLE>>"
+    )
+
+
+def op_label(node: Value, digits: int) -> str:
+    """An op node: the op's symbol from the table, and its parameter if it has one."""
+    op = node.op
+    text = escape(op.symbol)
+    if op.param and isinstance(node.arg, float):
+        text += f'<BR/><FONT POINT-SIZE="10">{escape(op.param[0])} = {fmt(node.arg, digits)}</FONT>'
+    return f"<{text}>"
+
+
+def edge_label(
+    node: Value,
+    index: int,
+    local: float | None,
+    step: Step | None,
+    show: frozenset[str],
+    digits: int,
+) -> str:
+    """Edge input → op: the local derivative (formula and number) and, once the chain
+    rule has flowed along it, upstream × local = contribution."""
+    lines = []
+    if "local" in show:
+        formula = node.op.formula(index, len(node.parents))
+        number = "undefined" if local is None else fmt(local, digits)
+        lines.append(f"{escape(formula)} = {number}")
+    if "flow" in show and step is not None:
+        lines.append(
+            f"{fmt(step.upstream, digits)} × {fmt(step.local, digits)} = "
+            f"{fmt(step.contribution, digits)}"
+        )
+    return f"<{'<BR/>'.join(lines)}>" if lines else ""
+
+
+def box_label(
+    prefix: tuple[str, ...],
+    members: list[Value],
+    outputs: list[tuple[str, Value, str]],
+    show: frozenset[str],
+    digits: int,
+    most: int = 3,
+) -> str:
+    """A collapsed scope: its path, what it holds, and its outputs' data and grad."""
+    ops = sum(1 for m in members if m.op is not None)
+    leaves = len(members) - ops
+    title = escape(" / ".join(prefix))
+    rows = [f'<TR><TD COLSPAN="3"><B>{title}</B><BR/>{ops} ops, {leaves} leaves</TD></TR>']
+    for name, node, grad in outputs[:most]:
+        cells = [f"<TD>{escape(name)}</TD>"]
+        cells.append(f"<TD>data {fmt(node.data, digits)}</TD>" if "data" in show else "<TD></TD>")
+        cells.append(f"<TD>{escape(grad)}</TD>" if "grad" in show else "<TD></TD>")
+        rows.append(f"<TR>{''.join(cells)}</TR>")
+    if len(outputs) > most:
+        rows.append(f'<TR><TD COLSPAN="3">… {len(outputs)} outputs</TD></TR>')
+    return (
+        '<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" '
+        f'BGCOLOR="#e8f0fe" STYLE="ROUNDED">{"".join(rows)}</TABLE>>'
+    )

@@ -1,0 +1,79 @@
+"""Running Graphviz's ``dot``, and the one error raised when it is not installed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_INSTALL = (
+    "Install Graphviz (the `dot` program), then try again:\n"
+    "  Debian/Ubuntu: sudo apt-get install graphviz\n"
+    "  macOS:         brew install graphviz\n"
+    "  conda:         conda install -c conda-forge graphviz"
+)
+
+
+class GraphvizNotFound(RuntimeError):
+    """Rendering needs Graphviz's ``dot`` program, which is not on PATH.
+
+    The message says how to install it and where the DOT source can be read meanwhile.
+    """
+
+    def __init__(self, what: str, source_hint: str) -> None:
+        super().__init__(
+            f"{what} needs Graphviz's `dot` program, which was not found on PATH.\n"
+            f"{_INSTALL}\n"
+            f"Meanwhile the DOT source {source_hint}."
+        )
+
+
+def _import_graphviz() -> Any:
+    try:
+        import graphviz
+    except ImportError:  # pragma: no cover - graphviz is part of the viz extra
+        raise ImportError(
+            "viz pictures need the Python package graphviz: pip install 'chainrule[viz]'"
+        ) from None
+    return graphviz
+
+
+_CLASS: Any = None
+
+
+def digraph_class() -> Any:
+    """``graphviz.Digraph`` whose rendering raises :class:`GraphvizNotFound` without ``dot``.
+
+    Made on first use, so that ``import viz`` does not import graphviz.
+    """
+    global _CLASS
+    if _CLASS is None:
+        graphviz = _import_graphviz()
+
+        class Digraph(graphviz.Digraph):
+            """A chain-rule picture: ``.source`` is DOT text, ``.pipe(format="svg")`` renders it."""
+
+            def pipe(self, *args: Any, **kwargs: Any) -> Any:
+                try:
+                    return super().pipe(*args, **kwargs)
+                except graphviz.ExecutableNotFound:
+                    raise GraphvizNotFound(
+                        "Rendering the graph", "is the graph's `.source` attribute"
+                    ) from None
+
+            def render(self, *args: Any, **kwargs: Any) -> Any:
+                try:
+                    return super().render(*args, **kwargs)
+                except graphviz.ExecutableNotFound:
+                    raise GraphvizNotFound(
+                        "Rendering the graph",
+                        f"was written to {self.filepath} (and is the graph's `.source`)",
+                    ) from None
+
+        _CLASS = Digraph
+    return _CLASS
+
+
+def svg(graph: Any) -> str:
+    """The graph rendered by ``dot`` as SVG text (without the XML prologue)."""
+    text = graph.pipe(format="svg", encoding="utf-8")
+    start = text.find("<svg")
+    return text[start:] if start >= 0 else text

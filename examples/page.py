@@ -1,0 +1,177 @@
+"""A lesson's page: what it prints, as an HTML page with its pictures, and the gallery.
+
+A lesson speaks through one :class:`Page`: each paragraph, table or figure it adds is
+printed to the terminal (when ``verbose``) and kept for ``out/<lesson>/index.html``.
+So the terminal and the page tell the same story with the same numbers. All text is
+escaped; pages fetch nothing from the network.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+STYLE = """
+body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;
+       line-height: 1.5; color: #222; }
+pre { background: #f6f6f4; padding: .6rem .8rem; overflow-x: auto; }
+table { border-collapse: collapse; margin: .5rem 0; }
+td, th { border: 1px solid #ccc; padding: .2rem .6rem; text-align: right;
+         font-family: ui-monospace, monospace; }
+th { background: #f0f0ee; }
+img { max-width: 100%; border: 1px solid #ddd; margin: .5rem 0; }
+.summary { font-weight: bold; }
+"""
+
+
+def _table_text(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    cells = [[str(h) for h in headers]] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    lines = ["  ".join(c.rjust(w) for c, w in zip(r, widths)) for r in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+@dataclass
+class Page:
+    """The narrative of one lesson, printed as it grows and written as HTML at the end.
+
+    Args:
+        name: the lesson's module name (its folder under ``out/``).
+        title: the page's heading.
+        out: the folder to write into, or None to write nothing (fast tests).
+        verbose: print each block as it is added.
+    """
+
+    name: str
+    title: str
+    out: Path | None = None
+    verbose: bool = False
+    blocks: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.out is not None:
+            self.out = Path(self.out)
+            self.out.mkdir(parents=True, exist_ok=True)
+        self._echo(f"\n=== {self.title} ===\n")
+
+    @property
+    def drawing(self) -> bool:
+        """True when pictures are wanted (an output folder was given)."""
+        return self.out is not None
+
+    def _echo(self, text: str) -> None:
+        if self.verbose:
+            print(text)
+
+    def heading(self, text: str) -> None:
+        """A section heading."""
+        self._echo(f"\n-- {text} --")
+        self.blocks.append(f"<h2>{html.escape(text)}</h2>")
+
+    def say(self, text: str) -> None:
+        """A paragraph of narrative."""
+        self._echo(text)
+        self.blocks.append(f"<p>{html.escape(text)}</p>")
+
+    def pre(self, text: str) -> None:
+        """Preformatted text (formulas laid out by hand, traces)."""
+        self._echo(text)
+        self.blocks.append(f"<pre>{html.escape(text)}</pre>")
+
+    def table(self, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """A table of numbers (cells are shown as given: format them before)."""
+        self._echo(_table_text(headers, rows))
+        head = "".join(f"<th>{html.escape(str(h))}</th>" for h in headers)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>"
+            for row in rows
+        )
+        self.blocks.append(f"<table><tr>{head}</tr>{body}</table>")
+
+    def path(self, filename: str) -> Path:
+        """Where a picture called ``filename`` goes (only when ``drawing``)."""
+        assert self.out is not None, "path() is for drawing pages; check page.drawing first"
+        return self.out / filename
+
+    def figure(self, fig: Any, filename: str, caption: str) -> None:
+        """Save a matplotlib figure next to the page and show it there."""
+        if self.out is None:
+            return
+        fig.savefig(self.out / filename, dpi=90, bbox_inches="tight")
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+        self.image(filename, caption)
+
+    def image(self, filename: str, caption: str) -> None:
+        """Show an image file already written next to the page."""
+        self._echo(f"[picture: {self.out / filename if self.out else filename}] {caption}")
+        self.blocks.append(
+            f'<figure><img src="{html.escape(filename)}" alt="{html.escape(caption)}">'
+            f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+        )
+
+    def graph(self, root: Any, filename: str, caption: str, **options: Any) -> None:
+        """Draw ``root``'s graph with viz (local derivatives on the edges) as an SVG file."""
+        if self.out is None:
+            return
+        from viz import draw_graph
+
+        (self.out / filename).write_bytes(draw_graph(root, **options).pipe(format="svg"))
+        self.image(filename, caption)
+
+    def step_through(self, root: Any, filename: str, text: str) -> int:
+        """Write viz's step-through of ``root``'s backward pass; return its frame count."""
+        if self.out is None:
+            return 0
+        from viz import step_through
+
+        lesson = step_through(root)
+        lesson.to_html(self.out / filename)
+        self.link(filename, f"{text} ({len(lesson)} steps: Prev, Next, Play or the arrow keys)")
+        return len(lesson)
+
+    def link(self, filename: str, text: str) -> None:
+        """A link to a file next to the page (a step-through, say)."""
+        self._echo(f"[{text}: {self.out / filename if self.out else filename}]")
+        self.blocks.append(f'<p><a href="{html.escape(filename)}">{html.escape(text)}</a></p>')
+
+    def write(self, summary: str) -> Path | None:
+        """Write ``index.html`` (the summary line first); return its path."""
+        self._echo(f"\nResult: {summary}")
+        if self.out is None:
+            return None
+        body = "\n".join(self.blocks)
+        text = (
+            '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+            f"<title>{html.escape(self.title)}</title><style>{STYLE}</style></head><body>"
+            f'<p><a href="../index.html">all lessons</a></p><h1>{html.escape(self.title)}</h1>'
+            f'<p class="summary">{html.escape(summary)}</p>\n{body}\n</body></html>\n'
+        )
+        path = self.out / "index.html"
+        path.write_text(text, encoding="utf-8")
+        return path
+
+
+def write_gallery(out: Path, entries: Sequence[tuple[str, str, str]]) -> Path:
+    """Write ``out/index.html`` linking each lesson: entries are (name, title, summary)."""
+    items = "\n".join(
+        f'<li><a href="{html.escape(name)}/index.html">{html.escape(title)}</a>'
+        f"<br><span>{html.escape(summary)}</span></li>"
+        for name, title, summary in entries
+    )
+    text = (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>chainrule lessons</title><style>{STYLE} li {{ margin: .8rem 0; }}</style>"
+        "</head><body><h1>chainrule: backpropagation, one lesson at a time</h1>"
+        "<p>Every number on these pages was computed by the engine as the lesson ran.</p>"
+        f"<ol>\n{items}\n</ol></body></html>\n"
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / "index.html"
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,202 @@
+"""Compile a traced graph into straight-line Python: backprop written out.
+
+A training loop rebuilds the same graph every step. :func:`compile` walks it once and
+writes one Python function that does what ``root.backward()`` does, with no graph:
+one line per node for the forward pass, then one line per edge for the backward pass
+(``g_input += g_node * local``). The source is compiled once; a replay for new leaf
+values costs a few float operations per node and creates no objects.
+
+The replay does the same float operations in the same order as the engine, so its
+numbers equal eager ones (a zero's sign aside: the engine's ``0.0 + c`` is written ``c``).
+
+The traced structure is fixed. Branches *inside* an op's rule (relu's ``1.0 if a > 0
+else 0.0``) are evaluated on every replay, so they stay right; but a Python ``if`` on
+data in *your* code ran once, while tracing, and its choice is baked into the tape.
+Leaves not listed as ``params`` or ``data`` are baked in as constants.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Sequence
+from typing import Any
+
+from .lowering import Trace, float_namespace, float_source, numbers_in, rerun_eagerly
+from .value import Value
+
+
+class Tape:
+    """A graph compiled to Python: replay it for new parameter and data values.
+
+    Attributes:
+        root: the traced output.
+        params: leaves whose gradients a replay returns (shared across a batch).
+        data: leaves whose values a replay takes per call (one row per sample).
+        source: the generated function, forward then backward, node labels as names.
+    """
+
+    def __init__(self, root: Value, params: Sequence[Value], data: Sequence[Value]) -> None:
+        self.trace = Trace(root, params, data)
+        self.root, self.params, self.data = root, self.trace.params, self.trace.data
+        self.source = float_source(self.trace, backward=True)
+        self._grad = _build(self.source, "grad")
+        self._forward: Any = None
+        self._batched: Any = None
+
+    def __repr__(self) -> str:
+        return (f"<Tape: {len(self.trace.order)} nodes, {len(self.params)} params, "
+                f"{len(self.data)} data>")
+
+    def _inputs(self, params: Any, data: Any) -> tuple[list[float], list[float]]:
+        if params is None:
+            ps = [p.data for p in self.params]
+        else:
+            ps = numbers_in(params, len(self.params), self.params, "params")
+        if data is None:
+            if self.data:
+                raise ValueError(f"tape: this tape takes {len(self.data)} data values per "
+                                 "replay (the data leaves given to compile); pass data=[...]")
+            return ps, []
+        return ps, numbers_in(data, len(self.data), self.data, "data")
+
+    def forward(self, params: Sequence[float] | None = None,
+                data: Sequence[float] | None = None) -> float:
+        """The output for these leaf values (params default to the leaves' current data)."""
+        ps, xs = self._inputs(params, data)
+        if self._forward is None:
+            self._forward = _build(float_source(self.trace, backward=False), "forward")
+        return self._run(self._forward, ps, xs, 1.0)
+
+    def grad(self, params: Sequence[float] | None = None, data: Sequence[float] | None = None,
+             gradient: float = 1.0) -> tuple[float, list[float]]:
+        """The output and ∂output/∂param · gradient for every param, touching no ``.grad``.
+
+        Args:
+            params: one number per param leaf; None reads their current ``.data``.
+            data: one number per data leaf (required when the tape has data leaves).
+            gradient: the seed ∂L/∂output.
+
+        Returns:
+            ``(output, grads)`` with grads in the order of ``params``.
+
+        Example:
+            >>> from autograd import Value, compile
+            >>> w, x = Value(2.0, label="w"), Value(3.0, label="x")
+            >>> tape = compile((w * x).tanh(), params=[w], data=[x])
+            >>> out, (dw,) = tape.grad(data=[0.1])
+            >>> round(out, 6), round(dw, 6)
+            (0.197375, 0.096104)
+        """
+        ps, xs = self._inputs(params, data)
+        return self._run(self._grad, ps, xs, float(gradient))
+
+    def backward(self, data: Sequence[float] | None = None, gradient: float = 1.0) -> float:
+        """Like ``root.backward()``: add each param's gradient to its ``.grad``; return the output.
+
+        Reads the params' current ``.data``, so an optimizer's updates are seen. Gradients
+        accumulate exactly as the engine's do (call ``zero_grad`` between steps).
+        """
+        out, grads = self.grad(None, data, gradient)
+        for p, g in zip(self.params, grads):
+            p.grad = g + p.grad if p.grad_computed and p.grad else g
+        return out
+
+    def _run(self, fn: Any, ps: list[float], xs: list[float], seed: float) -> Any:
+        try:
+            result = fn(ps, xs, seed)
+        except (ArithmeticError, ValueError, TypeError):
+            result = None
+        out = result[0] if isinstance(result, tuple) else result
+        if type(out) is not float:
+            # A domain error (log of a negative, a complex power): replay the graph
+            # through Value's own operators for the engine's message, which names the op.
+            rerun_eagerly(self.trace, ps, xs)
+            raise ValueError("tape: the compiled replay failed where the engine did not; "
+                             "please report this graph")
+        return result
+
+    # Batched replay lives in autograd.batched (numpy is imported only there).
+    def forward_batch(self, rows: Any, params: Sequence[float] | None = None) -> Any:
+        """The output for every row of data at once, as a numpy array (needs numpy)."""
+        return self._batch().forward(rows, params)
+
+    def grad_rows(self, rows: Any, params: Sequence[float] | None = None,
+                  reduction: str = "mean") -> tuple[float, list[float]]:
+        """:meth:`grad_batch` in pure Python (no numpy): a generated loop over the rows."""
+        return self._batch().grad(rows, params, reduction, vectorized=False)
+
+    def grad_batch(self, rows: Any, params: Sequence[float] | None = None,
+                   reduction: str = "mean") -> tuple[float, list[float]]:
+        """Mean (or sum) output over the rows and the params' gradients of it, at once.
+
+        Args:
+            rows: a sequence of data rows (one value per data leaf), or a 2-D numpy array.
+            params: one number per param leaf; None reads their current ``.data``.
+            reduction: ``"mean"`` or ``"sum"`` over the rows.
+
+        Returns:
+            ``(loss, grads)``: equal (to rounding) to averaging/summing ``grad`` over the rows.
+
+        Example:
+            >>> from autograd import Value, compile
+            >>> w, x = Value(2.0, label="w"), Value(0.0, label="x")
+            >>> tape = compile(w * x * x, params=[w], data=[x])
+            >>> tape.grad_batch([[1.0], [3.0]])
+            (10.0, [5.0])
+        """
+        return self._batch().grad(rows, params, reduction)
+
+    def backward_batch(self, rows: Any, reduction: str = "mean") -> float:
+        """Like :meth:`backward` for a whole batch: add the reduced gradients to ``.grad``."""
+        out, grads = self.grad_batch(rows, None, reduction)
+        for p, g in zip(self.params, grads):
+            p.grad = g + p.grad if p.grad_computed and p.grad else g
+        return out
+
+    def _batch(self) -> Any:
+        if self._batched is None:
+            from .batched import BatchedTape
+
+            self._batched = BatchedTape(self)
+        return self._batched
+
+
+def _build(source: str, name: str) -> Any:
+    namespace = float_namespace()
+    exec(builtins.compile(source, f"<tape {name}>", "exec"), namespace)
+    return namespace[name]
+
+
+def compile(root: Value, params: Sequence[Value] = (), data: Sequence[Value] = ()) -> Tape:
+    """Trace ``root``'s graph once into a :class:`Tape` that replays it as straight-line code.
+
+    Args:
+        root: the output to differentiate (a loss).
+        params: leaves to differentiate with respect to (weights, biases): their values
+            are read on each replay, their gradients returned.
+        data: leaves that change per call or per sample (inputs, targets).
+
+    Returns:
+        A Tape. Every other leaf is baked in as a constant; ``tape.source`` shows the code.
+
+    Example:
+        >>> from autograd import Value, compile
+        >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+        >>> tape = compile(a * b + a, params=[a, b])
+        >>> print(tape.source)
+        def grad(params, data, seed):
+            a, b = params
+            # forward: one line per node
+            mul1 = a * b
+            add1 = mul1 + a
+            # backward: g_input += g_node * ∂node/∂input, nodes in reverse order
+            g_add1 = seed
+            g_mul1 = g_add1
+            g_a = g_add1
+            g_a += g_mul1 * b
+            g_b = g_mul1 * a
+            return add1, [g_a, g_b]
+        >>> tape.grad([2.0, -3.0])
+        (-4.0, [-2.0, 2.0])
+    """
+    return Tape(root, params, data)

@@ -6,6 +6,7 @@ op's forward function and local derivatives come from one table (:mod:`autograd.
 """
 
 from .check import GradcheckError, GradcheckRow, check_graph, gradcheck, replay
+from .compile import Tape, compile
 from .engine import Step, backward_steps, grad, local_derivatives, topological_order
 from .modes import (
     AnomalyError,
@@ -28,10 +29,12 @@ __all__ = [
     "GradcheckRow",
     "Op",
     "Step",
+    "Tape",
     "Value",
     "apply",
     "backward_steps",
     "check_graph",
+    "compile",
     "detect_anomaly",
     "dot",
     "enable_grad",

@@ -1,0 +1,232 @@
+"""``fit``: the training loop (forward, loss, backward, step) with a history and a progress bar.
+
+Classification is recognised from the loss function itself: ``hinge_loss``,
+``binary_cross_entropy``, ``binary_cross_entropy_with_logits`` and ``cross_entropy``
+(also wrapped in ``functools.partial``) each come with the rule that turns a model
+output into a predicted label, and ``fit`` then reports accuracy. Any other loss is
+treated as regression: loss only.
+"""
+
+from __future__ import annotations
+
+import functools
+import random
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from autograd import Value, dot, no_grad
+
+from .data import batches
+from .losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    hinge_loss,
+)
+from .module import Module
+from .optim import Optimizer
+
+
+def _argmax(row: Sequence[float]) -> int:
+    return max(range(len(row)), key=row.__getitem__)
+
+
+# How each classification loss reads an output (its data) as a label. Labels are
+# ±1 for hinge, 0/1 for the binary cross-entropies, class indices for cross_entropy.
+PREDICTED_LABEL: dict[Callable[..., Any], Callable[[Any], Any]] = {
+    hinge_loss: lambda s: 1 if s > 0 else -1,
+    binary_cross_entropy_with_logits: lambda z: 1 if z > 0 else 0,
+    binary_cross_entropy: lambda p: 1 if p > 0.5 else 0,
+    cross_entropy: _argmax,
+}
+
+
+def label_rule(loss_fn: Callable[..., Any]) -> Callable[[Any], Any] | None:
+    """The output → label rule of a classification loss, or None for any other loss."""
+    while isinstance(loss_fn, functools.partial):
+        loss_fn = loss_fn.func
+    return PREDICTED_LABEL.get(loss_fn)
+
+
+def _data(out: Any) -> Any:
+    return out.data if type(out) is Value else [v.data for v in out]
+
+
+def accuracy(outputs: Sequence[Any], targets: Sequence[Any], loss_fn: Callable[..., Any]) -> float:
+    """The fraction of outputs (floats, or lists of floats) whose predicted label is the target.
+
+    Example:
+        >>> from nn import hinge_loss
+        >>> from nn.train import accuracy
+        >>> accuracy([0.3, -2.0, 0.1], [1, -1, -1], hinge_loss)
+        0.6666666666666666
+    """
+    rule = label_rule(loss_fn)
+    if rule is None:
+        raise ValueError(f"accuracy: {loss_fn!r} is not a classification loss")
+    return sum(rule(o) == t for o, t in zip(outputs, targets)) / len(targets)
+
+
+def make_step(
+    model: Module, loss_fn: Callable[..., Any], params: list[Value], l2: float
+) -> Callable[[Sequence[Any], Sequence[Any]], tuple[float, list[Any]]]:
+    """The per-batch computation: forward, loss, backward. Gradients land in ``params``.
+
+    Returns ``step(X_batch, y_batch) -> (loss, outputs)`` with the loss as a float and
+    each output's data (a float, or a list for several outputs). This is the one piece a
+    compiled replay of the graph can replace; the loop around it stays the same.
+    """
+
+    def step(xb: Sequence[Any], yb: Sequence[Any]) -> tuple[float, list[Any]]:
+        outputs = [model(x) for x in xb]
+        loss = loss_fn(outputs, yb)
+        if l2:
+            # Σ p² as one dot node of the parameters with themselves: ∂/∂p = 2p.
+            loss = loss + l2 * dot(params, params)
+        loss.backward()
+        return loss.data, [_data(o) for o in outputs]
+
+    return step
+
+
+def evaluate(
+    model: Module, X: Sequence[Any], y: Sequence[Any], loss_fn: Callable[..., Any], l2: float = 0.0
+) -> dict[str, float]:
+    """The loss (plus ``l2``·Σp²) and, for classification, the accuracy of ``model`` on (X, y).
+
+    Runs under ``no_grad``: no graph is kept.
+    """
+    with no_grad():
+        outputs = [model(x) for x in X]
+        loss = loss_fn(outputs, y).data
+        if l2:
+            params = model.parameters()
+            loss += l2 * dot(params, params).data
+    result = {"loss": loss}
+    if label_rule(loss_fn) is not None:
+        result["accuracy"] = accuracy([_data(o) for o in outputs], y, loss_fn)
+    return result
+
+
+def _check(X: Sequence[Any], y: Sequence[Any], where: str) -> None:
+    if len(X) != len(y):
+        raise ValueError(f"fit: {where} has {len(X)} inputs but {len(y)} targets")
+    if not len(X):
+        raise ValueError(f"fit: {where} is empty")
+
+
+def _bar(progress: bool, epochs: int) -> Any:
+    # A bar only for a person watching a terminal; tqdm is optional (extra "progress").
+    if not progress or not sys.stderr.isatty():
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
+    return tqdm(total=epochs, unit="epoch", file=sys.stderr, leave=True)
+
+
+def fit(
+    model: Module,
+    X: Sequence[Any],
+    y: Sequence[Any],
+    loss_fn: Callable[..., Any],
+    optimizer: Optimizer,
+    epochs: int,
+    batch_size: int | None = None,
+    validation: tuple[Sequence[Any], Sequence[Any]] | None = None,
+    progress: bool = True,
+    *,
+    scheduler: Any = None,
+    l2: float = 0.0,
+    seed: int | random.Random | None = None,
+) -> dict[str, list[float]]:
+    """Train ``model`` on (X, y): per batch zero_grad, forward, loss, backward, optimizer step.
+
+    Args:
+        model: the module to train (its outputs go to ``loss_fn``).
+        X, y: inputs (lists of numbers) and targets.
+        loss_fn: ``loss(outputs, targets)``, e.g. ``nn.hinge_loss``; classification
+            losses also give accuracy (see the module docstring).
+        optimizer: built on ``model.parameters()``.
+        epochs: passes over the data.
+        batch_size: samples per step; None for the whole set in one step (full batch).
+        validation: ``(X_val, y_val)`` evaluated after each epoch.
+        progress: show a tqdm bar when stderr is a terminal (silent otherwise, or
+            without tqdm installed).
+        scheduler: an ``nn.schedulers`` scheduler, stepped once after each epoch.
+        l2: adds l2·Σp² over the parameters to the loss (reported losses include it).
+        seed: an int or ``random.Random`` for the mini-batch order (same seed, same run).
+
+    Returns:
+        A history ``{"loss": [...], "accuracy": [...], "val_loss": [...],
+        "val_accuracy": [...]}``, one number per epoch; accuracy keys only for
+        classification, ``val_`` keys only with ``validation``. Training numbers are
+        averaged over the epoch's batches, each measured before its update (as Keras does).
+
+    Example:
+        >>> from nn import MLP, SGD, fit, hinge_loss
+        >>> model = MLP(1, [4, 1], seed=0)
+        >>> X, y = [[-2.0], [-1.0], [1.0], [2.0]], [-1, -1, 1, 1]
+        >>> history = fit(model, X, y, hinge_loss, SGD(model.parameters(), lr=0.1), epochs=20,
+        ...               progress=False)
+        >>> sorted(history), history["accuracy"][-1]
+        (['accuracy', 'loss'], 1.0)
+    """
+    _check(X, y, "the training set")
+    if validation is not None:
+        if not isinstance(validation, (tuple, list)) or len(validation) != 2:
+            raise ValueError(f"fit: validation must be a pair (X_val, y_val), got {validation!r}")
+        _check(validation[0], validation[1], "the validation set")
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"fit: epochs must be a positive whole number, got {epochs!r}")
+    if batch_size is not None and (
+        isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1
+    ):
+        raise ValueError(
+            f"fit: batch_size must be a positive whole number or None, got {batch_size!r}"
+        )
+    params = model.parameters()
+    step = make_step(model, loss_fn, params, l2)
+    classify = label_rule(loss_fn) is not None
+    rng = seed if isinstance(seed, random.Random) else random.Random(seed)
+    history: dict[str, list[float]] = {"loss": []}
+    if classify:
+        history["accuracy"] = []
+    if validation is not None:
+        history["val_loss"] = []
+        if classify:
+            history["val_accuracy"] = []
+    bar = _bar(progress, epochs)
+    try:
+        for _ in range(epochs):
+            total, correct = 0.0, 0.0
+            if batch_size is None:
+                chunks: Any = [(X, y)]
+            else:
+                chunks = batches(X, y, batch_size, shuffle=True, seed=rng)
+            for xb, yb in chunks:
+                optimizer.zero_grad()
+                loss, outputs = step(xb, yb)
+                optimizer.step()
+                total += loss * len(yb)
+                if classify:
+                    correct += accuracy(outputs, yb, loss_fn) * len(yb)
+            history["loss"].append(total / len(y))
+            if classify:
+                history["accuracy"].append(correct / len(y))
+            if validation is not None:
+                scores = evaluate(model, validation[0], validation[1], loss_fn, l2)
+                history["val_loss"].append(scores["loss"])
+                if classify:
+                    history["val_accuracy"].append(scores["accuracy"])
+            if scheduler is not None:
+                scheduler.step()
+            if bar is not None:
+                bar.set_postfix({k: f"{v[-1]:.4g}" for k, v in history.items()}, refresh=False)
+                bar.update(1)
+    finally:
+        if bar is not None:
+            bar.close()
+    return history

@@ -201,7 +201,8 @@ def _edges(order, index, box_of, box_ids, flow, current, shown, digits) -> list[
                     attrs.append(f'color="{CURRENT}" fontcolor="{CURRENT}" penwidth=2.5')
                 else:
                     attrs.append(f'color="{DONE if step else PENDING}"')
-            lines.append(f"\t{src} -> {dst} [{' '.join(attrs)}]\n")
+            attr = f" [{' '.join(attrs)}]" if attrs else ""
+            lines.append(f"\t{src} -> {dst}{attr}\n")
     for (src, dst), count in merged.items():
         attr = f' [label="×{count}"]' if count > 1 else ""
         lines.append(f"\t{src} -> {dst}{attr}\n")

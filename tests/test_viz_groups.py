@@ -1,0 +1,111 @@
+"""viz.groups: clusters per name scope, collapsed to boxes with edges re-routed."""
+
+import re
+
+import pytest
+
+import viz
+from autograd import Value, dot, name_scope, record_scopes, sum
+from viz.groups import collapse_rule
+
+EDGE = re.compile(r"^\t+(\w+) -> (\w+)", re.M)
+NODE = re.compile(r"^\t+(\w+) \[shape", re.M)
+
+
+def tiny_network(inputs=((1.0, -2.0), (0.5, 0.5)), width=3):
+    """Two layers of neurons, each opened as scopes ("layer0", "neuron1"), on 2 points."""
+    ws = [
+        [
+            [
+                Value(0.1 * (i + j + k) - 0.2, label=f"w{i}{j}{k}")
+                for k in range(2 if i == 0 else width)
+            ]
+            for j in range(width if i == 0 else 1)
+        ]
+        for i in range(2)
+    ]
+    with record_scopes() as scopes:
+        outs = []
+        for point in inputs:
+            xs = [Value(x, label="x") for x in point]
+            for i, layer in enumerate(ws):
+                with name_scope(f"layer{i}"):
+                    ys = []
+                    for j, w in enumerate(layer):
+                        with name_scope(f"neuron{j}"):
+                            ys.append(dot(w, xs).tanh())
+                xs = ys
+            outs.append((xs[0] - 1.0) ** 2)
+        loss = sum(outs)
+    loss.label = "loss"
+    return loss, scopes
+
+
+def test_clusters_nest_by_scope_and_hold_their_weights():
+    loss, scopes = tiny_network()
+    src = viz.draw_graph(loss, scopes=scopes).source
+    assert src.count("subgraph cluster_") == 1 + 3 + 1 + 1  # layer0 + 3 neurons, layer1 + 1
+    neuron = src[src.index("label=<<B>neuron1</B>>") :]
+    neuron = neuron[: neuron.index("}")]
+    assert "<B>w010</B>" in neuron and "<B>w011</B>" in neuron
+    assert "<B>loss</B>" not in neuron
+
+
+def count(src):
+    return len(NODE.findall(src)), len(EDGE.findall(src))
+
+
+def test_collapse_depth_two_makes_one_box_per_neuron():
+    loss, scopes = tiny_network()
+    full = viz.draw_graph(loss, scopes=scopes).source
+    boxed = viz.draw_graph(loss, scopes=scopes, collapse=2).source
+    boxes = re.findall(r"^\t+(g\d+) \[", boxed, re.M)
+    assert boxes == ["g0", "g1", "g2", "g3"]
+    assert "<B>layer0 / neuron2</B><BR/>" in boxed
+    assert count(boxed)[0] < count(full)[0]
+    ids = set(NODE.findall(boxed))
+    assert all(s in ids and d in ids for s, d in EDGE.findall(boxed))  # edges re-routed
+
+
+def test_collapsed_box_shows_counts_and_outputs():
+    loss, scopes = tiny_network(inputs=((1.0, -2.0),))
+    loss.backward()
+    src = viz.draw_graph(loss, scopes=scopes, collapse={"layer1"}).source
+    box = next(line for line in src.splitlines() if line.strip().startswith("g0 "))
+    # layer1 holds one neuron: dot + tanh ops, and its 3 weights
+    assert "<B>layer1</B><BR/>2 ops, 3 leaves" in box
+    out = loss.parents[0].parents[0].parents[0]
+    assert f"data {viz._text.fmt(out.data)}" in box and f"grad {viz._text.fmt(out.grad)}" in box
+
+
+def test_collapse_true_leaves_only_top_level_boxes():
+    loss, scopes = tiny_network()
+    src = viz.draw_graph(loss, scopes=scopes, collapse=True, show={"data", "grad"}).source
+    assert re.findall(r"^\t+(g\d+) \[", src, re.M) == ["g0", "g1"]
+    assert "subgraph cluster_" not in src
+    # g0 → g1 once per data point and per layer-0 neuron, merged into one counted edge
+    assert '\tg0 -> g1 [label="×6"]' in src
+
+
+def test_collapse_prefixes_as_tuples_or_strings_agree():
+    loss, scopes = tiny_network()
+    as_str = viz.draw_graph(loss, scopes=scopes, collapse={"layer0/neuron1"}).source
+    as_tuple = viz.draw_graph(loss, scopes=scopes, collapse=[("layer0", "neuron1")]).source
+    assert as_str == as_tuple and "<B>layer0 / neuron1</B>" in as_str
+
+
+def test_bad_collapse_is_refused():
+    with pytest.raises(ValueError, match="at least 1, got 0"):
+        collapse_rule(0)
+    with pytest.raises(TypeError, match="got 2.5"):
+        collapse_rule(2.5)
+
+
+def test_scope_names_are_escaped():
+    x = Value(1.0, label="x")
+    with record_scopes() as scopes, name_scope('<script>"]; a -> b ['):
+        y = x * 2.0
+    src = viz.draw_graph(y, scopes=scopes).source
+    assert "<script>" not in src and "&lt;script&gt;&quot;]; a -&gt; b [" in src
+    boxed = viz.draw_graph(y, scopes=scopes, collapse=True).source
+    assert "<script>" not in boxed

@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+import nn
 import viz
 from autograd import Value, dot, name_scope, record_scopes, sum
 from viz.groups import collapse_rule
@@ -97,7 +98,7 @@ def test_collapse_prefixes_as_tuples_or_strings_agree():
 def test_bad_collapse_is_refused():
     with pytest.raises(ValueError, match="at least 1, got 0"):
         collapse_rule(0)
-    with pytest.raises(TypeError, match="got 2.5"):
+    with pytest.raises(TypeError, match=r"got 2\.5"):
         collapse_rule(2.5)
 
 
@@ -109,3 +110,21 @@ def test_scope_names_are_escaped():
     assert "<script>" not in src and "&lt;script&gt;&quot;]; a -&gt; b [" in src
     boxed = viz.draw_graph(y, scopes=scopes, collapse=True).source
     assert "<script>" not in boxed
+
+
+def test_mlp_loss_graph_collapses_to_a_readable_picture():
+    X, y = nn.make_moons(4, noise=0.1, seed=0)
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    with record_scopes() as scopes:
+        loss = nn.mse_loss([model(x) for x in X], y)
+    loss.backward()
+    full = viz.draw_graph(loss, scopes=scopes).source
+    layers = viz.draw_graph(loss, scopes=scopes, collapse=1).source
+    assert count(full)[0] > 1000
+    nodes, edge_count = count(layers)
+    assert nodes <= 40 and edge_count <= 40, (nodes, edge_count)
+    for name in ("layers.0", "layers.1", "layers.2"):
+        assert f"<B>{name}</B><BR/>" in layers
+    assert "<B>L</B></TD><TD>data " in layers and "grad 1.0" in layers
+    neurons = viz.draw_graph(loss, scopes=scopes, collapse=2, show={"data", "grad"}).source
+    assert len(re.findall(r"^\t+(g\d+) \[", neurons, re.M)) == 16 + 16 + 1

@@ -66,7 +66,7 @@ def test_narration_numbers_equal_the_engine():
 
 
 def test_gradients_appear_as_they_are_computed():
-    loss, (w1, x, b) = net()
+    loss, (w1, *_) = net()
     lesson = viz.step_through(loss)
     first = lesson.frames[0].graph.source
     assert "grad 1.0 (seed)" in first

@@ -14,7 +14,7 @@ from typing import Any
 from autograd import Value, backward_steps, check_graph, local_derivatives, topological_order
 
 from . import labels
-from ._text import DIGITS, escape, node_names
+from ._text import DIGITS, escape, fmt, node_names
 from .flow import Flow
 from .groups import ClusterTree, Scope, boxes, collapse_rule, node_scopes
 from .render import digraph_class
@@ -161,7 +161,7 @@ def build(
     for prefix, nodes in members.items():
         inside = set(nodes)
         outputs = [
-            (names[n], n, grad_text(n))
+            (names[n], n, grad_text(n) if lesson else _short_grad(n, digits))
             for n in nodes
             if n is root or any(c not in inside for c in children.get(n, ()))
         ]
@@ -170,6 +170,10 @@ def build(
     graph.body.extend(tree.render())
     graph.body.extend(_edges(order, index, box_of, box_ids, flow or lesson, current, shown, digits))
     return graph
+
+
+def _short_grad(node: Value, digits: int) -> str:
+    return f"grad {fmt(node.grad, digits)}" if node.grad_computed else "grad: not computed"
 
 
 def _edges(order, index, box_of, box_ids, flow, current, shown, digits) -> list[str]:

@@ -22,7 +22,7 @@ import builtins
 import math
 from typing import Any
 
-from .lowering import FLOAT, Flavor, Trace, backward_lines, numbers_in
+from .lowering import FLOAT, Flavor, Trace, backward_lines, float_namespace, numbers_in
 from .ops import FLOAT_MATH, OPS
 
 NUMPY = Flavor("numpy", lambda name, is_math: "np_" + name, "np_where")
@@ -38,8 +38,11 @@ def _numpy() -> Any:
     return numpy
 
 
-def numpy_namespace() -> dict[str, Any]:
-    """What generated numpy code can see: each op's forward and the rules' math, elementwise."""
+def numpy_namespace(ops: Any = ()) -> dict[str, Any]:
+    """What generated numpy code can see: each op's forward and the rules' math, elementwise.
+
+    ``ops`` adds ops declared outside the table (run one element at a time).
+    """
     np = _numpy()
 
     def sigmoid(a: Any) -> Any:
@@ -53,10 +56,12 @@ def numpy_namespace() -> dict[str, Any]:
         "leaky_relu": lambda a, slope: np.where(a > 0.0, a, slope * a),
         "softplus": lambda a: np.maximum(a, 0.0) + np.log1p(np.exp(-np.abs(a))),
     }
-    names = {op.name for op in OPS if op.arity} | {n for n in dir(FLOAT_MATH) if n[0] != "_"}
+    names = {op.name for op in (*OPS, *ops) if op.arity}
+    names |= {n for n in dir(FLOAT_MATH) if n[0] != "_"}
     ns: dict[str, Any] = {"__builtins__": {}, "sum": builtins.sum, "float": float,
                           "inf": math.inf, "nan": math.nan}
-    forwards = {op.name: op.forward for op in OPS}
+    forwards = {op.name: op.forward for op in (*ops, *OPS)}
+    forwards |= {n: getattr(FLOAT_MATH, n) for n in dir(FLOAT_MATH) if n[0] != "_"}
     for name in names:
         fn = elementwise.get(name) or getattr(np, name, None)
         # An op numpy does not know still works, one element at a time.
@@ -238,7 +243,7 @@ class BatchedTape:
         key = (vectorized, backward)
         if key not in self._fns:
             source = (numpy_source if vectorized else loop_source)(self.trace, backward)
-            ns = numpy_namespace() if vectorized else _float_namespace()
+            ns = numpy_namespace(self.trace.ops) if vectorized else float_namespace(self.trace.ops)
             name = ("grad" if backward else "forward") + ("_batch" if vectorized else "_rows")
             exec(builtins.compile(source, f"<tape {name}>", "exec"), ns)
             self._fns[key] = ns[name]
@@ -308,9 +313,3 @@ class BatchedTape:
                 self.tape.grad(ps, row)
             except (ArithmeticError, ValueError, TypeError) as err:
                 raise type(err)(f"row {i}: {err}") from None
-
-
-def _float_namespace() -> dict[str, Any]:
-    from .lowering import float_namespace
-
-    return float_namespace()

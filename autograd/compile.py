@@ -39,7 +39,7 @@ class Tape:
         self.trace = Trace(root, params, data)
         self.root, self.params, self.data = root, self.trace.params, self.trace.data
         self.source = float_source(self.trace, backward=True)
-        self._grad = _build(self.source, "grad")
+        self._grad = _build(self.source, "grad", self.trace.ops)
         self._forward: Any = None
         self._batched: Any = None
 
@@ -64,7 +64,8 @@ class Tape:
         """The output for these leaf values (params default to the leaves' current data)."""
         ps, xs = self._inputs(params, data)
         if self._forward is None:
-            self._forward = _build(float_source(self.trace, backward=False), "forward")
+            source = float_source(self.trace, backward=False)
+            self._forward = _build(source, "forward", self.trace.ops)
         return self._run(self._forward, ps, xs, 1.0)
 
     def grad(self, params: Sequence[float] | None = None, data: Sequence[float] | None = None,
@@ -161,8 +162,8 @@ class Tape:
         return self._batched
 
 
-def _build(source: str, name: str) -> Any:
-    namespace = float_namespace()
+def _build(source: str, name: str, ops: Sequence[Any]) -> Any:
+    namespace = float_namespace(ops)
     exec(builtins.compile(source, f"<tape {name}>", "exec"), namespace)
     return namespace[name]
 

@@ -23,9 +23,7 @@ from typing import Any, NamedTuple
 
 from .engine import topological_order
 from .ops import FLOAT_MATH, OPS, Op
-from .value import Value, binary_op
-from .value import dot as value_dot
-from .value import sum as value_sum
+from .value import Value, apply
 
 _FUNCTIONS: dict[str, Callable[..., Any]] = {op.name: op.forward for op in OPS if op.arity}
 _RESERVED = {"params", "data", "seed", "cols", "sum", "float", "inf", "nan", "m", "np"}
@@ -152,10 +150,14 @@ def float_function(name: str, is_math: bool) -> str:
     return name
 
 
-def float_namespace() -> dict[str, Any]:
-    """What generated float code can see: every op's forward, the rules' math, ``sum``."""
+def float_namespace(ops: Sequence[Op] = ()) -> dict[str, Any]:
+    """What generated float code can see: every op's forward, the rules' math, ``sum``.
+
+    ``ops`` adds ops declared outside the table (their ``code`` calls them by name).
+    """
     ns: dict[str, Any] = {"__builtins__": {}, "sum": builtins.sum, "inf": math.inf,
                           "nan": math.nan, **_FUNCTIONS}
+    ns |= {op.name: op.forward for op in ops if op.arity and op.name not in ns}
     for name in dir(FLOAT_MATH):
         if not name.startswith("_"):
             ns[float_function(name, True)] = getattr(FLOAT_MATH, name)
@@ -192,6 +194,7 @@ class Trace:
         if both:
             raise ValueError(f"compile: {next(iter(both))!r} is in both params and data")
         self.order = topological_order(root)
+        self.ops = sorted({n.op for n in self.order if n.op is not None}, key=lambda op: op.name)
         self.needs_grad: set[Value] = set(self.params)
         self.per_sample: set[Value] = set(self.data)
         for node in self.order:
@@ -200,7 +203,7 @@ class Trace:
                     self.needs_grad.add(node)
                 if any(p in self.per_sample for p in node.parents):
                     self.per_sample.add(node)
-        self.names = Names(list(float_namespace()))
+        self.names = Names(list(float_namespace(self.ops)))
         self.var: dict[Value, str] = {}
         counts: dict[str, int] = {}
         for i, p in enumerate(self.params):
@@ -363,16 +366,8 @@ def rerun_eagerly(trace: Trace, params: Sequence[float], data: Sequence[float]) 
         if op is None:
             new[node] = Value(given.get(node, node.data), node.label)
             continue
-        ins = [new[p] for p in node.parents]
-        if op.arity == 2:
-            new[node] = binary_op(op, ins[0], ins[1])
-        elif op.arity == 1:
-            method = getattr(Value, op.name, None) or getattr(Value, op.methods[0])
-            new[node] = method(ins[0], node.arg) if op.param else method(ins[0])
-        elif op.name == "dot":
-            new[node] = value_dot(ins[: len(ins) // 2], ins[len(ins) // 2 :])
-        else:
-            new[node] = value_sum(ins)
+        param = {op.param[0]: node.arg} if op.param else {}
+        new[node] = apply(op, *[new[p] for p in node.parents], **param)
         new[node].label = node.label
     root = new[trace.root]
     root.backward()

@@ -1,0 +1,216 @@
+"""autograd.compile: a traced graph replayed as straight-line code equals the engine, exactly."""
+
+from __future__ import annotations
+
+import builtins
+import math
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from random_graphs import build, eager, instruction, rebuild, same, start_values
+
+from autograd import OPS, Value, apply, compile, dot
+from autograd import sum as vsum
+
+NUDGE = 0.05  # replays move every leaf by up to this fraction: new values, same graph
+POINTS = {  # an input well inside each op's domain, for the per-op tests
+    "log": [0.7, 1.9], "sqrt": [0.7, 1.9], "vpow": [1.3, 0.6], "pow": [1.3, 0.6],
+}
+
+
+def _replays_match(root, leaves, values, n_params):
+    """The tape's replay at ``values`` against the engine rebuilt at ``values``."""
+    tape = compile(root, params=leaves[:n_params], data=leaves[n_params:])
+    expected = eager(root, leaves, values)
+    params, data = values[:n_params], values[n_params:]
+    if isinstance(expected, Exception):
+        with pytest.raises(type(expected)):
+            tape.grad(params, data)
+        return
+    out, grads = tape.grad(params, data)
+    assert same(out, expected[0]), (out, expected[0])
+    assert all(same(g, e) for g, e in zip(grads, expected[1][:n_params])), (grads, expected[1])
+    assert same(tape.forward(params, data), expected[0])
+
+
+@pytest.mark.parametrize("op", OPS, ids=lambda op: op.name)
+def test_every_op_replays_bit_identical(op):
+    x, y = (Value(v, label=n) for v, n in zip(POINTS.get(op.name, [0.8, -1.7]), "xy"))
+    if op.arity == 0:
+        root = dot([x, y], [y, x * 3.0]) if op.name == "dot" else vsum([x, y, x * y])
+    elif op.arity == 2:
+        root = apply(op, x, y * y + 0.5)
+    else:
+        param = {op.param[0]: op.param[1] or 1.5} if op.param else {}
+        root = apply(op, x, **param) * y
+    rng = random.Random(op.name)
+    for _ in range(5):
+        values = [v * (1 + rng.uniform(-NUDGE, NUDGE)) for v in (x.data, y.data)]
+        _replays_match(root, [x, y], values, 2)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(start=start_values, program=st.lists(instruction, min_size=1, max_size=25),
+       nudge=st.lists(st.floats(-NUDGE, NUDGE), min_size=3, max_size=3),
+       n_params=st.integers(0, 3))
+def test_random_graphs_replay_bit_identical(start, program, nudge, n_params):
+    leaves, root = build(start, program)
+    _replays_match(root, leaves, start, n_params)  # the traced point itself
+    _replays_match(root, leaves, [v * (1 + d) for v, d in zip(start, nudge)], n_params)
+
+
+def test_source_is_backprop_written_out_with_labels_as_names():
+    w, x, b = Value(0.5, label="w"), Value(2.0, label="x"), Value(0.1, label="b")
+    y = (w * x + b).tanh()
+    y.label = "y"
+    source = compile(y, params=[w, b], data=[x]).source
+    assert "    y = tanh(add1)" in source
+    assert "    g_add1 = g_y * (1.0 - y * y)" in source  # tanh's rule, from the table
+    assert "    g_w = g_mul1 * x" in source
+    assert "g_x" not in source  # no gradient is computed that nobody asked for
+
+
+def test_labels_are_sanitized_unique_and_not_keywords():
+    leaves = [Value(1.0, label=s) for s in ("w 1", "w_1", "lambda", "2x", "σ", "sum", "g_w_1")]
+    root = vsum(leaves) * leaves[0]
+    tape = compile(root, params=leaves)
+    first_line = tape.source.splitlines()[1]
+    names = first_line.strip().split(" = ")[0].rstrip(",").split(", ")
+    assert len(set(names)) == len(leaves)
+    assert all(n.isidentifier() and n.isascii() for n in names)
+    assert "lambda_" in names and "sum" not in names
+    assert tape.grad()[1] == pytest.approx([1.0 + vsum(leaves).data] + [1.0] * 6)
+
+
+def test_source_compiles_and_is_deterministic():
+    def graph():
+        rng = random.Random(7)
+        ws = [Value(rng.uniform(-1, 1), label=f"w{i}") for i in range(4)]
+        xs = [Value(rng.uniform(-1, 1), label=f"x{i}") for i in range(4)]
+        h = [dot(ws, xs).relu(), (ws[0] * xs[1]).sigmoid(), xs[2].exp() / 3.0]
+        return vsum(h) ** 2, ws, xs
+
+    first, second = (compile(r, params=ws, data=xs) for r, ws, xs in (graph(), graph()))
+    assert first.source == second.source
+    builtins.compile(first.source, "<test>", "exec")
+
+
+def test_constants_are_baked_in_and_unlisted_leaves_too():
+    x, frozen = Value(3.0, label="x"), Value(10.0, label="frozen")
+    tape = compile(x * 2.5 + frozen, params=[x])
+    assert "2.5" in tape.source and "10.0" in tape.source
+    assert tape.grad([1.0]) == (12.5, [2.5])
+
+
+def test_negative_constants_keep_their_meaning():
+    x = Value(3.0, label="x")
+    root = (-2.0) ** (x * 0.0 + 2.0) + x ** -2.0 - 3.0 * x  # vpow of a negative constant base
+    out, grads = compile(root, params=[x]).grad([3.0])
+    assert out == 4.0 + 3.0**-2.0 - 9.0
+    expected = eager(root, [x], [3.0])
+    assert "(-2.0) ** " in compile(root, params=[x]).source
+    assert math.isnan(grads[0]) and math.isnan(expected[1][0])  # ∂/∂b of (-2)ᵇ is undefined
+
+
+def test_python_if_in_user_code_is_baked_in_but_rule_branches_are_not():
+    x = Value(2.0, label="x")
+    branch = x * 10.0 if x.data > 0 else x * -10.0  # decided once, while tracing
+    tape = compile(branch + x.relu(), params=[x])
+    assert tape.grad([-1.0]) == (-10.0, [10.0])  # relu's rule took its other branch
+
+
+def test_root_that_is_a_param():
+    x = Value(4.0, label="x")
+    assert compile(x, params=[x]).grad([5.0], gradient=2.0) == (5.0, [2.0])
+
+
+def test_backward_accumulates_like_the_engine():
+    w, x = Value(0.3, label="w"), Value(-1.2, label="x")
+    root = (w * x).sigmoid() * w
+    tape = compile(root, params=[w], data=[x])
+    root.backward()
+    root.backward()
+    expected = w.grad
+    w.grad = 0.0
+    tape.backward([-1.2])
+    assert tape.backward([-1.2]) == root.data
+    assert w.grad == expected
+
+
+@pytest.mark.parametrize("bad, error, words", [
+    ([1.0], ValueError, "expected 2 params"),
+    ([1.0, 2.0, 3.0], ValueError, "got 3"),
+    ([1.0, "2"], TypeError, "params[1] (leaf 'b') must be a real number, got '2'"),
+    ([1.0, None], TypeError, "NoneType"),
+    ("ab", TypeError, "sequence of 2 numbers"),
+])
+def test_inputs_that_do_not_fit_raise_clear_errors(bad, error, words):
+    a, b = Value(1.0, label="a"), Value(2.0, label="b")
+    tape = compile(a * b, params=[a, b])
+    with pytest.raises(error) as err:
+        tape.grad(bad)
+    assert words in str(err.value)
+
+
+def test_missing_data_is_a_clear_error():
+    w, x = Value(1.0, label="w"), Value(2.0, label="x")
+    with pytest.raises(ValueError, match="takes 1 data values"):
+        compile(w * x, params=[w], data=[x]).grad()
+
+
+@pytest.mark.parametrize("graph, value, words", [
+    (lambda x: (x * 1.0).log(), -2.0, "log: log(a) is undefined for a = -2.0"),
+    (lambda x: (x + 0.0) ** 0.5, -4.0, "pow"),
+    (lambda x: 1.0 / (x - 1.0), 1.0, "div"),
+    (lambda x: (x * x).sqrt(), 0.0, "backward through sqrt"),
+])
+def test_domain_errors_in_replay_name_the_op(graph, value, words):
+    x = Value(3.0, label="x")
+    tape = compile(graph(x), params=[x])
+    with pytest.raises((ArithmeticError, ValueError)) as err:
+        tape.grad([value])
+    assert words in str(err.value)
+
+
+@pytest.mark.parametrize("bad", [
+    lambda x: compile(3.0, params=[x]),
+    lambda x: compile(x * 2, params=[x * 2]),
+    lambda x: compile(x * 2, params=[x, x]),
+    lambda x: compile(x * 2, params=[x], data=[x]),
+])
+def test_bad_compile_arguments(bad):
+    with pytest.raises((TypeError, ValueError)):
+        bad(Value(1.0, label="x"))
+
+
+def test_deep_chain_compiles_and_replays():
+    x = Value(0.5, label="x")
+    y = x
+    for i in range(3000):
+        y = (y * 0.999 + 0.001).tanh() if i % 2 else y + 0.001
+    y.backward()
+    out, (g,) = compile(y, params=[x]).grad()
+    assert (out, g) == (y.data, x.grad)
+
+
+def test_a_tiny_mlp_replays_exactly():
+    rng = random.Random(3)
+    ws = [[Value(rng.uniform(-1, 1), label=f"w{i}{j}") for j in range(3)] for i in range(4)]
+    x = [Value(rng.uniform(-1, 1), label=f"x{j}") for j in range(3)]
+    hidden = [dot(w, x).tanh() for w in ws]
+    root = (vsum(hidden) - 1.0) ** 2
+    params = [w for row in ws for w in row]
+    tape = compile(root, params=params, data=x)
+    new_x = [rng.uniform(-1, 1) for _ in x]
+    expected = eager(root, params + x, [p.data for p in params] + new_x)
+    assert tape.grad(data=new_x) == (expected[0], expected[1][: len(params)])
+    assert math.isfinite(tape.forward(data=new_x))
+
+
+def test_rebuilt_graph_oracle_agrees_with_the_original():
+    # The oracle itself: rebuilding at the traced values gives the traced numbers.
+    leaves, root = build([0.5, -1.5, 1.2], [("mul", [0, 1, 2, 3, 4, 5], [False] * 6, 2.0)])
+    new_root, _ = rebuild(root, leaves, [v.data for v in leaves])
+    assert new_root.data == root.data

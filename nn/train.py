@@ -187,6 +187,10 @@ def fit(
         raise ValueError(
             f"fit: batch_size must be a positive whole number or None, got {batch_size!r}"
         )
+    if scheduler is not None and not callable(getattr(scheduler, "step", None)):
+        raise TypeError(
+            f"fit: scheduler must have a step() method (nn.StepLR, …), got {scheduler!r}"
+        )
     params = model.parameters()
     step = make_step(model, loss_fn, params, l2)
     classify = label_rule(loss_fn) is not None

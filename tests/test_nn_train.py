@@ -200,6 +200,13 @@ def test_bad_arguments_are_refused(kwargs, words):
     assert words in str(info.value)
 
 
+def test_scheduler_without_step_is_refused():
+    model = nn.MLP(2, [2, 1], seed=0)
+    opt = nn.SGD(model.parameters(), lr=0.1)
+    with pytest.raises(TypeError, match="scheduler must have a step"):
+        nn.fit(model, [[0.0, 0.0]], [1], nn.hinge_loss, opt, 1, scheduler=0.5, progress=False)
+
+
 def test_mismatched_training_set_is_refused():
     model = nn.MLP(2, [2, 1], seed=0)
     with pytest.raises(ValueError, match="2 inputs but 1 targets"):

@@ -1,0 +1,235 @@
+"""Lesson 8, gan: two networks, one backward pass each, playing a game in one dimension.
+
+Real samples come from N(4, 1.25²) (or a two-mode mixture). A generator G turns noise into
+numbers; a discriminator D gives each number a logit: "real" or "generated". They take
+turns. D learns on real samples (label 1, smoothed to 0.9) and generated ones (label 0);
+then G learns with D frozen (only G's optimizer steps), its loss asking D to call its
+samples real. Both use Adam. Both losses are ``binary_cross_entropy_with_logits``.
+
+Run it: ``python examples/gan.py`` (writes ``out/gan/index.html``).
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nn
+from autograd import no_grad
+
+if __package__ in (None, ""):  # ``python examples/gan.py``
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from examples.page import Page
+
+TITLE = "gan: a generator and a discriminator, trained in turns"
+MEAN, STD = 4.0, 1.25
+MEAN_TOLERANCE, STD_TOLERANCE = 0.25, 0.25  # the target: |mean − 4| ≤ 0.25, |std/1.25 − 1| ≤ 25%
+MIXTURE = ((1.0, 0.5), (7.0, 0.5))  # two equally likely modes: (mean, std)
+REAL_LABEL = 0.9  # one-sided label smoothing: D is never asked for certainty about real data
+NOISE = 2  # the generator's noise dimension
+BATCH = 32
+STEPS = 600
+FAST_STEPS = 150
+SEEDS = 5
+EVAL = 1000  # samples drawn to measure the final distribution
+
+
+def real_sampler(mixture: bool):
+    """A function rng -> one real sample (Gaussian, or the two-mode mixture)."""
+    if mixture:
+        return lambda rng: rng.gauss(*rng.choice(MIXTURE))
+    return lambda rng: rng.gauss(MEAN, STD)
+
+
+def wasserstein(a: list[float], b: list[float]) -> float:
+    """The 1-D Wasserstein-1 distance of two equal-size samples: mean |sorted a − sorted b|."""
+    return sum(abs(x - y) for x, y in zip(sorted(a), sorted(b))) / len(a)
+
+
+@dataclass
+class GanRun:
+    """One training run: its final statistics, loss curves and snapshots of samples."""
+
+    seed: int
+    mixture: bool
+    mean: float
+    std: float
+    wasserstein: float
+    d_loss: list[float] = field(default_factory=list)
+    g_loss: list[float] = field(default_factory=list)
+    snapshots: dict[int, list[float]] = field(default_factory=dict)
+    real: list[float] = field(default_factory=list)
+
+    @property
+    def on_target(self) -> bool:
+        """Mean within 0.25 of 4 and std within 25% of 1.25."""
+        return abs(self.mean - MEAN) <= MEAN_TOLERANCE and abs(self.std / STD - 1) <= STD_TOLERANCE
+
+    def mode_mass(self) -> tuple[float, float]:
+        """Fraction of generated samples nearer each mixture mode (balanced: 0.5, 0.5)."""
+        samples = self.snapshots[max(self.snapshots)]
+        middle = (MIXTURE[0][0] + MIXTURE[1][0]) / 2
+        low = sum(x < middle for x in samples) / len(samples)
+        return low, 1 - low
+
+
+def train(seed: int, steps: int, mixture: bool = False, snapshots: int = 4,
+          lr_g: float = 0.01, lr_d: float = 0.005) -> GanRun:
+    """Train one GAN from ``seed`` for ``steps`` alternating updates."""
+    rng = random.Random(seed)
+    draw = real_sampler(mixture)
+    # Standardized coordinates: G's last layer is linear, so its outputs start near 0;
+    # scaling by the data's rough spread keeps Adam's step size meaningful for both.
+    generator = nn.MLP(NOISE, [8, 1], activation="tanh", seed=rng.randrange(2**31))
+    discriminator = nn.MLP(1, [8, 8, 1], activation="leaky_relu", seed=rng.randrange(2**31))
+    opt_g = nn.Adam(generator.parameters(), lr=lr_g, betas=(0.5, 0.999))
+    opt_d = nn.Adam(discriminator.parameters(), lr=lr_d, betas=(0.5, 0.999))
+    # Both rates decay linearly to a tenth: late steps then average out the players'
+    # oscillation instead of riding it.
+    decays = [nn.LinearLR(o, start_factor=1.0, end_factor=0.1, total_iters=steps)
+              for o in (opt_g, opt_d)]
+    loss = nn.binary_cross_entropy_with_logits
+    scale = 4.0  # G outputs x/scale and D reads x/scale: the networks see numbers near 1
+
+    def generate(n: int) -> list:
+        return [generator([rng.gauss(0, 1) for _ in range(NOISE)]) * scale for _ in range(n)]
+
+    marks = {round(steps * k / (snapshots - 1)) for k in range(snapshots)}
+    run = GanRun(seed, mixture, 0.0, 0.0, 0.0)
+    for step in range(steps + 1):
+        if step in marks:
+            with no_grad():
+                run.snapshots[step] = [v.data for v in generate(EVAL)]
+        if step == steps:
+            break
+        real = [draw(rng) for _ in range(BATCH)]
+        with no_grad():  # D's turn: G's samples are just numbers to it
+            fake = [v.data for v in generate(BATCH)]
+        opt_d.zero_grad()
+        logits = [discriminator([x / scale]) for x in real + fake]
+        d_loss = loss(logits, [REAL_LABEL] * BATCH + [0.0] * BATCH)
+        d_loss.backward()
+        opt_d.step()
+        # G's turn: the graph runs through D, but only G's optimizer steps.
+        opt_g.zero_grad()
+        logits = [discriminator([x / scale]) for x in generate(BATCH)]
+        g_loss = loss(logits, [1.0] * BATCH)
+        g_loss.backward()
+        opt_g.step()
+        for decay in decays:
+            decay.step()
+        run.d_loss.append(d_loss.data)
+        run.g_loss.append(g_loss.data)
+    final = run.snapshots[steps]
+    run.real = [draw(rng) for _ in range(EVAL)]
+    run.mean, run.std = statistics.fmean(final), statistics.pstdev(final)
+    run.wasserstein = wasserstein(final, run.real)
+    return run
+
+
+@dataclass
+class GanResult:
+    """What the GAN lesson found: one run per seed on the Gaussian, one on the mixture."""
+
+    runs: list[GanRun]
+    mixture: GanRun
+
+    @property
+    def hits(self) -> int:
+        """How many seeds ended on target."""
+        return sum(r.on_target for r in self.runs)
+
+    @property
+    def collapsed(self) -> bool:
+        """True when the mixture run put under 10% of its samples on one of the two modes."""
+        return min(self.mixture.mode_mass()) < 0.10
+
+    def summary(self) -> str:
+        """One line: seeds on target, the first run's numbers, the mixture's verdict."""
+        r = self.runs[0]
+        low, high = self.mixture.mode_mass()
+        return (
+            f"{self.hits}/{len(self.runs)} seeds on target (seed {r.seed}: mean {r.mean:.2f}, "
+            f"std {r.std:.2f}, W₁ {r.wasserstein:.3f}); mixture: {low:.0%}/{high:.0%} of samples "
+            f"per mode{' (mode collapse)' if self.collapsed else ''}"
+        )
+
+
+def run(fast: bool = False, out: Path | None = None, verbose: bool = False,
+        seeds: int = SEEDS) -> GanResult:
+    """Run the lesson (``fast``: fewer steps, two seeds)."""
+    page = Page("gan", TITLE, out, verbose)
+    steps = FAST_STEPS if fast else STEPS
+    seeds = 2 if fast else seeds
+    page.say(
+        f"Real data: N({MEAN}, {STD}²). Generator: noise in R^{NOISE} → MLP tanh 16 → one "
+        "number. Discriminator: one number → MLP LeakyReLU 16-16 → a logit. Each step, "
+        f"{BATCH} real and {BATCH} generated samples: D learns to label real 0.9 (smoothed) "
+        "and generated 0; then G learns, through the frozen D, to make D say 1. Adam for both "
+        f"(β₁ = 0.5). {steps} steps per run."
+    )
+    runs = [train(seed, steps) for seed in range(seeds)]
+    page.heading(f"{seeds} seeds")
+    page.table(
+        ["seed", "mean", "std", "W₁ to real", "on target?"],
+        [[r.seed, f"{r.mean:.3f}", f"{r.std:.3f}", f"{r.wasserstein:.3f}",
+          "yes" if r.on_target else "no"] for r in runs],
+    )
+    hits = sum(r.on_target for r in runs)
+    page.say(
+        f"{hits} of {seeds} runs end with the mean within {MEAN_TOLERANCE} of {MEAN} and the "
+        f"std within {STD_TOLERANCE:.0%} of {STD} (measured on {EVAL} generated samples; "
+        "W₁ is the 1-D Wasserstein distance to as many real samples: the mean gap between "
+        "the sorted samples)."
+    )
+    mixture = train(0, steps, mixture=True)
+    low, high = mixture.mode_mass()
+    page.heading("A two-mode mixture")
+    page.say(
+        f"Real data now: half N({MIXTURE[0][0]}, {MIXTURE[0][1]}²), half N({MIXTURE[1][0]}, "
+        f"{MIXTURE[1][1]}²). The generator puts {low:.0%} of its samples near the first mode "
+        f"and {high:.0%} near the second (W₁ {mixture.wasserstein:.3f}). "
+        + (
+            "That is mode collapse: G found one mode that fools D and stays there."
+            if min(low, high) < 0.10
+            else "No mode collapse in this run: both modes get samples, though a smooth "
+            "generator also leaves some mass in the gap between them."
+        )
+    )
+    result = GanResult(runs, mixture)
+    if page.drawing:
+        _pictures(page, runs[0], mixture)
+    page.write(result.summary())
+    return result
+
+
+def _pictures(page: Page, run: GanRun, mixture: GanRun) -> None:
+    import matplotlib.pyplot as plt
+
+    for name, r in (("gaussian", run), ("mixture", mixture)):
+        marks = sorted(r.snapshots)
+        fig, axes = plt.subplots(1, len(marks), figsize=(3.2 * len(marks), 2.8), sharey=True)
+        for ax, step in zip(axes, marks):
+            ax.hist(r.real, bins=40, range=(-2, 10), alpha=0.5, density=True, label="real")
+            ax.hist(r.snapshots[step], bins=40, range=(-2, 10), alpha=0.5, density=True,
+                    label="generated")
+            ax.set_title(f"step {step}")
+        axes[0].legend()
+        page.figure(fig, f"{name}_histograms.png",
+                    f"Real vs generated samples during training ({name}, seed {r.seed}).")
+    fig, ax = plt.subplots(figsize=(6, 3))
+    ax.plot(run.d_loss, label="discriminator", lw=0.8)
+    ax.plot(run.g_loss, label="generator", lw=0.8)
+    ax.set_xlabel("step")
+    ax.set_ylabel("loss")
+    ax.legend()
+    page.figure(fig, "losses.png", "Both losses per step (seed 0). They do not go to zero: "
+                "each network's progress is the other's loss.")
+
+
+if __name__ == "__main__":
+    run(out=Path("out") / "gan", verbose=True)

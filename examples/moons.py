@@ -1,0 +1,144 @@
+"""Lesson 6, moons: an MLP learns a curved decision boundary, and a big one overfits.
+
+The classic demo with chainrule's names: 100 two-moons points, ``MLP(2, [16, 16, 1])``
+with ReLU, the SVM hinge loss plus 1e-4·L2, SGD whose learning rate decays from 1.0 to
+0.1 over 100 full-batch steps. Then a train/test split, and a big model on few points.
+
+Run it: ``python examples/moons.py`` (writes ``out/moons/index.html``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import nn
+
+if __package__ in (None, ""):  # ``python examples/moons.py``
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from examples.page import Page
+
+TITLE = "moons: a decision boundary, a test set, and overfitting"
+L2 = 1e-4
+STEPS = 100
+
+
+def classic(n: int = 100, steps: int = STEPS, seed: int = 0):
+    """Train the classic demo; return (model, X, y, history)."""
+    X, y = nn.make_moons(n, noise=0.1, seed=seed)
+    model = nn.MLP(2, [16, 16, 1], activation="relu", seed=seed)
+    opt = nn.SGD(model.parameters(), lr=1.0)
+    sched = nn.LinearLR(opt, start_factor=1.0, end_factor=0.1, total_iters=steps)
+    history = nn.fit(model, X, y, nn.hinge_loss, opt, epochs=steps, progress=False,
+                     scheduler=sched, l2=L2)
+    return model, X, y, history
+
+
+def overfit(train_points: int, epochs: int, seed: int = 1):
+    """A big model on few noisy points, with the test accuracy watched every epoch."""
+    X, y = nn.make_moons(train_points + 200, noise=0.3, seed=seed)
+    X_tr, X_te, y_tr, y_te = nn.train_test_split(X, y, test_size=200, seed=seed)
+    model = nn.MLP(2, [32, 32, 1], activation="relu", seed=seed)
+    opt = nn.Adam(model.parameters(), lr=0.01)
+    history = nn.fit(model, X_tr, y_tr, nn.hinge_loss, opt, epochs=epochs, progress=False,
+                     validation=(X_te, y_te))
+    return model, (X_tr, y_tr, X_te, y_te), history
+
+
+@dataclass
+class MoonsResult:
+    """What the moons lesson found."""
+
+    points: int
+    train_accuracy: float  # the classic demo
+    final_loss: float
+    split_train_accuracy: float  # the classic model's accuracy on its own training set
+    split_test_accuracy: float  # … and on fresh points
+    overfit_train_accuracy: float
+    overfit_test_accuracy: float
+    overfit_best_test: float
+
+    def summary(self) -> str:
+        """One line: the classic accuracy and the overfitting gap."""
+        return (
+            f"2-16-16-1 on {self.points} moons: {self.train_accuracy:.0%} train accuracy "
+            f"({self.split_test_accuracy:.0%} on 200 fresh points); 32-32 on 20 noisy points: "
+            f"{self.overfit_train_accuracy:.0%} train vs {self.overfit_test_accuracy:.0%} test"
+        )
+
+
+def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> MoonsResult:
+    """Run the lesson (``fast``: 60 points and fewer epochs)."""
+    page = Page("moons", TITLE, out, verbose)
+    n = 60 if fast else 100
+    page.say(
+        f"{n} points on two interleaving half-moons (noise 0.1), labels ±1. Model: "
+        "MLP(2, [16, 16, 1]) with ReLU (337 parameters), output = a score, class = its sign. "
+        f"Loss: hinge max(0, 1 − y·score) averaged, plus {L2:g}·Σp². SGD, learning rate "
+        f"decaying linearly from 1.0 to 0.1 over {STEPS} full-batch steps."
+    )
+    model, X, y, history = classic(n)
+    every = max(1, STEPS // 5)
+    page.table(["step", "loss", "train accuracy"],
+               [[i + 1, f"{history['loss'][i]:.4f}", f"{history['accuracy'][i]:.0%}"]
+                for i in [*range(0, STEPS - 1, every), STEPS - 1]])
+    final = nn.evaluate(model, X, y, nn.hinge_loss, L2)
+    page.say(
+        f"After training: loss {final['loss']:.4f}, train accuracy {final['accuracy']:.0%} "
+        "(measured after the last update; the table's numbers are measured before each one)."
+    )
+    if page.drawing:
+        from viz import plot_decision_boundary, plot_history
+
+        page.figure(plot_decision_boundary(model, X, y), "boundary.png",
+                    "The decision boundary the MLP learned, with the training points.")
+        page.figure(plot_history(history), "history.png", "Loss and accuracy per step.")
+    page.heading("A test set")
+    X_new, y_new = nn.make_moons(200, noise=0.1, seed=123)
+    test = nn.evaluate(model, X_new, y_new, nn.hinge_loss)
+    page.say(
+        f"Training accuracy says how well the model fits what it saw. On 200 fresh points "
+        f"from the same moons it scores {test['accuracy']:.0%}: the boundary generalizes "
+        "because it is smooth and the moons are well separated."
+    )
+    page.heading("Overfitting: a big model on few points")
+    epochs = 150 if fast else 300
+    big, (X_tr, y_tr, X_te, y_te), hist = overfit(20, epochs)
+    best = max(hist["val_accuracy"])
+    page.say(
+        "Now 20 training points with noise 0.3 (the moons overlap) and a bigger model, "
+        f"MLP(2, [32, 32, 1]) with 1,153 parameters, trained with Adam for {epochs} epochs, "
+        "no L2. 200 held-out points are checked after every epoch."
+    )
+    page.table(["epoch", "train loss", "train acc", "test loss", "test acc"],
+               [[i + 1, f"{hist['loss'][i]:.4f}", f"{hist['accuracy'][i]:.0%}",
+                 f"{hist['val_loss'][i]:.4f}", f"{hist['val_accuracy'][i]:.0%}"]
+                for i in [0, 9, 29, epochs // 2 - 1, epochs - 1]])
+    final_big = nn.evaluate(big, X_tr, y_tr, nn.hinge_loss)
+    page.say(
+        f"The model ends at {final_big['accuracy']:.0%} on its 20 points but "
+        f"{hist['val_accuracy'][-1]:.0%} on the held-out ones (best along the way: {best:.0%}); "
+        "its test loss climbs while its train loss falls. With 1,153 parameters for 20 "
+        "points it memorizes the noise: the boundary bends around single points."
+    )
+    if page.drawing:
+        from viz import plot_decision_boundary, plot_history
+
+        page.figure(plot_decision_boundary(big, X_tr, y_tr), "overfit_boundary.png",
+                    "The big model's boundary around its 20 training points.")
+        page.figure(plot_decision_boundary(big, X_te, y_te), "overfit_test.png",
+                    "The same boundary with the 200 held-out points.")
+        page.figure(plot_history(hist), "overfit_history.png",
+                    "Train vs held-out loss and accuracy per epoch.")
+    result = MoonsResult(
+        n, final["accuracy"], final["loss"], final["accuracy"], test["accuracy"],
+        final_big["accuracy"], hist["val_accuracy"][-1], best,
+    )
+    page.write(result.summary())
+    return result
+
+
+if __name__ == "__main__":
+    run(out=Path("out") / "moons", verbose=True)

@@ -58,8 +58,7 @@ def numpy_namespace(ops: Any = ()) -> dict[str, Any]:
     }
     names = {op.name for op in (*OPS, *ops) if op.arity}
     names |= {n for n in dir(FLOAT_MATH) if n[0] != "_"}
-    ns: dict[str, Any] = {"__builtins__": {}, "sum": builtins.sum, "float": float,
-                          "inf": math.inf, "nan": math.nan}
+    ns = float_namespace(ops) | {"float": float}  # shared nodes stay on floats
     forwards = {op.name: op.forward for op in (*ops, *OPS)}
     forwards |= {n: getattr(FLOAT_MATH, n) for n in dir(FLOAT_MATH) if n[0] != "_"}
     for name in names:
@@ -151,12 +150,12 @@ class _Emitter:
             tail = (f"    return {root}" if self.vec
                     else f"        outs.append({root})\n    return outs")
             return "\n".join([*lines, *body, tail]) + "\n"
-        if self.vec:
-            body.append(f"    {t.gvar[t.root]} = np_full(n, seed)")
-        else:
+        if not self.vec:
             body.append(f"        total += {root}")
-            body.append(f"        {t.gvar[t.root]} = seed")
-        seen.add(t.root)
+        if t.root in t.needs_grad:
+            seed = "np_full(n, seed)" if self.vec else "seed"
+            body.append(f"{indent}{t.gvar[t.root]} = {seed}")
+            seen.add(t.root)
         body += self.sample_backward(seen, indent)
         body += backward_lines(t, list(reversed(self.shared)), seen, "", "    ")
         total = f"float(np_sum({root}))" if self.vec else "total"
@@ -172,7 +171,13 @@ class _Emitter:
         flush_after = {node: xs for xs, node in last_use.items()}
 
         def add(target: Any, name: str, expr: str) -> None:
-            lines.append(f"{indent}{name} {'+=' if target in seen else '='} {expr}")
+            if target not in seen:
+                lines.append(f"{indent}{name} = {expr}")
+            elif self.vec and (target in t.per_sample or isinstance(target, str)):
+                # Arrays may be shared by two names (g_b = g_a): never add in place.
+                lines.append(f"{indent}{name} = {name} + {expr}")
+            else:
+                lines.append(f"{indent}{name} += {expr}")
             seen.add(target)
 
         for node in reversed(self.sample):

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from autograd import OPS_BY_NAME, Value, apply, topological_order
 
+NUDGE_ROWS = 0.05  # batch rows move each data leaf by up to this fraction
 SAFE_MARGIN = 0.1  # keep inputs this far from domain edges and kinks, values bounded
 BOUND = 1e4
 

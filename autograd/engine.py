@@ -20,8 +20,10 @@ from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
 
 from .modes import ANOMALY, AnomalyError, enable_grad, state
-from .ops import FLOAT_MATH, Op
+from .ops import FLOAT_MATH, OPS_BY_NAME, Op
 from .value import VALUE_MATH, Value, _describe
+
+_DOT = OPS_BY_NAME["dot"]
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -217,9 +219,17 @@ def _propagate(order: list[Value]) -> None:
                 local_a, local_b = op.rule(a.data, b.data, node.data, m)
                 a._grad += upstream * local_a
                 b._grad += upstream * local_b
+            elif op is _DOT:
+                # dot's rule, read in place: ∂/∂wᵢ = xᵢ for the first half, then
+                # ∂/∂xᵢ = wᵢ, in the rule's order (w and x may share nodes).
+                half = len(parents) // 2
+                ws, xs = parents[:half], parents[half:]
+                for w, x in zip(ws, xs):
+                    w._grad += upstream * x.data
+                for w, x in zip(ws, xs):
+                    x._grad += upstream * w.data
             else:
-                locals_ = op.rule([p.data for p in parents], node.data, m)
-                for p, local in zip(parents, locals_):
+                for p, local in zip(parents, op.rule([p.data for p in parents], node.data, m)):
                     p._grad += upstream * local
     except (ArithmeticError, ValueError) as err:
         raise _backward_error(node, err) from None  # type: ignore[arg-type]

@@ -60,7 +60,7 @@ class Value:
     def __init__(self, data: float, label: str = "") -> None:
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {label!r} ({type(label).__name__})")
-        self.data = _to_float(data, "Value()")
+        self.data = data if type(data) is float else _to_float(data, "Value()")
         self._grad = None
         self.parents = ()
         self.op = None

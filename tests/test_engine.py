@@ -121,7 +121,8 @@ def test_sum_and_dot_are_single_nodes():
 
 def test_steps_sum_to_backward_exactly():
     x, w, b = Value(0.3, label="x"), Value(-0.8, label="w"), Value(0.1, label="b")
-    y = (autograd.dot([w, w], [x, x]) + b).sigmoid() * x
+    # dot with nodes shared between and within its halves, as an L2 term dot(p, p) has
+    y = (autograd.dot([w, w, x], [x, x, w]) + b).sigmoid() * x + autograd.dot([w, b], [w, b])
     sums: dict[Value, float] = {}
     for step in backward_steps(y):
         assert step.contribution == step.upstream * step.local
@@ -205,12 +206,8 @@ instruction = st.tuples(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    start=st.lists(st.floats(-2, 2).filter(lambda v: abs(v) > SAFE_MARGIN), min_size=3, max_size=3),
-    program=st.lists(instruction, min_size=1, max_size=25),
-)
-def test_random_dags_match_torch(start, program):
+def build(start, program):
+    """The same random graph in chainrule and in PyTorch: (leaves, root, torch leaves, root)."""
     ours = [Value(v) for v in start]
     theirs = leaves(start)
     nodes, tnodes = list(ours), list(theirs)
@@ -231,7 +228,21 @@ def test_random_dags_match_torch(start, program):
         nodes.append(out)
         tnodes.append(TORCH[name](*targs, *params.values()))
     root = apply(OPS_BY_NAME["sum"], *nodes[-3:])  # shared subexpressions meet here
-    troot = torch.stack(tnodes[-3:]).sum()
+    return ours, root, theirs, torch.stack(tnodes[-3:]).sum()
+
+
+graphs = {
+    "start": st.lists(
+        st.floats(-2, 2).filter(lambda v: abs(v) > SAFE_MARGIN), min_size=3, max_size=3
+    ),
+    "program": st.lists(instruction, min_size=1, max_size=25),
+}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(**graphs)
+def test_random_dags_match_torch(start, program):
+    ours, root, theirs, troot = build(start, program)
     root.backward()
     troot.backward()
     assert root.data == pytest.approx(troot.item(), rel=DAG_TOL, abs=DAG_TOL)
@@ -240,3 +251,14 @@ def test_random_dags_match_torch(start, program):
         assert abs(v.grad - expected) <= DAG_TOL * max(1.0, abs(expected)), (
             f"ours {v.grad!r} vs torch {expected!r}"
         )
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(**graphs)
+def test_random_dags_steps_equal_backward_exactly(start, program):
+    _, root, _, _ = build(start, program)
+    sums: dict[Value, float] = {}
+    for step in backward_steps(root):
+        sums[step.input] = sums.get(step.input, 0.0) + step.contribution
+    root.backward()
+    assert all(node.grad == total for node, total in sums.items())

@@ -1,0 +1,78 @@
+"""The gallery: a fast build of every lesson, opened in headless Chromium.
+
+Every link and image on the gallery and on each lesson's page resolves to a file that
+loads, and no page logs a console error.
+"""
+
+from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import url2pathname
+
+import pytest
+
+import examples
+from examples import LESSONS
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def gallery(tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    return examples.build(out, fast=True)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+def _visit(browser, url: str) -> tuple[list[str], list[str], list[bool]]:
+    """Open url; return its console errors, link targets and whether each image loaded."""
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    page.wait_for_load_state("load")
+    links = page.eval_on_selector_all("a", "els => els.map(e => e.href)")
+    images = page.eval_on_selector_all(
+        "img", "els => els.map(e => e.complete && e.naturalWidth > 0)"
+    )
+    page.close()
+    return errors, links, images
+
+
+def _file(url: str) -> Path:
+    return Path(url2pathname(urlparse(url).path))
+
+
+def test_gallery_links_every_lesson(gallery, browser):
+    errors, links, _ = _visit(browser, gallery.as_uri())
+    assert errors == []
+    assert [_file(u) for u in links] == [gallery.parent / n / "index.html" for n in LESSONS]
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_lesson_page_resolves(gallery, browser, name):
+    errors, links, images = _visit(browser, (gallery.parent / name / "index.html").as_uri())
+    assert errors == []
+    assert all(images), images
+    for url in links:
+        target = _file(url)
+        assert target.is_file(), url
+        if target.name != "index.html":  # a step-through page: open it too
+            assert _visit(browser, url)[0] == []
+
+
+def test_text_is_escaped(gallery):
+    assert "<script" not in gallery.read_text(encoding="utf-8")

@@ -78,7 +78,7 @@ class GanRun:
 
 
 def train(seed: int, steps: int, mixture: bool = False, snapshots: int = 4,
-          lr_g: float = 0.01, lr_d: float = 0.005) -> GanRun:
+          lr_g: float = 0.005, lr_d: float = 0.005) -> GanRun:
     """Train one GAN from ``seed`` for ``steps`` alternating updates."""
     rng = random.Random(seed)
     draw = real_sampler(mixture)

@@ -10,6 +10,7 @@ Run it: ``python examples/curve.py`` (writes ``out/curve/index.html``).
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,6 +100,15 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> C
         "pieces can: each one adds a bump or a ramp where training put it. The noise sets a "
         "floor near 0.05² = 0.0025 that no number of pieces should go below on fresh data."
     )
+    stalls = [f"{a} with {k2} after {k1}" for a in mse
+              for k1, k2 in itertools.pairwise(widths) if mse[a][k2] >= mse[a][k1]]
+    if stalls:
+        page.say(
+            "Not strictly, in this run: " + ", ".join(stalls) + " did not improve. Gradient "
+            "descent can leave pieces where they do nothing (a ReLU that is off on every "
+            "point gets zero gradient and stays dead; a saturated sigmoid barely moves). "
+            "The capacity is there; this training did not use it."
+        )
     worst = 0.0
     for model in models.values():
         for x in (-0.9, -0.3, 0.2, 0.8):

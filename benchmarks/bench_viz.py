@@ -1,0 +1,110 @@
+"""How long pictures take: drawing and rendering a ~1,000-node graph, exporting a lesson.
+
+Run: ``python benchmarks/bench_viz.py``. ``main()`` returns the table as Markdown
+(``benchmarks/run.py`` collects it).
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import nn
+import viz
+from autograd import Value, backward_steps, record_scopes, topological_order
+
+RUNS = 3
+
+
+def chain_of(n_nodes: int) -> Value:
+    """A chain of tanh neurons h = tanh(h·w + b), about ``n_nodes`` nodes, after backward."""
+    h = Value(0.5, label="x")
+    k = 0
+    while len(topological_order(h)) < n_nodes:
+        w = Value(0.1 + 0.01 * (k % 7), label=f"w{k}")
+        b = Value(0.01 * k, label=f"b{k}")
+        h = (h * w + b).tanh()
+        k += 1
+    h.label = "out"
+    h.backward()
+    return h
+
+
+def mlp_loss() -> tuple[Value, dict]:
+    """The MSE loss of a 2-16-16-1 MLP on 5 points (~850 nodes), with its name scopes."""
+    X, y = nn.make_moons(5, noise=0.1, seed=0)
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    with record_scopes() as scopes:
+        loss = nn.mse_loss([model(x) for x in X], y)
+    loss.backward()
+    return loss, scopes
+
+
+def lesson_of(n_steps: int) -> Value:
+    """A neuron chain whose backward pass takes about ``n_steps`` steps (5 per neuron)."""
+    h = Value(0.3, label="x")
+    k = 0
+    while len(list(backward_steps(h))) < n_steps:
+        h = (h * Value(0.9, label=f"w{k}") + Value(0.1, label=f"b{k}")).tanh()
+        k += 1
+    return h
+
+
+def timed(fn: Callable[[], object], runs: int = RUNS) -> tuple[float, float]:
+    seconds = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        seconds.append(time.perf_counter() - start)
+    return min(seconds), statistics.median(seconds)
+
+
+def main() -> str:
+    """Measure, print a small table, and return it as a Markdown section."""
+    chain = chain_of(1000)
+    loss, scopes = mlp_loss()
+    n_chain, n_mlp = len(topological_order(chain)), len(topological_order(loss))
+    lesson_root = lesson_of(100)
+    steps = len(list(backward_steps(lesson_root)))
+    chain_graph = viz.draw_graph(chain)
+    mlp_graph = viz.draw_graph(loss, scopes=scopes)
+    boxed = viz.draw_graph(loss, scopes=scopes, collapse=2, show={"data", "grad"})
+    with tempfile.TemporaryDirectory() as tmp:
+        page = Path(tmp) / "lesson.html"
+        rows = [
+            (f"draw_graph → DOT, chain ({n_chain} nodes)", timed(lambda: viz.draw_graph(chain))),
+            (f"render SVG, chain ({n_chain} nodes)", timed(lambda: chain_graph.pipe("svg"))),
+            (
+                f"draw_graph → DOT, MLP loss ({n_mlp} nodes)",
+                timed(lambda: viz.draw_graph(loss, scopes=scopes)),
+            ),
+            (f"render SVG, MLP loss ({n_mlp} nodes)", timed(lambda: mlp_graph.pipe("svg"), 2)),
+            ("render SVG, MLP loss collapsed per neuron", timed(lambda: boxed.pipe("svg"))),
+            (
+                f"step_through → HTML ({steps} steps)",
+                timed(lambda: viz.step_through(lesson_root).to_html(page), 2),
+            ),
+        ]
+    lines = [
+        "## viz",
+        "",
+        f"Seconds, min and median of {RUNS} runs (2 for the slowest). Every picture shows",
+        "data, grad, local derivative and chain-rule product unless collapsed.",
+        "",
+        "| task | min (s) | median (s) |",
+        "| --- | ---: | ---: |",
+    ]
+    lines += [f"| {name} | {lo:.3f} | {mid:.3f} |" for name, (lo, mid) in rows]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    return text
+
+
+if __name__ == "__main__":
+    main()

@@ -53,7 +53,7 @@ def plot_history(history: Mapping[str, Sequence[float]], path: Any = None) -> An
 
     Example:
         >>> fig = plot_history({"loss": [1.0, 0.5, 0.25], "accuracy": [0.5, 0.75, 1.0]})
-        >>> [list(line.get_ydata()) for ax in fig.axes for line in ax.lines]
+        >>> [[float(v) for v in line.get_ydata()] for ax in fig.axes for line in ax.lines]
         [[1.0, 0.5, 0.25], [0.5, 0.75, 1.0]]
     """
     if not isinstance(history, Mapping) or not history:
@@ -177,7 +177,7 @@ def plot_regression(
 
     Example:
         >>> fig = plot_regression(lambda x: 2 * x, [0.0, 1.0], [0.1, 1.9], points=3)
-        >>> list(fig.axes[0].lines[0].get_ydata())
+        >>> [float(v) for v in fig.axes[0].lines[0].get_ydata()]
         [0.0, 1.0, 2.0]
     """
     if not X or len(X) != len(y):

@@ -27,7 +27,7 @@ button[aria-pressed="true"] { background: #1f4e9c; color: white; }
 #narration { font-size: 1.15rem; font-family: ui-monospace, monospace; margin: .8rem 0 .2rem; }
 #detail { color: #555; margin: 0 0 .8rem; }
 figure { margin: 0; overflow: auto; border: 1px solid #ddd; }
-figure svg { max-width: 100%; height: auto; }
+figure svg { display: block; }  /* natural size: wide graphs scroll, text stays legible */
 """
 
 JS = """

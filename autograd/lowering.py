@@ -18,6 +18,7 @@ import math
 import numbers
 import re
 import string
+import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
@@ -37,7 +38,7 @@ class Names:
 
     def new(self, base: str) -> str:
         """A fresh identifier from ``base`` (ASCII letters, digits and ``_`` only)."""
-        name = re.sub(r"[^0-9A-Za-z_]", "_", base) or "v"
+        name = re.sub(r"[^0-9A-Za-z_]", "_", unicodedata.normalize("NFKC", base)) or "v"
         if name[0].isdigit() or name.startswith(("np_", "m_")):
             name = "v_" + name
         if keyword.iskeyword(name) or keyword.issoftkeyword(name):

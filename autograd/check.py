@@ -129,14 +129,16 @@ def check_graph(
 
     The graph is replayed with each leaf nudged by ±eps, so no function is needed:
     this checks a graph that is already built (``viz.draw_graph(check=True)`` uses it).
-    Constants are left out unless passed in ``leaves``.
+    Constants are left out unless passed in ``leaves``. Rows are in the order of
+    ``leaves`` (by default, the leaves in topological order); an unlabelled leaf is
+    named by its position, ``leaves[i]``.
     """
     if leaves is None:
         leaves = [n for n in topological_order(root) if n.op is None and not n.is_constant]
     analytic = grad(root, leaves)
     rows = []
-    for leaf, a in zip(leaves, analytic):
+    for i, (leaf, a) in enumerate(zip(leaves, analytic)):
         up = replay(root, {leaf: leaf.data + eps})
         down = replay(root, {leaf: leaf.data - eps})
-        rows.append(GradcheckRow(leaf.label or f"leaf@{id(leaf):x}", a, (up - down) / (2 * eps)))
+        rows.append(GradcheckRow(leaf.label or f"leaves[{i}]", a, (up - down) / (2 * eps)))
     return rows

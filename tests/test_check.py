@@ -55,3 +55,10 @@ def test_replay_recomputes_with_new_leaf_values():
     out = (w * x + 2.0).tanh() ** 2
     assert replay(out, {}) == out.data
     assert replay(out, {x: 1.0}) == pytest.approx(math.tanh(-1.5 + 2.0) ** 2)
+
+
+def test_check_graph_names_unlabelled_leaves_by_position():
+    x, y = Value(0.5), Value(1.5, label="y")
+    rows = check_graph(x * y + x.exp())
+    assert [r.name for r in rows] == ["leaves[0]", "y"]
+    assert all(r.ok(1e-6, 1e-6) for r in rows)

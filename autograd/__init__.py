@@ -18,8 +18,9 @@ from .modes import (
     record_scopes,
     recording_scopes,
 )
+from .nodes import apply, dot, sum
 from .ops import OPS, OPS_BY_NAME, Op
-from .value import Value, apply, dot, sum
+from .value import Value
 
 __all__ = [
     "OPS",

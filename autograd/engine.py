@@ -20,8 +20,9 @@ from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
 
 from .modes import ANOMALY, AnomalyError, enable_grad, state
+from .nodes import VALUE_MATH
 from .ops import FLOAT_MATH, OPS_BY_NAME, Op
-from .value import VALUE_MATH, Value, _describe
+from .value import Value, _describe
 
 _DOT = OPS_BY_NAME["dot"]
 

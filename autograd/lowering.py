@@ -23,8 +23,9 @@ from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 from .engine import topological_order
+from .nodes import apply
 from .ops import FLOAT_MATH, OPS, Op
-from .value import Value, apply
+from .value import Value
 
 _FUNCTIONS: dict[str, Callable[..., Any]] = {op.name: op.forward for op in OPS if op.arity}
 _RESERVED = {"params", "data", "seed", "cols", "sum", "float", "inf", "nan", "m", "np"}

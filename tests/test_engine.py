@@ -10,9 +10,10 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from oracle import TORCH, leaves
+from random_graphs import build, instruction, start_values
 
 import autograd
-from autograd import OPS_BY_NAME, Value, apply, backward_steps, grad, topological_order
+from autograd import OPS_BY_NAME, Value, backward_steps, grad, topological_order
 
 DAG_TOL = 1e-9  # relative to max(1, |torch|): the issue's bar for random graphs
 
@@ -176,73 +177,24 @@ def test_seed_gradient_scales_everything():
 
 # ---- random expression DAGs against PyTorch -------------------------------------------
 
-SAFE_MARGIN = 0.1  # keep inputs this far from domain edges and kinks, values bounded
-BOUND = 1e4
 
-
-def _usable(op, xs, k):
-    """Whether ``op`` at ``xs`` is well inside its domain and away from kinks."""
-    a = xs[0]
-    if op.name in ("relu", "leaky_relu", "abs") and abs(a) < SAFE_MARGIN:
-        return False
-    if op.name in ("log", "sqrt") and a < SAFE_MARGIN:
-        return False
-    if op.name == "div" and abs(xs[1]) < SAFE_MARGIN:
-        return False
-    if op.name == "pow" and (abs(a) < SAFE_MARGIN or (a < 0 and not k.is_integer())):
-        return False
-    if op.name == "vpow" and a < SAFE_MARGIN:
-        return False
-    if op.name == "exp" and a > 10:
-        return False
-    return True
-
-
-instruction = st.tuples(
-    st.sampled_from(sorted(OPS_BY_NAME)),
-    st.lists(st.integers(0, 10_000), min_size=6, max_size=6),  # which earlier nodes
-    st.lists(st.booleans(), min_size=6, max_size=6),  # constant instead of a node?
-    st.sampled_from([2.0, 3.0, 0.5, -1.0, 0.2]),  # a parameter or constant value
-)
-
-
-def build(start, program):
-    """The same random graph in chainrule and in PyTorch: (leaves, root, torch leaves, root)."""
-    ours = [Value(v) for v in start]
-    theirs = leaves(start)
-    nodes, tnodes = list(ours), list(theirs)
-    for name, picks, const, k in program:
-        op = OPS_BY_NAME[name]
-        n = op.arity or 4
-        idx = [p % len(nodes) for p in picks[:n]]
-        args = [k if const[j] and op.arity == 2 else nodes[i] for j, i in enumerate(idx)]
-        targs = [k if const[j] and op.arity == 2 else tnodes[i] for j, i in enumerate(idx)]
-        data = [a.data if isinstance(a, Value) else a for a in args]
-        if all(not isinstance(a, Value) for a in args) or not _usable(op, data, k):
-            continue
-        params = {op.param[0]: k} if op.param else {}
-        out = apply(op, *args, **params)
-        if not abs(out.data) < BOUND:
-            continue
-        targs = [torch.tensor(a) if isinstance(a, float) else a for a in targs]
-        nodes.append(out)
-        tnodes.append(TORCH[name](*targs, *params.values()))
-    root = apply(OPS_BY_NAME["sum"], *nodes[-3:])  # shared subexpressions meet here
-    return ours, root, theirs, torch.stack(tnodes[-3:]).sum()
-
-
-graphs = {
-    "start": st.lists(
-        st.floats(-2, 2).filter(lambda v: abs(v) > SAFE_MARGIN), min_size=3, max_size=3
-    ),
-    "program": st.lists(instruction, min_size=1, max_size=25),
-}
+def torch_twin(root, leaves_):
+    """The same graph in PyTorch, read off the structure: (torch root, torch leaves)."""
+    twin = dict(zip(leaves_, leaves([v.data for v in leaves_])))
+    for node in topological_order(root):
+        if node.op is None:
+            twin.setdefault(node, torch.tensor(node.data))  # a constant
+        else:
+            param = [node.arg] if node.op.param else []
+            twin[node] = TORCH[node.op.name](*[twin[p] for p in node.parents], *param)
+    return twin[root], [twin[v] for v in leaves_]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(**graphs)
+@given(start=start_values, program=st.lists(instruction, min_size=1, max_size=25))
 def test_random_dags_match_torch(start, program):
-    ours, root, theirs, troot = build(start, program)
+    ours, root = build(start, program)
+    troot, theirs = torch_twin(root, ours)
     root.backward()
     troot.backward()
     assert root.data == pytest.approx(troot.item(), rel=DAG_TOL, abs=DAG_TOL)
@@ -254,9 +206,9 @@ def test_random_dags_match_torch(start, program):
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(**graphs)
+@given(start=start_values, program=st.lists(instruction, min_size=1, max_size=25))
 def test_random_dags_steps_equal_backward_exactly(start, program):
-    _, root, _, _ = build(start, program)
+    _, root = build(start, program)
     sums: dict[Value, float] = {}
     for step in backward_steps(root):
         sums[step.input] = sums.get(step.input, 0.0) + step.contribution

@@ -1,0 +1,208 @@
+"""Training through a tape: ``fit(compile=True)`` traces one sample's loss once and replays it.
+
+Eager ``fit`` rebuilds the whole batch's graph every step. Here the graph of ONE sample
+is traced once with :func:`autograd.compile`: the inputs and the target are *data*
+leaves, the model's weights are *params*. Each step replays that tape for every row of
+the batch at once (numpy along the batch axis; a pure-Python loop over the rows when
+numpy is missing) and gets the batch's loss and ∂loss/∂param, which land in ``.grad``
+where the optimizer finds them, exactly as after ``loss.backward()``.
+
+What eager ``fit`` computes, and how the replay matches it (to rounding):
+
+- batch loss ``L = reduce(ℓ₁ … ℓₙ) + l2·Σp²``: the tape reduces the per-sample losses
+  ℓᵢ with the loss's own reduction (mean: seed 1/n per row, as the engine's division
+  by n gives; sum: seed 1); the penalty is added on floats, ∂(l2·Σp²)/∂p = l2·p + l2·p
+  (the two edges of ``dot(params, params)``);
+- targets as data: ±1 labels, 0/1 labels and real targets are one data leaf; a class
+  index becomes a one-hot row of k data leaves, and ``cross_entropy`` takes them as
+  class probabilities (−Σ yₖ·log softmaxₖ = −log softmax[t] for one-hot y);
+- accuracy reads the model's outputs: a second tape of the model alone (for k outputs,
+  ``Σ sₖ·outₖ`` with a one-hot selector s, run once per class in one batch).
+
+The traced structure is fixed: the model's forward must make no Python choice on the
+data (an ``if`` on a value, a loop whose length depends on the input). MLP makes none.
+"""
+
+from __future__ import annotations
+
+import functools
+import numbers
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import autograd
+from autograd import Value, no_grad
+
+from .losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    hinge_loss,
+    l1_loss,
+    mse_loss,
+)
+from .module import Module
+
+COMPILABLE = (hinge_loss, mse_loss, l1_loss, binary_cross_entropy_with_logits, cross_entropy)
+# A Python branch on the data inside the loss: a tape would freeze the trace's choice.
+NOT_COMPILABLE = {
+    binary_cross_entropy: "it clamps log p at −100 with a Python branch on p, which a tape "
+    "would freeze; use binary_cross_entropy_with_logits on raw scores (exact, and it "
+    "compiles)",
+}
+
+
+def _name(fn: Any) -> str:
+    return getattr(fn, "__name__", None) or repr(fn)
+
+
+def loss_parts(loss_fn: Callable[..., Any]) -> tuple[Callable[..., Any], str]:
+    """The loss function behind ``functools.partial`` wrappers, and its reduction.
+
+    Raises a ValueError naming the loss when ``fit(compile=True)`` cannot trace it.
+    """
+    base, keywords = loss_fn, {}
+    while isinstance(base, functools.partial):
+        if base.args:
+            raise ValueError(f"fit(compile=True): cannot compile {loss_fn!r}: it binds "
+                             "positional arguments; pass compile=False to train eagerly")
+        keywords = {**base.keywords, **keywords}
+        base = base.func
+    if base in NOT_COMPILABLE:
+        raise ValueError(f"fit(compile=True): cannot compile {_name(base)}: "
+                         f"{NOT_COMPILABLE[base]}; or pass compile=False")
+    if base not in COMPILABLE:
+        known = ", ".join(_name(f) for f in COMPILABLE)
+        raise ValueError(f"fit(compile=True): cannot compile the loss {_name(base)}; fit "
+                         f"knows how to trace {known}; pass compile=False to train eagerly")
+    extra = set(keywords) - {"reduction"}
+    if extra:
+        raise ValueError(f"fit(compile=True): cannot compile {loss_fn!r}: unknown "
+                         f"arguments {sorted(extra)}; pass compile=False")
+    reduction = keywords.get("reduction", "mean")
+    if reduction not in ("mean", "sum"):
+        raise ValueError(f"fit(compile=True): a batch loss needs reduction 'mean' or 'sum', "
+                         f"got {reduction!r}")
+    return base, reduction
+
+
+def _numpy_available() -> bool:
+    # nn needs no numpy; batched replay (autograd.batched) uses it when it is there.
+    try:
+        import numpy  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+class CompiledStep:
+    """``step(X_batch, y_batch) -> (loss, outputs)`` like eager fit's, by tape replay.
+
+    Args:
+        model: the module; traced once on ``nin`` data leaves.
+        loss_fn: one of :data:`COMPILABLE` (optionally a partial setting ``reduction``).
+        params: the parameters to differentiate (``model.parameters()``).
+        l2: the weight of ``Σp²`` added to the loss.
+        nin: inputs per sample.
+        outputs: also replay the model for its outputs (fit needs them for accuracy).
+        vectorized: numpy batches (True), the pure-Python row loop (False), or None to
+            use numpy when it is installed.
+    """
+
+    def __init__(self, model: Module, loss_fn: Callable[..., Any], params: Sequence[Value],
+                 l2: float, nin: int, outputs: bool = True,
+                 vectorized: bool | None = None) -> None:
+        self.base, self.reduction = loss_parts(loss_fn)
+        self.params, self.l2 = list(params), l2
+        self.vectorized = _numpy_available() if vectorized is None else vectorized
+        xs = [Value(0.0, label=f"x{j}") for j in range(nin)]
+        out = model(xs)
+        self.classes = 0
+        if self.base is cross_entropy:
+            if isinstance(out, Value):
+                raise ValueError("fit: cross_entropy needs one output per class; the model "
+                                 "gives a single output")
+            self.classes = len(out)
+            targets = [Value(1.0 if k == 0 else 0.0, label=f"y{k}") for k in range(self.classes)]
+            loss = cross_entropy(out, targets)
+        else:
+            targets = [Value(1.0, label="y")]  # a valid label for every loss here
+            loss = self.base([out], targets, reduction="none")[0]
+        self.loss_tape = autograd.compile(loss, params=self.params, data=[*xs, *targets])
+        self.output_tape, self.picks = None, 0
+        if outputs:
+            if isinstance(out, Value):
+                self.output_tape = autograd.compile(out, params=self.params, data=xs)
+            else:  # Σ sₖ·outₖ with a one-hot selector s reads output k exactly
+                self.picks = len(out)
+                pick = [Value(0.0, label=f"s{k}") for k in range(len(out))]
+                self.output_tape = autograd.compile(autograd.dot(pick, out), params=self.params,
+                                                    data=[*xs, *pick])
+
+    def _target(self, t: Any) -> list[float]:
+        if self.classes:
+            return [1.0 if k == t else 0.0 for k in range(self.classes)]
+        return [t]
+
+    def __call__(self, xb: Sequence[Any], yb: Sequence[Any]) -> tuple[float, list[Any]]:
+        rows = [[*x, *self._target(t)] for x, t in zip(xb, yb)]
+        tape = self.loss_tape
+        run = tape.grad_batch if self.vectorized else tape.grad_rows
+        loss, grads = run(rows, reduction=self.reduction)
+        l2 = self.l2
+        if l2:
+            # l2·Σp², and its gradient along dot(params, params)'s two edges: l2·p + l2·p.
+            loss += l2 * sum([p.data * p.data for p in self.params])
+            for p, g in zip(self.params, grads):
+                p.grad = p.grad + g + l2 * p.data + l2 * p.data
+        else:
+            for p, g in zip(self.params, grads):
+                p.grad = p.grad + g
+        return loss, self.outputs(xb) if self.output_tape is not None else []
+
+    def outputs(self, xb: Sequence[Any]) -> list[Any]:
+        """The model's output data for each input: a float, or a list of floats per class."""
+        tape, k = self.output_tape, self.picks
+        if not k:
+            if self.vectorized:
+                return tape.forward_batch(xb).tolist()
+            return [tape.forward(data=x) for x in xb]
+        rows = [[*x, *(1.0 if j == c else 0.0 for j in range(k))] for c in range(k) for x in xb]
+        if self.vectorized:
+            flat = tape.forward_batch(rows).tolist()
+        else:
+            flat = [tape.forward(data=r) for r in rows]
+        n = len(xb)
+        return [[flat[c * n + i] for c in range(k)] for i in range(n)]
+
+
+def check_targets(loss_fn: Callable[..., Any], y: Sequence[Any], classes: int) -> None:
+    """Run the eager loss once on zero outputs, so bad targets fail with its own message."""
+    zero = Value(0.0)
+    with no_grad():
+        outputs: list[Any] = [[zero] * classes if classes else zero for _ in y]
+        loss_fn(outputs, list(y))
+
+
+def make_compiled_step(model: Module, loss_fn: Callable[..., Any], params: Sequence[Value],
+                       l2: float, X: Sequence[Any], y: Sequence[Any],
+                       outputs: bool) -> CompiledStep:
+    """Check the whole training set once, then trace: the step ``fit(compile=True)`` runs."""
+    nin = _width(X[0], 0)
+    for i, x in enumerate(X):
+        if _width(x, i) != nin:
+            raise ValueError(f"fit: sample {i} has {len(x)} inputs, sample 0 has {nin}; "
+                             "every sample needs the same number")
+    step = CompiledStep(model, loss_fn, params, l2, nin, outputs)
+    check_targets(loss_fn, y, step.classes)
+    return step
+
+
+def _width(x: Any, i: int) -> int:
+    if isinstance(x, (str, bytes)) or not isinstance(x, Sequence):
+        raise TypeError(f"fit: sample {i} must be a list of numbers, got {x!r}")
+    for v in x:
+        if isinstance(v, bool) or not isinstance(v, numbers.Real):
+            raise TypeError(f"fit: sample {i} must hold numbers (a compiled model reads "
+                            f"floats), got {v!r}")
+    return len(x)

@@ -184,8 +184,9 @@ def _rows(name: str, logits: Any, targets: Any) -> tuple[list[list[Value]], list
             raise ValueError(f"{name}: target {i} has {len(t)} class probabilities for "
                              f"{len(row)} logits; give one per class")
         probs = list(t)
-        _pairs(name, row, probs)  # each a number or a Value
-        _probabilities(name, probs)
+        where = f"{name} (target {i})"
+        _pairs(where, row, probs)  # each a number or a Value
+        _probabilities(where, probs)
         ts[i] = probs
     return rows, ts, single
 

@@ -145,6 +145,60 @@ def test_cross_entropy_single_sample_and_extreme_logits():
     assert [v.grad for v in z] == [1.0, -1.0, 0.0]
 
 
+@pytest.mark.parametrize(("name", "ours", "theirs", "kind"), CASES, ids=[c[0] for c in CASES])
+def test_value_targets_give_the_numbers_of_plain_targets(name, ours, theirs, kind):
+    # Targets as leaves (the data leaves of a compiled graph) change nothing.
+    preds, targets = rng_data(6, kind)
+    plain, leaves = values(preds), values(preds)
+    expected, got = ours(plain, targets), ours(leaves, values(targets))
+    expected.backward()
+    got.backward()
+    assert got.data == expected.data
+    assert [v.grad for v in leaves] == [v.grad for v in plain]
+
+
+def test_value_targets_are_checked_on_their_data():
+    with pytest.raises(ValueError, match=r"targets\[1\] = Value\(data=0.0\); hinge labels"):
+        nn.hinge_loss(values([1.0, 2.0]), values([1.0, 0.0]))
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_cross_entropy_with_class_probabilities_matches_torch(reduction):
+    rng = random.Random(8)
+    rows = [[rng.uniform(-5, 5) for _ in range(3)] for _ in range(5)]
+    probs = [[rng.random() for _ in range(3)] for _ in range(5)]
+    logits = [values(r) for r in rows]
+    loss = nn.cross_entropy(logits, probs, reduction=reduction)
+    loss.backward()
+    tz = torch.tensor(rows, dtype=torch.float64, requires_grad=True)
+    expected = F.cross_entropy(tz, torch.tensor(probs, dtype=torch.float64), reduction=reduction)
+    expected.backward()
+    assert close(loss.data, expected.item()), (loss.data, expected.item())
+    for row, grads in zip(logits, tz.grad.tolist()):
+        assert all(close(v.grad, g) for v, g in zip(row, grads)), ([v.grad for v in row], grads)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.floats(-800, 800), min_size=2, max_size=5), st.data())
+def test_one_hot_probabilities_equal_the_class_index(row, data):
+    t = data.draw(st.integers(0, len(row) - 1))
+    by_index, by_probs = values(row), values(row)
+    a = nn.cross_entropy(by_index, t)
+    b = nn.cross_entropy(by_probs, values([float(k == t) for k in range(len(row))]))
+    a.backward()
+    b.backward()
+    assert math.isclose(b.data, a.data, rel_tol=REL, abs_tol=1e-9), (b.data, a.data)
+    pairs = [(v.grad, u.grad) for v, u in zip(by_probs, by_index)]
+    assert all(math.isclose(g, e, rel_tol=1e-9, abs_tol=1e-12) for g, e in pairs), pairs
+
+
+def test_cross_entropy_probability_errors():
+    with pytest.raises(ValueError, match="2 class probabilities for 3 logits"):
+        nn.cross_entropy(values([1.0, 2.0, 3.0]), [0.5, 0.5])
+    with pytest.raises(ValueError, match=r"must lie in \[0, 1\]"):
+        nn.cross_entropy([values([1.0, 2.0])], [[1.5, -0.5]])
+
+
 def test_softmax_matches_torch_and_sums_to_one():
     xs = [2.0, -1.0, 700.0, 699.0]
     ps = nn.softmax(values(xs))

@@ -204,7 +204,7 @@ def fit(
     params = model.parameters()
     classify = label_rule(loss_fn) is not None
     if compile:
-        step: Any = make_compiled_step(model, loss_fn, params, l2, X, y, outputs=classify)
+        step: Any = make_compiled_step(model, loss_fn, params, l2, X, y, classify, validation)
     else:
         step = make_step(model, loss_fn, params, l2)
     rng = seed if isinstance(seed, random.Random) else random.Random(seed)
@@ -234,7 +234,13 @@ def fit(
             if classify:
                 history["accuracy"].append(correct / len(y))
             if validation is not None:
-                scores = evaluate(model, validation[0], validation[1], loss_fn, l2)
+                if compile:
+                    loss, outputs = step.evaluate(*validation)
+                    scores = {"loss": loss}
+                    if classify:
+                        scores["accuracy"] = accuracy(outputs, validation[1], loss_fn)
+                else:
+                    scores = evaluate(model, validation[0], validation[1], loss_fn, l2)
                 history["val_loss"].append(scores["loss"])
                 if classify:
                     history["val_accuracy"].append(scores["accuracy"])

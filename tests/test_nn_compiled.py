@@ -184,6 +184,16 @@ def test_bad_training_data_is_refused_before_training(X, y, loss_fn, error, word
     assert model.state_dict() == before
 
 
+def test_bad_validation_data_is_refused_before_training():
+    model = nn.MLP(2, [2, 1], seed=0)
+    with pytest.raises(ValueError, match="validation sample 0 has 3 inputs"):
+        nn.fit(model, [[0.0, 1.0]], [1], nn.hinge_loss, nn.SGD(model.parameters(), lr=0.1), 1,
+               validation=([[0.0, 1.0, 2.0]], [1]), progress=False, compile=True)
+    with pytest.raises(ValueError, match="hinge labels"):
+        nn.fit(model, [[0.0, 1.0]], [1], nn.hinge_loss, nn.SGD(model.parameters(), lr=0.1), 1,
+               validation=([[0.0, 1.0]], [2]), progress=False, compile=True)
+
+
 def test_cross_entropy_needs_one_output_per_class():
     model = nn.MLP(2, [2, 1], seed=0)
     with pytest.raises(ValueError, match="one output per class"):

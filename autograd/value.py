@@ -72,7 +72,7 @@ class Value:
 
     @grad.setter
     def grad(self, value: float) -> None:
-        self._grad = _to_float(value, "Value.grad")
+        self._grad = value if type(value) is float else _to_float(value, "Value.grad")
 
     @property
     def grad_computed(self) -> bool:

@@ -15,10 +15,8 @@ import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 import nn
-from autograd import Value, compile, no_grad
+from autograd import Value, no_grad
 
 if __package__ in (None, ""):  # ``python examples/curve.py``
     import sys
@@ -62,23 +60,15 @@ def fit_curve(k: int, activation: str, X, y, epochs: int = EPOCHS, seed: int = 0
               spread_pieces: bool = True) -> tuple[nn.MLP, float]:
     """Train MLP(1, [k, 1]) with Adam on the mean squared error; return it and its final loss.
 
-    The loss of one sample, (f(x) − t)², is compiled once (``autograd.compile``: the
-    engine's forward and backward written out) and replayed for all points with numpy;
+    ``nn.fit(compile=True)`` compiles one sample's loss once (``autograd.compile``: the
+    engine's forward and backward written out) and replays it for all points with numpy;
     the final loss is measured by the engine itself (``nn.evaluate``).
     """
     model = nn.MLP(1, [k, 1], activation=activation, seed=seed)
     if spread_pieces:
         spread(model, activation)
-    params = model.parameters()
-    x, t = Value(0.0, label="x"), Value(0.0, label="t")
-    tape = compile((model([x]) - t) ** 2, params, [x, t])
-    rows = np.array([[xi[0], ti] for xi, ti in zip(X, y)])
-    opt = nn.Adam(params, lr=LR)
-    for _ in range(epochs):
-        _, grads = tape.grad_batch(rows)
-        for p, g in zip(params, grads):
-            p.grad = g
-        opt.step()
+    opt = nn.Adam(model.parameters(), lr=LR)
+    nn.fit(model, X, y, nn.mse_loss, opt, epochs=epochs, progress=False, compile=True)
     return model, nn.evaluate(model, X, y, nn.mse_loss)["loss"]
 
 
@@ -121,8 +111,9 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> C
     page.say(
         f"Target: y = sin(πx) + noise on {n} points in [−1, 1]. Model: MLP(1, [k, 1]), "
         f"f(x) = b + Σᵢ vᵢ·act(wᵢx + cᵢ), trained with Adam (lr {LR}) on the mean squared "
-        f"error for {epochs} full-batch epochs. One sample's loss is compiled once "
-        "(autograd.compile, the engine's backward written out) and replayed for all points; "
+        f"error for {epochs} full-batch epochs by nn.fit(compile=True): one sample's loss is "
+        "compiled once (autograd.compile, the engine's backward written out) and replayed "
+        "for all points; "
         "the MSEs below are measured by the engine itself after training."
     )
     page.heading("A hard sigmoid is two ReLUs")

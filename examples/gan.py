@@ -38,8 +38,8 @@ SCALE = 4.0  # G's output is multiplied and D's input divided by it: both see nu
 LR = 0.005  # Adam's rate for both players, decaying linearly to LR · FINAL_LR
 FINAL_LR = 0.01
 BATCH = 64
-STEPS = 1000
-FAST_STEPS = 200
+STEPS = 2000
+FAST_STEPS = 300
 SEEDS = 5
 EVAL = 1000  # samples drawn to measure the final distribution
 

@@ -13,10 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 import nn
-from autograd import Tape, Value, compile, dot
 
 if __package__ in (None, ""):  # ``python examples/moons.py``
     import sys
@@ -30,62 +27,15 @@ STEPS = 200
 SEEDS = 10  # data seeds in the robustness table
 
 
-def tapes(model: nn.MLP, l2: float) -> tuple[Tape, Tape]:
-    """One sample's loss max(0, 1 − y·s) + l2·Σp², and its score s, compiled once.
-
-    The hinge is nn.hinge_loss's formula with the label y as a data leaf, so one tape
-    serves both classes. The L2 term depends on no sample: the mean over a batch of
-    (hingeᵢ + l2·Σp²) is the batch's mean hinge plus l2·Σp², the loss of the demo.
-    """
-    params = model.parameters()
-    x1, x2, label = Value(0.0, label="x₁"), Value(0.0, label="x₂"), Value(1.0, label="y")
-    score = model([x1, x2])
-    loss = (1.0 - label * score).relu()
-    if l2:
-        loss = loss + l2 * dot(params, params)
-    return compile(loss, params, [x1, x2, label]), compile(score, params, [x1, x2])
-
-
-def train(model: nn.MLP, X, y, optimizer, steps: int, l2: float = 0.0, scheduler=None,
-          validation=None) -> dict[str, list[float]]:
-    """Full-batch training by tape replay; the history holds numbers measured before each
-    update (loss, accuracy, and on ``validation`` the hinge loss and accuracy)."""
-    loss_tape, score_tape = tapes(model, l2)
-    params = model.parameters()
-    rows = np.array([[*x, t] for x, t in zip(X, y)], dtype=float)
-    held = None if validation is None else np.array(
-        [[*x, t] for x, t in zip(*validation)], dtype=float)
-    history: dict[str, list[float]] = {"loss": [], "accuracy": []}
-    if held is not None:
-        history |= {"val_loss": [], "val_accuracy": []}
-    for _ in range(steps):
-        loss, grads = loss_tape.grad_batch(rows)
-        history["loss"].append(loss)
-        history["accuracy"].append(_accuracy(score_tape, rows))
-        if held is not None:
-            history["val_loss"].append(float(np.maximum(
-                0.0, 1.0 - held[:, 2] * score_tape.forward_batch(held[:, :2])).mean()))
-            history["val_accuracy"].append(_accuracy(score_tape, held))
-        for p, g in zip(params, grads):
-            p.grad = g
-        optimizer.step()
-        if scheduler is not None:
-            scheduler.step()
-    return history
-
-
-def _accuracy(score_tape: Tape, rows) -> float:
-    scores = score_tape.forward_batch(rows[:, :2])
-    return float(np.mean(np.where(scores > 0, 1.0, -1.0) == rows[:, 2]))
-
-
 def classic(n: int = 100, steps: int = STEPS, seed: int = 0):
     """Train the classic demo on data seed ``seed``; return (model, X, y, history)."""
     X, y = nn.make_moons(n, noise=0.1, seed=seed)
     model = nn.MLP(2, [16, 16, 1], activation="relu", seed=seed)
     opt = nn.SGD(model.parameters(), lr=1.0)
     sched = nn.LinearLR(opt, start_factor=1.0, end_factor=0.1, total_iters=steps)
-    return model, X, y, train(model, X, y, opt, steps, L2, sched)
+    history = nn.fit(model, X, y, nn.hinge_loss, opt, epochs=steps, progress=False,
+                     scheduler=sched, l2=L2, compile=True)
+    return model, X, y, history
 
 
 def overfit(train_points: int, epochs: int, seed: int = 1):
@@ -94,7 +44,8 @@ def overfit(train_points: int, epochs: int, seed: int = 1):
     X_tr, X_te, y_tr, y_te = nn.train_test_split(X, y, test_size=200, seed=seed)
     model = nn.MLP(2, [32, 32, 1], activation="relu", seed=seed)
     opt = nn.Adam(model.parameters(), lr=0.01)
-    history = train(model, X_tr, y_tr, opt, epochs, validation=(X_te, y_te))
+    history = nn.fit(model, X_tr, y_tr, nn.hinge_loss, opt, epochs=epochs, progress=False,
+                     validation=(X_te, y_te), compile=True)
     return model, (X_tr, y_tr, X_te, y_te), history
 
 
@@ -133,10 +84,11 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> M
         f"decaying linearly from 1.0 to 0.1 over {STEPS} full-batch steps."
     )
     page.say(
-        "The per-sample loss is traced once through the engine and compiled "
-        "(autograd.compile): the engine's forward and backward passes written out as "
-        "straight-line code, replayed for all points at once with numpy. Its loss and "
-        "gradients are those of loss.backward() on the whole batch."
+        "Training uses nn.fit(compile=True): one sample's loss is traced once through the "
+        "engine and compiled (autograd.compile), the engine's forward and backward passes "
+        "written out as straight-line code, then replayed for all points at once with "
+        "numpy. Its losses and gradients are those of loss.backward() (nn's tests check "
+        "the weights match eager training to ~1e-12)."
     )
     model, X, y, history = classic(n)
     every = max(1, STEPS // 5)

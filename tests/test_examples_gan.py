@@ -1,11 +1,68 @@
-"""The GAN lesson: its statistics are computed right and a short run moves toward the data."""
+"""The GAN lesson: its tapes are the engine's gradients, its statistics are computed right,
+and the default setting lands on target."""
 
 import random
 import statistics
 
+import pytest
+
+import nn
+from autograd import Value
 from examples import gan
 
-RUN = gan.train(0, 120)
+REPLAY = 1e-12  # compiled replay vs eager backward (same arithmetic, summed in another order)
+DEFAULT = gan.train(0, gan.STEPS)  # one run of the lesson's default setting (~4 s)
+
+
+@pytest.fixture(scope="module")
+def players():
+    return gan.Players.build(3, gan.LR, 10)
+
+
+def _eager_grads(loss, params):
+    for p in params:
+        p.grad = 0.0
+    loss.backward()
+    return [p.grad for p in params]
+
+
+def test_discriminator_tape_is_the_eager_gradient(players):
+    xs = [3.0, 5.5, -1.0, 4.2]
+    loss, grads = players.d_real.grad_batch([[x] for x in xs])
+    d = players.discriminator
+    eager = nn.binary_cross_entropy_with_logits([d([x / gan.SCALE]) for x in xs],
+                                                [gan.REAL_LABEL] * len(xs))
+    expected = _eager_grads(eager, d.parameters())
+    assert loss == pytest.approx(eager.data, abs=REPLAY)
+    assert grads == pytest.approx(expected, abs=REPLAY)
+
+
+def test_generator_tape_is_the_eager_gradient_through_d(players):
+    noise = [[0.3, -1.2], [1.5, 0.1], [-0.7, 0.9]]
+    loss, grads = players.g_loss.grad_batch(noise)
+    g, d = players.generator, players.discriminator
+    logits = [d([g([Value(a), Value(b)]) * gan.SCALE / gan.SCALE]) for a, b in noise]
+    eager = nn.binary_cross_entropy_with_logits(logits, [1.0] * len(noise))
+    expected = _eager_grads(eager, g.parameters() + d.parameters())
+    assert loss == pytest.approx(eager.data, abs=REPLAY)
+    assert grads == pytest.approx(expected, abs=REPLAY)
+
+
+def test_generator_tape_reads_the_current_discriminator(players):
+    noise = [[0.3, -1.2], [1.5, 0.1]]
+    before, _ = players.g_loss.grad_batch(noise)
+    last = players.discriminator.parameters()[-1]  # D's output bias
+    last.data += 1.0
+    after, _ = players.g_loss.grad_batch(noise)
+    last.data -= 1.0
+    assert after < before  # a bigger logit everywhere: G's samples look more real
+
+
+def test_default_setting_lands_on_target():
+    assert DEFAULT.on_target, (DEFAULT.mean, DEFAULT.std)
+    assert DEFAULT.wasserstein < 0.25
+    start = statistics.fmean(DEFAULT.snapshots[0])
+    assert abs(start - gan.MEAN) > 1.0  # it started far away
 
 
 def test_wasserstein_of_shifted_samples_is_the_shift():
@@ -15,16 +72,19 @@ def test_wasserstein_of_shifted_samples_is_the_shift():
 
 
 def test_final_statistics_are_the_last_snapshot():
-    final = RUN.snapshots[120]
-    assert len(final) == gan.EVAL == len(RUN.real)
-    assert RUN.mean == statistics.fmean(final) and RUN.std == statistics.pstdev(final)
-    assert RUN.wasserstein == gan.wasserstein(final, RUN.real)
+    final = DEFAULT.snapshots[gan.STEPS]
+    assert len(final) == gan.EVAL == len(DEFAULT.real)
+    assert DEFAULT.mean == statistics.fmean(final) and DEFAULT.std == statistics.pstdev(final)
+    assert DEFAULT.wasserstein == gan.wasserstein(final, DEFAULT.real)
+    assert len(DEFAULT.d_loss) == len(DEFAULT.g_loss) == gan.STEPS
 
 
-def test_generator_moves_toward_the_real_mean():
-    start = statistics.fmean(RUN.snapshots[0])
-    assert abs(RUN.mean - gan.MEAN) < abs(start - gan.MEAN)
-    assert len(RUN.d_loss) == len(RUN.g_loss) == 120
+def test_mixture_samples_have_both_modes():
+    import numpy as np
+
+    draws = gan.real_sampler(True)(np.random.default_rng(0), 4000)
+    middle = (gan.MIXTURE[0][0] + gan.MIXTURE[1][0]) / 2
+    assert 0.45 < float(np.mean(draws < middle)) < 0.55
 
 
 def test_on_target_rule():

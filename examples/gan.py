@@ -242,7 +242,7 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False,
         "W₁ is the 1-D Wasserstein distance to as many real samples: the mean gap between "
         "the sorted samples). A GAN is a game, not a descent: each player's step changes "
         "the other's loss, so runs wander, and with other seeds or fewer steps some miss "
-        "(try run(seeds=10)). The rate decaying to a hundredth is what lets most settle."
+        "(try run(seeds=10))."
     )
     mixture = train(0, steps, mixture=True)
     low, high = mixture.mode_mass()

@@ -38,7 +38,11 @@ def forward(ws: list[Value], x: float, target: float) -> dict[str, Value]:
     z.label = "z"
     e = w3 * z
     e.label = "e"
-    loss = 0.5 * (e - target) ** 2
+    error = e - target
+    error.label = "e − ê"
+    squared = error**2
+    squared.label = "(e − ê)²"
+    loss = 0.5 * squared
     loss.label = "L"
     return {"y": y, "z": z, "e": e, "L": loss}
 

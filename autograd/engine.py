@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 from .modes import ANOMALY, AnomalyError, enable_grad, state
 from .nodes import VALUE_MATH
 from .ops import FLOAT_MATH, OPS_BY_NAME, Op
-from .value import Value, _describe
+from .value import Value, _describe, _to_float
 
 _DOT = OPS_BY_NAME["dot"]
 
@@ -118,7 +118,7 @@ def backward_steps(root: Value, gradient: float = 1.0) -> Iterator[Step]:
         [('w', 3.0, 3.0), ('x', 2.0, 2.0)]
     """
     check = state.mode & ANOMALY
-    grads: dict[Value, float] = {root: float(gradient)}
+    grads: dict[Value, float] = {root: _to_float(gradient, "backward_steps(gradient=...)")}
     for node in reversed(topological_order(root)):
         if node.op is None:
             continue
@@ -148,11 +148,12 @@ def backward(root: Value, gradient: float = 1.0) -> None:
     See :meth:`Value.backward`. If a local derivative is undefined (√a at 0), the
     error names the node and every ``.grad`` is left as it was before the call.
     """
+    seed = _to_float(gradient, "backward(gradient=...)")
     order, visited, before = _order_and_reset(root)
-    root._grad = float(gradient)
+    root._grad = seed
     try:
         if state.mode & ANOMALY:
-            for step in backward_steps(root, gradient):
+            for step in backward_steps(root, seed):
                 step.input._grad += step.contribution
         else:
             _propagate(order)

@@ -168,6 +168,14 @@ def test_backward_error_names_the_node_and_keeps_old_grads():
     assert not x.grad_computed and not y.grad_computed
 
 
+def test_seed_gradient_must_be_a_number():
+    x = Value(1.5, label="x")
+    y = x * 2
+    with pytest.raises(TypeError, match=r"backward\(gradient=\.\.\.\).*'one'"):
+        y.backward(gradient="one")
+    assert not x.grad_computed
+
+
 def test_seed_gradient_scales_everything():
     x = Value(1.5)
     y = x.exp()

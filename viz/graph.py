@@ -15,6 +15,7 @@ from autograd import Value, backward_steps, check_graph, local_derivatives, topo
 
 from . import labels
 from ._text import DIGITS, escape, fmt, node_names
+from .fixed import Reserve
 from .flow import Flow
 from .groups import ClusterTree, Scope, boxes, collapse_rule, node_scopes
 from .render import digraph_class
@@ -103,9 +104,11 @@ def build(
     scopes: Mapping[Value, Scope] | None = None,
     rankdir: str = "LR",
     digits: int = DIGITS,
+    reserve: Reserve | None = None,
 ) -> Any:
     """The picture itself. ``flow``: a finished pass (``draw_graph``); ``lesson``: the
-    steps so far of a step-through, with the current one highlighted."""
+    steps so far of a step-through, with the current one highlighted; ``reserve``: the
+    fixed sizes of a lesson's changing cells, so all its frames share one layout."""
     shown = _check_options(show, rankdir, collapse, scopes)
     order = topological_order(root)
     index = {node: k for k, node in enumerate(order)}
@@ -151,7 +154,14 @@ def build(
         if current is not None and node is current.input:
             fill = labels.HIGHLIGHT
         label = labels.value_label(
-            names[node], node, shown, grad_text(node), digits, fill, failed.get(node)
+            names[node],
+            node,
+            shown,
+            grad_text(node),
+            digits,
+            fill,
+            failed.get(node),
+            _sizer(reserve, ("v", k)),
         )
         tree.add(scope, f"v{k} [shape=none margin=0 label={label}]")
         if node.op is not None:
@@ -165,18 +175,27 @@ def build(
             for n in nodes
             if n is root or any(c not in inside for c in children.get(n, ()))
         ]
-        label = labels.box_label(prefix, nodes, outputs, shown, digits)
+        sizer = (lambda n: _sizer(reserve, ("b", index[n]))) if reserve else None
+        label = labels.box_label(prefix, nodes, outputs, shown, digits, sizer=sizer)
         tree.add(prefix[:-1], f"{box_ids[prefix]} [shape=none margin=0 label={label}]")
     graph.body.extend(tree.render())
-    graph.body.extend(_edges(order, index, box_of, box_ids, flow or lesson, current, shown, digits))
+    graph.body.extend(
+        _edges(order, index, box_of, box_ids, flow or lesson, current, shown, digits, reserve)
+    )
     return graph
+
+
+def _sizer(reserve: Reserve | None, key: tuple) -> labels.Sizer | None:
+    if reserve is None:
+        return None
+    return lambda fontsize, table, content: reserve.td(key, fontsize, table, content)
 
 
 def _short_grad(node: Value, digits: int) -> str:
     return f"grad {fmt(node.grad, digits)}" if node.grad_computed else "grad: not computed"
 
 
-def _edges(order, index, box_of, box_ids, flow, current, shown, digits) -> list[str]:
+def _edges(order, index, box_of, box_ids, flow, current, shown, digits, reserve) -> list[str]:
     lines: list[str] = []
     merged: dict[tuple[str, str], int] = {}
     for node in order:
@@ -198,7 +217,8 @@ def _edges(order, index, box_of, box_ids, flow, current, shown, digits) -> list[
                     merged[(src, dst)] = merged.get((src, dst), 0) + 1
                 continue
             step = flow.by_edge.get((node, i)) if flow is not None else None
-            label = labels.edge_label(node, i, locals_[i], step, shown, digits)
+            sizer = _sizer(reserve, ("e", index[node], i))
+            label = labels.edge_label(node, i, locals_[i], step, shown, digits, sizer)
             attrs = [f"label={label}"] if label else []
             if current is not None:
                 if step is current:

@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from autograd import GradcheckRow, Step, Value
 
 from ._text import escape, fmt
 
+Sizer = Callable[[int, str, str], str]
+"""(font size, opening table tag, cell content) → the cell's fixed-size attributes
+(see :class:`viz.fixed.Reserve`); lesson frames pass one so cells keep their size."""
+NODE_FONT = 11
+EDGE_FONT = 9
+VALUE_TABLE = '<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4">'
+BOX_TABLE = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3">'
+EDGE_TABLE = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">'
+BLANK = "&#160;"
+"""The product line's placeholder before the chain rule reaches an edge: the local
+derivative line stays put when the product appears."""
 HIGHLIGHT = "#ffd966"
 FAILED = "#f4cccc"
 CONSTANT = "#eeeeee"
@@ -19,14 +32,18 @@ def value_label(
     digits: int,
     fill: str = "",
     failed: GradcheckRow | None = None,
+    sizer: Sizer | None = None,
 ) -> str:
-    """A value node: name, data and grad in one row (plus a gradcheck row when it failed)."""
+    """A value node: name, data and grad in one row (plus a gradcheck row when it failed).
+    ``sizer`` fixes the size of the grad cell, the one that changes during a lesson."""
     name_cell = f"<I>{escape(name)}</I>" if node.is_constant else f"<B>{escape(name)}</B>"
     cells = [f"<TD>{name_cell}</TD>"]
     if "data" in show:
         cells.append(f"<TD>data {fmt(node.data, digits)}</TD>")
     if "grad" in show:
-        cells.append(f"<TD>{escape(grad)}</TD>")
+        text = escape(grad)
+        attrs = sizer(NODE_FONT, VALUE_TABLE, text) if sizer else ""
+        cells.append(f"<TD{attrs}>{text}</TD>")
     color = fill or (FAILED if failed else (CONSTANT if node.is_constant else "white"))
     rows = [f"<TR>{''.join(cells)}</TR>"]
     if failed is not None:
@@ -56,9 +73,13 @@ def edge_label(
     step: Step | None,
     show: frozenset[str],
     digits: int,
+    sizer: Sizer | None = None,
 ) -> str:
     """Edge input → op: the local derivative (formula and number) and, once the chain
-    rule has flowed along it, upstream × local = contribution."""
+    rule has flowed along it, upstream × local = contribution.
+
+    With ``sizer`` (a lesson frame) the label is one fixed-size cell and holds a blank
+    line where the product will appear, so it keeps its size and place in every frame."""
     lines = []
     if "local" in show:
         formula = node.op.formula(index, len(node.parents))
@@ -69,7 +90,15 @@ def edge_label(
             f"{fmt(step.upstream, digits)} × {fmt(step.local, digits)} = "
             f"{fmt(step.contribution, digits)}"
         )
-    return f"<{'<BR/>'.join(lines)}>" if lines else ""
+    elif "flow" in show and sizer is not None:
+        lines.append(BLANK)
+    if not lines:
+        return ""
+    if sizer is None:
+        return f"<{'<BR/>'.join(lines)}>"
+    content = "<BR/>".join(lines)
+    attrs = sizer(EDGE_FONT, EDGE_TABLE, content)
+    return f"<{EDGE_TABLE}<TR><TD{attrs}>{content}</TD></TR></TABLE>>"
 
 
 def box_label(
@@ -79,8 +108,10 @@ def box_label(
     show: frozenset[str],
     digits: int,
     most: int = 3,
+    sizer: Callable[[Value], Sizer] | None = None,
 ) -> str:
-    """A collapsed scope: its path, what it holds, and its outputs' data and grad."""
+    """A collapsed scope: its path, what it holds, and its outputs' data and grad.
+    ``sizer(node)`` fixes the size of each output's grad cell."""
     ops = sum(1 for m in members if m.op is not None)
     leaves = len(members) - ops
     title = escape(" / ".join(prefix))
@@ -88,7 +119,12 @@ def box_label(
     for name, node, grad in outputs[:most]:
         cells = [f"<TD>{escape(name)}</TD>"]
         cells.append(f"<TD>data {fmt(node.data, digits)}</TD>" if "data" in show else "<TD></TD>")
-        cells.append(f"<TD>{escape(grad)}</TD>" if "grad" in show else "<TD></TD>")
+        if "grad" in show:
+            text = escape(grad)
+            attrs = sizer(node)(NODE_FONT, BOX_TABLE, text) if sizer else ""
+            cells.append(f"<TD{attrs}>{text}</TD>")
+        else:
+            cells.append("<TD></TD>")
         rows.append(f"<TR>{''.join(cells)}</TR>")
     if len(outputs) > most:
         rows.append(f'<TR><TD COLSPAN="3">… {len(outputs)} outputs</TD></TR>')

@@ -17,9 +17,11 @@ from typing import Any
 from autograd import Step, Value, backward_steps, topological_order
 
 from ._text import DIGITS, fmt, node_names
+from .fixed import Reserve
 from .flow import Flow
 from .graph import SHOW, _check_options, build
 from .groups import Scope
+from .render import GraphvizNotFound
 
 
 class Frame:
@@ -55,10 +57,18 @@ class Frame:
 
     @property
     def graph(self) -> Any:
-        """The picture of the graph after this step (a ``graphviz.Digraph``)."""
+        """The picture of the graph after this step (a ``graphviz.Digraph``). Its changing
+        cells have the sizes :meth:`Lesson.reserve` fixed, so every frame has one layout."""
+        try:
+            reserve = self.lesson.reserve()
+        except GraphvizNotFound:
+            reserve = None  # still a picture (DOT text); its layout just is not pinned
+        return self._build(reserve)
+
+    def _build(self, reserve: Reserve | None) -> Any:
         lesson = self.lesson
         flow = Flow(lesson.root, lesson.seed, lesson.steps[: self.number], lesson.total, self.step)
-        return build(lesson.root, None, flow, **lesson.options)
+        return build(lesson.root, None, flow, reserve=reserve, **lesson.options)
 
 
 class Lesson:
@@ -86,6 +96,18 @@ class Lesson:
             sums[s.input] = sums.get(s.input, 0.0) + s.contribution
             self.running.append(sums[s.input])
         self.frames = [Frame(self, k + 1, s) for k, s in enumerate(self.steps)]
+        self._reserve: Reserve | None = None
+
+    def reserve(self) -> Reserve:
+        """The size every changing cell keeps in every frame: the largest text it shows in
+        any frame, measured once by ``dot`` (so all frames get the same layout)."""
+        if self._reserve is None:
+            reserve = Reserve()
+            for frame in self.frames:
+                frame._build(reserve)  # records what each cell shows in this frame
+            reserve.measure()
+            self._reserve = reserve
+        return self._reserve
 
     def __len__(self) -> int:
         return len(self.frames)

@@ -56,6 +56,16 @@ def lesson_of(n_steps: int) -> Value:
     return h
 
 
+def fan_out(n_uses: int) -> Value:
+    """One input read by ``n_uses`` neurons tanh(x·wₖ), summed: ~5 backward steps per use."""
+    x = Value(0.5, label="x")
+    total = (x * Value(0.1, label="w0")).tanh()
+    for k in range(1, n_uses):
+        total = total + (x * Value(0.1 * (k + 1), label=f"w{k}")).tanh()
+    total.label = "L"
+    return total
+
+
 def timed(fn: Callable[[], object], runs: int = RUNS) -> tuple[float, float]:
     seconds = []
     for _ in range(runs):
@@ -72,6 +82,8 @@ def main() -> str:
     n_chain, n_mlp = len(topological_order(chain)), len(topological_order(loss))
     lesson_root = lesson_of(100)
     steps = len(list(backward_steps(lesson_root)))
+    fan_root = fan_out(20)
+    fan_steps = len(list(backward_steps(fan_root)))
     chain_graph = viz.draw_graph(chain)
     mlp_graph = viz.draw_graph(loss, scopes=scopes)
     boxed = viz.draw_graph(loss, scopes=scopes, collapse=2, show={"data", "grad"})
@@ -89,6 +101,10 @@ def main() -> str:
             (
                 f"step_through → HTML ({steps} steps)",
                 timed(lambda: viz.step_through(lesson_root).to_html(page), 2),
+            ),
+            (
+                f"step_through → HTML, x fanned out to 20 nodes ({fan_steps} steps)",
+                timed(lambda: viz.step_through(fan_root).to_html(page), 1),
             ),
         ]
     lines = [

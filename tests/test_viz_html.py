@@ -9,18 +9,6 @@ import viz
 from autograd import Value, backward_steps
 from viz._text import DIGITS, parse
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the test extra")
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 NARRATION_RTOL = 0.5 * 10 ** (1 - DIGITS)
 EVIL = '<script>alert(1)</script>"]; x -> y [</script>'
 NUMBERS = re.compile(r"= (−?[0-9.]+(?:e[+−]\d+)?) · (−?[0-9.]+(?:e[+−]\d+)?) = (\S+)$")
@@ -39,14 +27,6 @@ def page_file(tmp_path_factory):
     loss = lesson_graph()
     path = viz.step_through(loss).to_html(tmp_path_factory.mktemp("lesson") / "lesson.html")
     return loss, path
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
 
 Every lesson module has ``run(fast=False, out=None, verbose=False)`` returning a result
 object whose fields are the lesson's numbers and whose ``summary()`` is one line, and a
-``TITLE``. :func:`build` runs them all and writes the gallery.
+``TITLE``, a one-sentence ``BLURB`` of what it teaches and the ``MINUTES`` it takes to
+read. :func:`build` runs them all and writes the gallery.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from pathlib import Path
 
 from examples.page import write_gallery
 
-# In reading order: the chain rule first, then networks, then training, then a game.
+# The learning path: gradient descent first, then the chain rule that feeds it its
+# derivatives, then networks and their equations, then training, then a game.
 LESSONS = (
-    "chain", "neuron", "equations", "regression", "curve", "minibatch", "moons", "gan",
+    "regression", "chain", "neuron", "equations", "curve", "minibatch", "moons", "gan",
 )
 
 
@@ -35,5 +37,5 @@ def build(
         summary = result.summary()
         if report is not None:
             report(name, summary, time.perf_counter() - start)
-        entries.append((name, module.TITLE, summary))
+        entries.append((name, module.TITLE, module.BLURB, module.MINUTES))
     return write_gallery(Path(out), entries)

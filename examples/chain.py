@@ -1,18 +1,20 @@
-"""Lesson 1, chain: three weights in a row, and backprop as one factor passed down the chain.
+"""Lesson: the chain rule on three weights in a row, and a hand-written backprop debugged.
 
-The model is y = w₁x, z = w₂y, e = w₃z with loss L = ½(e − ê)². It should learn to flip
-the sign of its input (targets ê = −x). Everything shown is computed by the engine, and
-every gradient is checked against a central difference.
+The model is y = w₁x, z = w₂y, e = w₃z with loss L = ½(e − ê)², trained to flip the sign
+of its input (ê = −x). The source post (seed 001) writes its backprop by hand; this lesson
+runs that algorithm exactly as the post wrote it, reproduces the lines the post printed,
+then debugs it with the engine and central differences, slip by slip.
 
 Run it: ``python examples/chain.py`` (writes ``out/chain/index.html``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograd import Value
+from autograd import GradcheckError, GradcheckRow, Value, grad
 
 if __package__ in (None, ""):  # ``python examples/chain.py``
     import sys
@@ -20,13 +22,19 @@ if __package__ in (None, ""):  # ``python examples/chain.py``
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from examples.page import Page
 
-TITLE = "chain: three weights, one chain rule"
-WEIGHTS = (0.2333, -0.233, -0.52133)
+TITLE = "chain: three weights, one chain rule, and a hand-written backprop debugged"
+BLURB = (
+    "Backprop on y = w₁x, z = w₂y, e = w₃z by hand and by the engine; why a published "
+    "hand-written version prints slightly wrong gradients and still learns."
+)
+MINUTES = 15
+WEIGHTS = (0.2333, -0.233, -0.52133)  # the post's starting weights (w₁, w₂, w₃)
 DATA = ((1.0, -1.0), (-1.0, 1.0))  # (x, target ê = −x)
 LR = 0.05
 EPOCHS = 160
-EPS = 1e-4  # the central-difference step the lesson's table uses
-CHECKED_UPDATES = 4  # how many of the first updates the table shows
+EPS = 1e-4  # the post's finite-difference step
+ATOL, RTOL = 1e-6, 1e-4  # gradcheck's tolerance for the debugging section
+NAMES = ("w₁", "w₂", "w₃")
 
 
 def forward(ws: list[Value], x: float, target: float) -> dict[str, Value]:
@@ -47,251 +55,531 @@ def forward(ws: list[Value], x: float, target: float) -> dict[str, Value]:
     return {"y": y, "z": z, "e": e, "L": loss}
 
 
-def loss_at(weights: list[float], x: float, target: float) -> float:
-    """L at the given weights, by the engine's forward pass (for central differences)."""
+def loss_at(weights: tuple[float, ...], x: float, target: float) -> float:
+    """L at the given weights, by the engine's forward pass."""
     return forward([Value(w) for w in weights], x, target)["L"].data
 
 
-def central_difference(weights: list[float], i: int, x: float, target: float) -> float:
-    """(L(wᵢ + ε) − L(wᵢ − ε)) / 2ε with ε = EPS."""
+def central(weights: tuple[float, ...], i: int, x: float, target: float) -> float:
+    """(L(wᵢ + ε) − L(wᵢ − ε)) / 2ε with the post's ε = 10⁻⁴."""
     up, down = list(weights), list(weights)
     up[i] += EPS
     down[i] -= EPS
-    return (loss_at(up, x, target) - loss_at(down, x, target)) / (2 * EPS)
+    return (loss_at(tuple(up), x, target) - loss_at(tuple(down), x, target)) / (2 * EPS)
 
 
-def naive_gradients(weights: list[float], x: float, target: float) -> list[float]:
-    """The classic hand-coding bug: w₃ is updated before w₂'s and w₁'s gradients use it."""
-    w1, w2, w3 = weights
-    y, z = w1 * x, w2 * w1 * x
-    error = w3 * z - target
-    g3 = error * z
-    w3 = w3 - LR * g3  # too early: the gradients below need the w₃ of the forward pass
-    return [error * w3 * w2 * x, error * w3 * y, g3]
-
-
-def first_pass() -> dict[str, Value]:
-    """The first sample's graph at the initial weights, after one backward pass."""
-    ws = [Value(w, label=f"w{s}") for w, s in zip(WEIGHTS, "₁₂₃")]
-    x, target = DATA[0]
-    nodes = forward(ws, x, target)
-    nodes["L"].backward()
-    return {**nodes, "w₁": ws[0], "w₂": ws[1], "w₃": ws[2]}
+def engine_gradients(weights: tuple[float, ...], x: float, target: float) -> list[float]:
+    """∂L/∂w₁, ∂L/∂w₂, ∂L/∂w₃ from the engine's backward pass."""
+    ws = [Value(w) for w in weights]
+    return [float(g) for g in grad(forward(ws, x, target)["L"], ws)]
 
 
 @dataclass
-class GradientRow:
-    """One weight at one update: the engine, central differences, the hand-coded bug."""
+class Update:
+    """One update of the post's hand-written algorithm."""
 
-    update: int
-    x: float
-    weight: str
-    engine: float
-    numeric: float
-    naive: float
+    before: tuple[float, float, float]
+    after: tuple[float, float, float]
+    used: tuple[float, float, float]  # the gradients it subtracted (its dw₁, dw₂, dw₃)
+    checked: tuple[float, float, float]  # the post's finite differences, at the NEW weights
+
+
+def hand_update(
+    weights: tuple[float, ...], x: float, target: float, slip1: bool = True, slip2: bool = True
+) -> Update:
+    """One sample's step of the post's backprop, in its order: w₃, then w₂, then w₁.
+
+    ``slip1``: w₂'s gradient multiplies by the already-updated w₃ (the post does).
+    ``slip2``: w₁'s gradient multiplies by the already-updated w₂ (the post does).
+    With both False this is exact per-sample gradient descent.
+    """
+    w1, w2, w3 = weights
+    y = w1 * x
+    z = w2 * y
+    e = w3 * z
+    delta_e = e - target  # ∂L/∂e
+    g3 = delta_e * z
+    new_w3 = w3 - LR * g3
+    delta_z = delta_e * (new_w3 if slip1 else w3)  # ∂L/∂z: needs the w₃ of the forward pass
+    g2 = delta_z * y
+    new_w2 = w2 - LR * g2
+    g1 = delta_z * (new_w2 if slip2 else w2) * x  # ∂L/∂w₁ = ∂L/∂z · w₂ · x
+    new_w1 = w1 - LR * g1
+    after = (new_w1, new_w2, new_w3)
+    # The post checks after the update: its finite differences are taken at the new weights.
+    checked = tuple(central(after, i, x, target) for i in range(3))
+    return Update(tuple(weights), after, (g1, g2, g3), checked)
+
+
+# The ten lines the post prints (its numbers; our wording): (weight, backprop, definition).
+POST_PRINTED = (
+    (1, -0.026729, -0.026727),
+    (3, 0.003970, 0.004164),
+    (2, -0.032617, -0.033257),
+    (1, -0.027502, -0.027499),
+    (3, 0.004164, 0.004367),
+    (2, -0.033272, -0.033932),
+    (1, -0.028291, -0.028288),
+    (3, 0.004367, 0.004579),
+    (2, -0.033947, -0.034625),
+    (1, -0.029097, -0.029094),
+)
+POST_FRAMEWORK = (-0.125, 0.0068, 0.0008)  # the post's framework, first sample, its start
+
+
+def framework_gradients(weights: tuple[float, ...], x: float, target: float) -> list[float]:
+    """The post's backprop "framework", re-expressed: its layer loop and its products.
+
+    Each layer sends back upstream·w and keeps (upstream·w)·input as its gradient; the
+    network seeds the last layer with e − ê and then walks the layers first to last.
+    """
+    inputs, out = [], x
+    for w in weights:
+        inputs.append(out)
+        out = w * out
+    passed = [0.0] * 3
+    grads = [0.0] * 3
+
+    def layer_backward(i: int, upstream: float) -> None:
+        passed[i] = upstream * weights[i]
+        grads[i] = passed[i] * inputs[i]
+
+    layer_backward(2, out - target)
+    upstream = passed[2]
+    for i in range(3):
+        layer_backward(i, upstream)
+        upstream = passed[i]
+    return grads
+
+
+def train_hand(
+    epochs: int, slip1: bool, slip2: bool, start: tuple[float, ...] = WEIGHTS
+) -> list[Update]:
+    """Every update of the hand-written algorithm over ``epochs`` passes of the data."""
+    updates, weights = [], tuple(start)
+    for _ in range(epochs):
+        for x, target in DATA:
+            updates.append(hand_update(weights, x, target, slip1, slip2))
+            weights = updates[-1].after
+    return updates
+
+
+def product(weights: tuple[float, ...]) -> float:
+    """w₁w₂w₃: the chain's whole function is e = (w₁w₂w₃)·x."""
+    return weights[0] * weights[1] * weights[2]
+
+
+def find_printed(updates: list[Update]) -> int | None:
+    """The update whose w₁ line is the post's first printed line (then 3 full updates)."""
+    want = [f"{b:f} {d:f}" for _, b, d in POST_PRINTED]
+    for k in range(len(updates) - 3):
+        got = [f"{updates[k].used[0]:f} {updates[k].checked[0]:f}"]
+        for u in updates[k + 1 : k + 4]:
+            got += [f"{u.used[i]:f} {u.checked[i]:f}" for i in (2, 1, 0)]
+        if got == want:
+            return k + 1
+    return None
+
+
+def gradcheck_hand(slip1: bool, slip2: bool) -> tuple[list[GradcheckRow], str]:
+    """The hand-written gradients of the first update against central differences taken
+    at the weights of the forward pass (where a gradient check belongs)."""
+    x, target = DATA[0]
+    used = hand_update(WEIGHTS, x, target, slip1, slip2).used
+    rows = [
+        GradcheckRow(NAMES[i], used[i], central(WEIGHTS, i, x, target)) for i in range(3)
+    ]
+    try:
+        if not all(r.ok(ATOL, RTOL) for r in rows):
+            raise GradcheckError(rows, ATOL, RTOL)
+        verdict = "passes: every gradient agrees"
+    except GradcheckError as err:
+        verdict = str(err)
+    return rows, verdict
 
 
 @dataclass
 class ChainResult:
     """What the chain lesson found."""
 
-    predictions: dict[float, float]
-    weights: tuple[float, float, float]
-    loss: float
-    rows: list[GradientRow]
-    engine_error: float
-    naive_error: float
-    shared_factor: float
-    shared_factor_by_hand: float
-    naive_weights: tuple[float, float, float]
-    converged_epoch: int | None
-    history: list[float]
+    post_predictions: dict[float, float]
+    post_loss: float
+    printed_update: int | None
+    post_lines: list[tuple[int, float, float]]
+    correct_predictions: dict[float, float]
+    correct_loss: float
+    correct_history: list[float]
+    post_history: list[float]
+    escape_epoch_post: int | None
+    escape_epoch_correct: int | None
+    engine_first: list[float]
+    framework_first: list[float]
+    debug: list[tuple[str, list[GradcheckRow], str]] = field(default_factory=list)
+    equal_start_product: float = 0.0
 
     def summary(self) -> str:
-        """One line: what it learned and how its gradients checked out."""
-        p = self.predictions
+        """One line: the post reproduced, and the exact algorithm beside it."""
+        p, c = self.post_predictions, self.correct_predictions
         return (
-            f"after {len(self.history)} epochs 1 → {p[1.0]:+.4f}, −1 → {p[-1.0]:+.4f} "
-            f"(signs flipped), loss {self.loss:.4f}; engine vs central differences "
-            f"≤ {self.engine_error:.1e}, hand-coded pitfall off by {self.naive_error:.1e}"
+            f"the post's code: 1 → {signed(p[1.0], 5)}, −1 → {signed(p[-1.0], 5)} after "
+            f"{EPOCHS} epochs, "
+            f"its printed check lines are updates {self.printed_update}–"
+            f"{(self.printed_update or 0) + 3}; exact gradient descent: 1 → {signed(c[1.0], 4)}, "
+            f"loss {self.correct_loss:.4f} (still at the saddle)"
         )
 
 
-def train(epochs: int) -> tuple[ChainResult, dict[str, Value]]:
-    """Per-sample gradient descent on the chain, checking the first updates' gradients."""
-    ws = [Value(w, label=f"w{s}") for w, s in zip(WEIGHTS, "₁₂₃")]
-    rows: list[GradientRow] = []
-    history: list[float] = []
-    naive = list(WEIGHTS)
-    shared = by_hand = 0.0
-    converged = None
-    update = 0
-    for epoch in range(epochs):
-        total = 0.0
-        for x, target in DATA:
-            before = [w.data for w in ws]
-            nodes = forward(ws, x, target)
-            for w in ws:
-                w.zero_grad()
-            nodes["L"].backward()
-            total += nodes["L"].data
-            if update < CHECKED_UPDATES:
-                hand = naive_gradients(before, x, target)
-                for i, w in enumerate(ws):
-                    rows.append(
-                        GradientRow(
-                            update + 1,
-                            x,
-                            w.label,
-                            w.grad,
-                            central_difference(before, i, x, target),
-                            hand[i],
-                        )
-                    )
-            for w in ws:
-                w.data -= LR * w.grad
-            g = naive_gradients(naive, x, target)
-            naive = [w - LR * gi for w, gi in zip(naive, g)]
-            update += 1
-        history.append(total / len(DATA))
-        if converged is None and history[-1] < 0.01:
-            converged = epoch + 1
-    predictions = {x: forward(ws, x, t)["e"].data for x, t in DATA}
-    first = first_pass()
-    shared = first["z"].grad
-    by_hand = (first["e"].data - DATA[0][1]) * WEIGHTS[2]
+def epoch_losses(updates: list[Update]) -> list[float]:
+    """Mean loss per epoch, each sample's loss taken before its own update."""
+    per = [loss_at(u.before, x, t) for u, (x, t) in zip(updates, DATA * (len(updates) // 2))]
+    return [sum(per[i : i + len(DATA)]) / len(DATA) for i in range(0, len(per), len(DATA))]
+
+
+def escape(history: list[float]) -> int | None:
+    """The first epoch whose mean loss is below 0.01."""
+    return next((i + 1 for i, h in enumerate(history) if h < 0.01), None)
+
+
+def compute(epochs: int = EPOCHS) -> ChainResult:
+    """Run the post's algorithm and the exact one; gather every number the page shows."""
+    post = train_hand(epochs, True, True)
+    exact = train_hand(epochs, False, False)
+    first = find_printed(post)
+    lines = []
+    if first is not None:
+        lines.append((first, post[first - 1].used[0], post[first - 1].checked[0]))
+    # The exact algorithm must be the engine's gradient descent: check its first update.
+    x, target = DATA[0]
+    engine_first = engine_gradients(WEIGHTS, x, target)
+    assert all(math.isclose(a, b, abs_tol=1e-15) for a, b in zip(engine_first, exact[0].used))
+    long_post = post_history = epoch_losses(post)
+    long_exact = exact_history = epoch_losses(exact)
+    if epochs < 300:
+        long_post = epoch_losses(train_hand(300, True, True))
+        long_exact = epoch_losses(train_hand(300, False, False))
+    final_post, final_exact = post[-1].after, exact[-1].after
     result = ChainResult(
-        predictions=predictions,
-        weights=tuple(w.data for w in ws),
-        loss=history[-1] if history else float("nan"),
-        rows=rows,
-        engine_error=max(abs(r.engine - r.numeric) for r in rows),
-        naive_error=max(abs(r.naive - r.numeric) for r in rows),
-        shared_factor=shared,
-        shared_factor_by_hand=by_hand,
-        naive_weights=tuple(naive),
-        converged_epoch=converged,
-        history=history,
+        post_predictions={x: product(final_post) * x for x, _ in DATA},
+        post_loss=post_history[-1],
+        printed_update=first,
+        post_lines=lines,
+        correct_predictions={x: product(final_exact) * x for x, _ in DATA},
+        correct_loss=exact_history[-1],
+        correct_history=exact_history,
+        post_history=post_history,
+        escape_epoch_post=escape(long_post),
+        escape_epoch_correct=escape(long_exact),
+        engine_first=engine_first,
+        framework_first=framework_gradients(WEIGHTS, x, target),
+        equal_start_product=product(train_hand(epochs, True, True, (0.2333,) * 3)[-1].after),
     )
-    return result, first
+    for title, s1, s2 in (
+        ("1. the post's code as written", True, True),
+        ("2. slip 1 fixed: w₂'s gradient uses the w₃ of the forward pass", False, True),
+        ("3. slip 2 fixed too: w₁'s gradient uses the w₂ of the forward pass", False, False),
+    ):
+        rows, verdict = gradcheck_hand(s1, s2)
+        result.debug.append((title, rows, verdict))
+    return result
 
 
-def tell(page: Page, r: ChainResult, first: dict[str, Value]) -> None:
-    """The lesson's narrative, with r's numbers."""
+def fmt_row(values: list[float] | tuple[float, ...], digits: int = 4) -> str:
+    """[a, b, c] with Unicode minus signs."""
+    return "[" + ", ".join(f"{v:.{digits}f}".replace("-", "−") for v in values) + "]"
+
+
+def signed(v: float, digits: int = 6) -> str:
+    """A number with a Unicode minus sign."""
+    return f"{v:+.{digits}f}".replace("-", "−")
+
+
+def first_pass() -> dict[str, Value]:
+    """The first sample's graph at the starting weights, after one backward pass."""
+    ws = [Value(w, label=name) for w, name in zip(WEIGHTS, NAMES)]
+    x, target = DATA[0]
+    nodes = forward(ws, x, target)
+    nodes["L"].backward()
+    return {**nodes, **dict(zip(NAMES, ws))}
+
+
+def tell_backprop(page: Page) -> None:
+    """Backprop as one factor passed down the chain, with the work it saves counted."""
     w1, w2, w3 = WEIGHTS
     page.say(
         "Three weights in a row and no activation: y = w₁x, z = w₂y, e = w₃z, and the loss "
-        "L = ½(e − ê)². The data are x = 1 with target −1 and x = −1 with target 1: the chain "
-        f"must learn to flip the sign. It starts at w₁ = {w1}, w₂ = {w2}, w₃ = {w3}, so "
-        f"w₁w₂w₃ = {w1 * w2 * w3:+.5f}: the wrong sign. Learning rate {LR}, one update per sample."
+        "L = ½(e − ê)² (the ½ cancels the 2 of the derivative, so ∂L/∂e = e − ê). The data are "
+        "x = 1 with target −1 and x = −1 with target 1: the chain must learn to flip the sign. "
+        f"It starts at w₁ = {signed(w1, 4)}, w₂ = {signed(w2, 3)}, w₃ = {signed(w3, 5)}, so "
+        "w₁w₂w₃ = "
+        f"{signed(w1 * w2 * w3, 5)}: the wrong sign. Learning rate α = {LR}, one update per "
+        "sample, 160 epochs — the source post's settings."
+    )
+    page.say(
+        "Training is gradient descent: repeat w ← w − α·∂L/∂w. Backprop is only the "
+        "derivative step of that loop: it computes every ∂L/∂w at once, from the back, "
+        "reusing the products it has already formed. The update itself is not backprop."
     )
     page.heading("Backprop computes one factor and passes it on")
+    first = first_pass()
     e, target = first["e"].data, DATA[0][1]
-    page.say(
-        f"First sample (x = 1): e = {e:+.6f}, so ∂L/∂e = e − ê = {e - target:+.6f}. "
-        f"Backprop multiplies by w₃ once: ∂L/∂z = (e − ê)·w₃ = {r.shared_factor:+.6f} "
-        f"(by hand: {r.shared_factor_by_hand:+.6f}). Every weight before z reuses that number:"
-    )
     y, z = first["y"], first["z"]
-    page.pre(
-        f"∂L/∂w₃ = (e − ê)·z          = {e - target:+.6f} · {z.data:+.6f}"
-        f" = {first['w₃'].grad:+.6f}\n"
-        f"∂L/∂w₂ = [(e − ê)·w₃]·y      = {z.grad:+.6f} · {y.data:+.6f}"
-        f" = {first['w₂'].grad:+.6f}\n"
-        f"∂L/∂y  = [(e − ê)·w₃]·w₂     = {z.grad:+.6f} · {w2:+.6f} = {y.grad:+.6f}\n"
-        f"∂L/∂w₁ = [(e − ê)·w₃·w₂]·x   = {y.grad:+.6f} · {DATA[0][0]:+g}"
-        f" = {first['w₁'].grad:+.6f}"
+    page.say(
+        f"First sample (x = 1): e = {signed(e)}, so ∂L/∂e = e − ê = {signed(e - target)}. "
+        "Written out, each weight's derivative is a product along the chain, and the "
+        "products share their left part:"
     )
-    page.say("(The right-hand numbers are the engine's .grad of each node after one backward().)")
+    page.pre(
+        f"∂L/∂w₃ = (e − ê)·z           = {signed(e - target)} · {signed(z.data)}"
+        f" = {signed(first['w₃'].grad)}\n"
+        f"∂L/∂z  = (e − ê)·w₃          = {signed(e - target)} · {signed(w3)}"
+        f" = {signed(z.grad)}   ← computed once\n"
+        f"∂L/∂w₂ = [∂L/∂z]·y           = {signed(z.grad)} · {signed(y.data)}"
+        f" = {signed(first['w₂'].grad)}\n"
+        f"∂L/∂y  = [∂L/∂z]·w₂          = {signed(z.grad)} · {signed(w2)}"
+        f" = {signed(y.grad)}   ← computed once\n"
+        f"∂L/∂w₁ = [∂L/∂y]·x           = {signed(y.grad)} · {signed(DATA[0][0], 0)}"
+        f" = {signed(first['w₁'].grad)}"
+    )
+    page.say(
+        "Every number on the right is the engine's .grad after one backward() call. Written "
+        "weight by weight, ∂L/∂w₁ = (e − ê)·w₃·w₂·x would recompute (e − ê)·w₃, which "
+        "∂L/∂w₂ already needed. Backprop keeps that number and passes it on. For a chain of "
+        "n weights, the multiplications needed for all n derivatives:"
+    )
+    page.table(
+        ["weights n", "each derivative on its own: n(n + 1)/2", "backprop: 2n − 1"],
+        [[n, n * (n + 1) // 2, 2 * n - 1] for n in (3, 10, 100, 1000)],
+    )
     page.graph(
         first["L"],
         "graph.svg",
-        "The first sample's graph after backward: every edge "
-        "shows its local derivative and the product that flowed along it.",
+        "The first sample's graph after backward: every edge shows its local derivative "
+        "and the product that flowed along it.",
     )
     page.step_through(first["L"], "step_through.html", "Step through this backward pass")
-    page.heading("Every gradient checked against central differences")
+
+
+def tell_post(page: Page, r: ChainResult) -> None:
+    """The post's algorithm as written, its printed lines, and why they disagree."""
+    page.heading("The post's hand-written backprop, run exactly as written")
     page.say(
-        f"For the first {CHECKED_UPDATES} updates, the engine's gradient of each weight beside "
-        f"(L(w + ε) − L(w − ε))/2ε with ε = {EPS:g}, and beside a hand-coded backward pass "
-        "with the classic bug: it updates w₃ first and then uses the NEW w₃ in w₂'s and w₁'s "
-        "gradients."
+        "For each sample the post computes y, z, e, then updates the weights from the back:"
     )
+    page.pre(
+        "δₑ  = e − ê\n"
+        "w₃ ← w₃ − α·δₑ·z\n"
+        "δ_z = δₑ·w₃            slip 1: this w₃ is already the NEW one\n"
+        "w₂ ← w₂ − α·δ_z·y\n"
+        "w₁ ← w₁ − α·δ_z·w₂·x   slip 2: this w₂ is already the NEW one"
+    )
+    page.say(
+        "The chain rule wants the weights of the forward pass in every factor (δ_z = δₑ·w₃ "
+        "with the w₃ that produced e). Each slip multiplies by a weight that has already moved "
+        "by α times its gradient. Run as written for 160 epochs, the post's algorithm ends at:"
+    )
+    p = r.post_predictions
     page.table(
-        [
-            "update",
-            "x",
-            "weight",
-            "engine",
-            "central diff",
-            "|engine − cd|",
-            "buggy hand code",
-            "|bug − cd|",
-        ],
-        [
-            [
-                row.update,
-                f"{row.x:+g}",
-                row.weight,
-                f"{row.engine:+.9f}",
-                f"{row.numeric:+.9f}",
-                f"{abs(row.engine - row.numeric):.1e}",
-                f"{row.naive:+.9f}",
-                f"{abs(row.naive - row.numeric):.1e}",
-            ]
-            for row in r.rows
-        ],
+        ["input x", "target ê", "output e", "the post prints sign(e)"],
+        [[f"{x:+g}".replace("-", "−"), f"{t:+g}".replace("-", "−"), signed(p[x], 5),
+          f"{x:+g} , {-x:+g}".replace("+", "").replace("-", "−")] for x, t in DATA],
     )
     page.say(
-        f"The engine agrees to {r.engine_error:.1e} (the finite difference's own error); the "
-        f"buggy code is off by up to {r.naive_error:.1e} on w₂ and w₁ while w₃ itself is right. "
-        f"Small per step, but it is another algorithm: after {len(r.history)} epochs it is at "
-        + ", ".join(f"{w:+.4f}" for w in r.naive_weights)
-        + " instead of "
-        + ", ".join(f"{w:+.4f}" for w in r.weights)
-        + "."
+        f"So the outputs reach {signed(p[1.0], 5)} and {signed(p[-1.0], 5)}; the post prints "
+        "only the signs (1 , −1 and −1 , 1), which we reproduce."
     )
-    page.heading("Training")
-    step = max(1, len(r.history) // 8)
+    page.heading("The post's gradient check, line by line")
+    page.say(
+        "The post then adds a check: for each weight it prints the gradient its backprop "
+        "used beside (L(w + ε) − L(w − ε))/2ε with ε = 10⁻⁴. It prints ten lines; running its "
+        "algorithm we find them at updates "
+        f"{r.printed_update}–{(r.printed_update or 0) + 3} of {2 * EPOCHS} (epochs "
+        f"{((r.printed_update or 1) + 1) // 2}–{((r.printed_update or 1) + 4) // 2}), where "
+        "every digit matches:"
+    )
+    post = train_hand(EPOCHS, True, True)
+    k = (r.printed_update or 1) - 1
+    rows = []
+    order = [(k, 0)] + [(j, i) for j in range(k + 1, k + 4) for i in (2, 1, 0)]
+    for (j, i), (weight, b, d) in zip(order, POST_PRINTED):
+        assert weight == i + 1, "the printed lines go w₃, w₂, w₁ within an update"
+        u = post[j]
+        x, t = DATA[j % 2]
+        rows.append([
+            j + 1, NAMES[i], signed(b), signed(d), signed(u.used[i]), signed(u.checked[i]),
+            signed(engine_gradients(u.before, x, t)[i]),
+        ])
     page.table(
-        ["epoch", "mean loss"],
-        [
-            [i + 1, f"{r.history[i]:.6f}"]
-            for i in [*range(0, len(r.history) - 1, step), -1 + len(r.history)]
-        ],
+        ["update", "weight", "post: backprop", "post: definition", "ours: backprop",
+         "ours: definition", "engine, before the update"],
+        rows,
     )
-    p = r.predictions
     page.say(
-        f"After {len(r.history)} epochs: 1 → {p[1.0]:+.6f} and −1 → {p[-1.0]:+.6f}, so both "
-        f"signs are now right; weights {', '.join(f'{w:+.6f}' for w in r.weights)}; mean loss "
-        f"{r.loss:.6f}. The loss is still large: the weights had to pass through zero, where "
-        "the gradient of a product of three small numbers is tiny (a saddle). "
-        + (
-            f"Kept going, the same run's loss falls below 0.01 at epoch {r.converged_epoch}."
-            if r.converged_epoch
-            else "Even 250 epochs do not bring the loss below 0.01."
-        )
+        "Why do its two columns disagree in the 3rd–4th digit? The check runs AFTER the "
+        "update: 'backprop' is the gradient used at the old weights, 'definition' is the "
+        "slope at the new weights. They describe two different points. Both samples have "
+        "the same loss (for x = 1, ê = −1 and for x = −1, ê = 1 it is ½(w₁w₂w₃ + 1)²), so the "
+        "'definition' of one update is the true gradient of the next: 0.004164 is printed "
+        "as the definition at one update and as the backprop value at the next. The last "
+        "column shows the engine at the weights of the forward pass. There w₃'s backprop "
+        "value agrees exactly (its formula has no slip); w₂'s and w₁'s differ by the slips "
+        "— which a check taken after the update cannot tell apart from the weights' motion."
+    )
+
+
+def tell_debug(page: Page, r: ChainResult) -> None:
+    """gradcheck finds the slips, one at a time."""
+    page.heading("Debug the post: a gradient check where it belongs")
+    page.say(
+        "A gradient check compares the gradient a backprop computes with central "
+        "differences at the SAME weights: the weights of the forward pass, before any "
+        "update. Here it is on the first update (x = 1), with a tolerance of "
+        f"{ATOL:g} + {RTOL:g}·|numeric|, fixing one slip at a time:"
+    )
+    for title, _rows, verdict in r.debug:
+        page.say(title)
+        page.pre(verdict)
+    page.say(
+        "The first run flags w₂ and w₁ (both multiply by the updated w₃); with slip 1 fixed "
+        "only w₁ is left (it multiplies by the updated w₂); with both fixed every gradient "
+        "agrees, and the algorithm is exactly the engine's gradient descent."
+    )
+
+
+def tell_saddle(page: Page, r: ChainResult) -> None:
+    """Why the slipped code converges, and what exact gradient descent does instead."""
+    page.heading("Why the slipped code still learns — and the exact one is slower here")
+    c = r.correct_predictions
+    page.say(
+        f"Exact gradient descent, same start, same 160 epochs: 1 → {signed(c[1.0], 4)}, "
+        f"−1 → {signed(c[-1.0], 4)}, mean loss {r.correct_loss:.4f}. It has only just "
+        f"crossed zero; it gets below a loss of 0.01 at epoch {r.escape_epoch_correct}, the "
+        f"post's code at epoch {r.escape_epoch_post}."
+    )
+    page.say(
+        "The whole chain computes e = (w₁w₂w₃)·x, and the loss has a saddle where the "
+        "product's gradient vanishes: at w₁ = w₂ = 0 every partial derivative (w₂w₃, w₁w₃, "
+        "w₁w₂, times δₑ) is zero. The start is w₁ = 0.2333 ≈ −w₂ = 0.233. Near it, one exact "
+        "step changes the pair (w₁, w₂) by w₁ ← w₁ − c·w₂, w₂ ← w₂ − c·w₁ with the same c "
+        "(c = αδₑw₃x ≈ −0.026): the part along w₁ = −w₂, (w₁ − w₂)/2, shrinks by (1 + c) "
+        "per step, and the part along w₁ = w₂, (w₁ + w₂)/2, grows by (1 − c). The start is "
+        "almost entirely the shrinking part; the growing part is (0.2333 − 0.233)/2 = "
+        "0.00015, and the descent crawls towards the saddle until it has grown."
+    )
+    runs = {
+        "post (both slips)": train_hand(EPOCHS, True, True),
+        "slip 1 fixed": train_hand(EPOCHS, False, True),
+        "exact": train_hand(EPOCHS, False, False),
+    }
+
+    def growing(name: str, epoch: int) -> float:
+        w = runs[name][2 * epoch - 1].after
+        return (w[0] + w[1]) / 2
+
+    w1, _, w3 = WEIGHTS
+    c = LR * (product(WEIGHTS) + 1) * w3
+    at80 = runs["exact"][159].after
+    c80 = LR * (product(at80) + 1) * at80[2]  # c near the saddle: w₃ ≈ −0.47, δₑ ≈ 1
+    ahead = growing("post (both slips)", 80) / growing("exact", 80)
+    page.say(
+        "Slip 2 breaks that symmetry: w₁'s step uses w₂ after w₂'s own step, "
+        "w₁ ← w₁ − c·(w₂ − c·w₁), which adds c²·w₁/2 to (w₁ + w₂)/2 at every step. While w₁ "
+        f"is still large that is ≈ {c * c * w1 / 2 * 1e5:.0f}·10⁻⁵ per step — half the exact "
+        "run's whole growing part, added every step. After 20 epochs the growing part is "
+        f"{growing('post (both slips)', 20) / growing('exact', 20):.0f} times the exact "
+        "run's, and it stays about that far ahead (epoch 80: "
+        f"{ahead:.0f} times). Near the saddle the growing part grows by |c| ≈ {-c80:.3f} per "
+        f"update, two updates an epoch, so a lead of {ahead:.1f} times is worth "
+        f"ln {ahead:.1f} / {-2 * c80:.3f} ≈ {math.log(ahead) / (-2 * c80):.0f} epochs; the "
+        "measured gap is "
+        f"{(r.escape_epoch_correct or 0) - (r.escape_epoch_post or 0)} epochs. Slip 1 "
+        "barely matters: w₃ hardly moves (it stays near −0.47). The table shows (w₁ + w₂)/2 "
+        "and the product w₁w₂w₃:"
+    )
+    rows = []
+    for epoch in (1, 20, 40, 60, 80, 120, 160):
+        row = [epoch]
+        for updates in runs.values():
+            w = updates[2 * epoch - 1].after
+            row += [signed((w[0] + w[1]) / 2, 5), signed(product(w), 5)]
+        rows.append(row)
+    page.table(
+        ["epoch"] + [f"{name}: {col}" for name in runs for col in ("(w₁ + w₂)/2", "w₁w₂w₃")],
+        rows,
+    )
+    page.say(
+        "So the post's code converges here by luck of its start, not because its gradients "
+        "are right. The post itself reports that starting all three weights at 0.2333 does "
+        "not work; its algorithm from there ends at w₁w₂w₃ = "
+        f"{signed(r.equal_start_product, 5)} after 160 epochs: the wrong sign, stuck at the "
+        "saddle (w₁ = w₂ = w₃ is on its own shrinking direction)."
     )
     if page.drawing:
-        import matplotlib.pyplot as plt
+        from matplotlib.figure import Figure
 
-        fig, ax = plt.subplots(figsize=(6, 3))
-        ax.plot(range(1, len(r.history) + 1), r.history)
+        long = {
+            "the post's code (both slips)": train_hand(240, True, True),
+            "exact gradient descent (the engine)": train_hand(240, False, False),
+        }
+        fig = Figure(figsize=(7, 3.4))
+        ax = fig.add_subplot()
+        for name, updates in long.items():
+            ax.plot(
+                [i / 2 for i in range(1, len(updates) + 1)],
+                [product(u.after) for u in updates],
+                label=name,
+            )
+        ax.axhline(-1.0, color="grey", lw=0.8, ls=":", label="target w₁w₂w₃ = −1")
+        ax.axvline(EPOCHS, color="grey", lw=0.8, ls="--", label="the post stops (160 epochs)")
         ax.set_xlabel("epoch")
-        ax.set_ylabel("mean loss")
-        ax.set_title("The chain's loss: a long plateau at the saddle, then the drop")
-        page.figure(fig, "loss.png", "Mean loss per epoch.")
+        ax.set_ylabel("w₁w₂w₃ (the chain's slope)")
+        gap = (r.escape_epoch_correct or 0) - (r.escape_epoch_post or 0)
+        ax.set_title(f"Both cross the saddle at 0; the slipped code arrives {gap} epochs sooner")
+        ax.legend(fontsize=8)
+        page.figure(fig, "saddle.png", "The product w₁w₂w₃ after each update.")
+
+
+def tell_framework(page: Page, r: ChainResult) -> None:
+    """The post's framework against the engine."""
+    page.heading("The post's backprop 'framework', checked against the engine")
+    page.say(
+        "The post ends with a small framework: each layer keeps its input, and on the way "
+        "back it passes upstream·w to the layer before and stores (upstream·w)·input as its "
+        "gradient; the network seeds the last layer with e − ê, then calls each layer's "
+        "backward from the FIRST to the last. The post starts it from random weights; here "
+        "it gets the post's starting weights and the first sample (x = 1, ê = −1):"
+    )
+    page.table(
+        ["", "∂L/∂w₁", "∂L/∂w₂", "∂L/∂w₃"],
+        [
+            ["the post's framework", *(signed(g, 4) for g in r.framework_first)],
+            ["the engine", *(signed(g, 4) for g in r.engine_first)],
+        ],
+    )
+    page.say(
+        "Two slips again. A layer out = w·input has ∂out/∂w = input, so its gradient is "
+        "upstream·input; multiplying by its own w first is wrong. And the walk must go from "
+        "the last layer to the first, each layer receiving what the layer AFTER it passed "
+        "back; walking first to last hands layer 1 the number δₑ·w₃ = ∂L/∂z, which belongs to "
+        "layer 2. That "
+        "∂L/∂w₁ comes out as −0.125, the engine's value with the wrong sign, is a "
+        "coincidence of this start: the framework computes δₑ·w₃·w₁·x where the chain rule "
+        "has δₑ·w₃·w₂·x, and w₁ ≈ −w₂. The engine cannot make either slip: it visits the "
+        "nodes in reverse topological order and each edge's local derivative comes from the "
+        "op that made it."
+    )
 
 
 def run(
     fast: bool = False, out: Path | None = None, verbose: bool = False, epochs: int = EPOCHS
 ) -> ChainResult:
-    """Run the lesson (``fast`` changes nothing here: it takes milliseconds)."""
-    result, first = train(epochs)
-    if result.converged_epoch is None:
-        result.converged_epoch = train(max(250, epochs))[0].converged_epoch
+    """Run the lesson (``fast`` changes nothing here: it takes well under a second)."""
+    result = compute(epochs)
     page = Page("chain", TITLE, out, verbose)
-    tell(page, result, first)
+    tell_backprop(page)
+    tell_post(page, result)
+    tell_debug(page, result)
+    tell_saddle(page, result)
+    tell_framework(page, result)
     page.write(result.summary())
     return result
 

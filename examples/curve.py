@@ -25,6 +25,11 @@ if __package__ in (None, ""):  # ``python examples/curve.py``
 from examples.page import Page
 
 TITLE = "curve: a constant plus a sum of sigmoids (or ReLUs)"
+BLURB = (
+    "A constant plus a few sigmoids or ReLUs can draw any curve: see the pieces, and "
+    "how much training error to expect from 13 parameters on 60 noisy points."
+)
+MINUTES = 10
 PIECES = (1, 2, 4, 8)
 SHOWN = 4  # the width whose pieces are drawn
 EPOCHS, LR = 2000, 0.02

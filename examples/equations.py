@@ -31,6 +31,11 @@ if __package__ in (None, ""):  # ``python examples/equations.py``
 from examples.page import Page
 
 TITLE = "equations: the four equations of backpropagation, checked against the engine"
+BLURB = (
+    "The forward pass z = Wa + b, the error δ = ∂C/∂z, and the four equations of "
+    "backpropagation derived on a picture, checked, and saturation that stops learning."
+)
+MINUTES = 20
 SIZES = (3, 4, 3, 2)
 AGREEMENT = 1e-12  # the bar for hand-computed vs engine gradients
 

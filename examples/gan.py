@@ -28,6 +28,11 @@ if __package__ in (None, ""):  # ``python examples/gan.py``
 from examples.page import Page
 
 TITLE = "gan: a generator and a discriminator, trained in turns"
+BLURB = (
+    "Two networks in a game: the GAN objective, each training trick of the post as a "
+    "switch, and what breaks without it, measured over seeds."
+)
+MINUTES = 15
 MEAN, STD = 4.0, 1.25
 MEAN_TOLERANCE, STD_TOLERANCE = 0.25, 0.25  # the target: |mean − 4| ≤ 0.25, |std/1.25 − 1| ≤ 25%
 MIXTURE = ((1.0, 0.5), (7.0, 0.5))  # two equally likely modes: (mean, std)

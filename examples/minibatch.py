@@ -23,6 +23,11 @@ if __package__ in (None, ""):  # ``python examples/minibatch.py``
 from examples.page import Page
 
 TITLE = "minibatch: full batch, mini-batches and single samples"
+BLURB = (
+    "Full batch, mini-batches and single samples: what a batch averages and what "
+    "each update costs."
+)
+MINUTES = 5
 LR = 0.1
 
 

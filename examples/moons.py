@@ -22,6 +22,11 @@ if __package__ in (None, ""):  # ``python examples/moons.py``
 from examples.page import Page
 
 TITLE = "moons: a decision boundary, a test set, and overfitting"
+BLURB = (
+    "A small network learns a curved boundary; a test set tells learning from "
+    "memorising."
+)
+MINUTES = 10
 L2 = 1e-4
 STEPS = 200
 SEEDS = 10  # data seeds in the robustness table

@@ -23,6 +23,11 @@ if __package__ in (None, ""):  # ``python examples/neuron.py``
 from examples.page import Page
 
 TITLE = "neuron: the three factors of ∂C/∂w, paths, and batches"
+BLURB = (
+    "One neuron per layer: ∂C₀/∂w as three factors, how backprop moves to the previous "
+    "layer, and the gradient as a prediction of what a nudge does."
+)
+MINUTES = 15
 WEIGHTS = (0.8, -1.2, 1.5)  # w¹, w², w³ of the one-neuron chain
 BIASES = (0.1, 0.3, -0.4)
 X, Y = 1.0, 0.0

@@ -9,6 +9,7 @@ escaped; pages fetch nothing from the network.
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +52,7 @@ class Page:
     out: Path | None = None
     verbose: bool = False
     blocks: list[str] = field(default_factory=list)
+    figures: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.out is not None:
@@ -98,9 +100,10 @@ class Page:
         return self.out / filename
 
     def figure(self, fig: Any, filename: str, caption: str) -> None:
-        """Save a matplotlib figure next to the page and show it there."""
+        """Save a matplotlib figure next to the page, show it there, and record its axes."""
         if self.out is None:
             return
+        self.figures[filename] = describe_figure(fig)
         fig.savefig(self.out / filename, dpi=90, bbox_inches="tight")
         import matplotlib.pyplot as plt
 
@@ -154,21 +157,56 @@ class Page:
         )
         path = self.out / "index.html"
         path.write_text(text, encoding="utf-8")
+        (self.out / "figures.json").write_text(
+            json.dumps(self.figures, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
         return path
 
 
-def write_gallery(out: Path, entries: Sequence[tuple[str, str, str]]) -> Path:
-    """Write ``out/index.html`` linking each lesson: entries are (name, title, summary)."""
+def describe_figure(fig: Any) -> list[dict[str, Any]]:
+    """Each plotting axes of a matplotlib figure: title, axis labels, series, legend, colour bar.
+
+    The gallery's tests read these records (``figures.json``) to check that every plot says
+    what it shows.
+    """
+    bars = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+    records = []
+    for ax in fig.axes:
+        if ax in bars:
+            continue
+        labelled = [
+            a for a in [*ax.lines, *ax.collections, *ax.patches]
+            if a.get_label() and not a.get_label().startswith("_")
+        ]
+        records.append({
+            "title": ax.get_title(),
+            "xlabel": ax.get_xlabel(),
+            "ylabel": ax.get_ylabel(),
+            "series": len(labelled),
+            "legend": ax.get_legend() is not None,
+            "contour": any(type(c).__name__.endswith("ContourSet") for c in ax.collections),
+            "colorbars": len(bars),
+        })
+    return records
+
+
+def write_gallery(out: Path, entries: Sequence[tuple[str, str, str, int]]) -> Path:
+    """Write ``out/index.html``, the learning path: entries are (name, title, blurb, minutes)."""
     items = "\n".join(
         f'<li><a href="{html.escape(name)}/index.html">{html.escape(title)}</a>'
-        f"<br><span>{html.escape(summary)}</span></li>"
-        for name, title, summary in entries
+        f' <span class="time">(about {minutes} min)</span>'
+        f"<br><span>{html.escape(blurb)}</span></li>"
+        for name, title, blurb, minutes in entries
     )
     text = (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>chainrule lessons</title><style>{STYLE} li {{ margin: .8rem 0; }}</style>"
         "</head><body><h1>chainrule: backpropagation, one lesson at a time</h1>"
-        "<p>Every number on these pages was computed by the engine as the lesson ran.</p>"
+        "<p>A learning path, in reading order: gradient descent first, then the chain rule "
+        "that computes its derivatives, then networks, training and a game of two networks. "
+        "Every number on these pages was computed as the lesson ran. Cost convention: "
+        "C = ½(a − y)² wherever a lesson says ½; the neuron lesson, like its source, uses "
+        "C₀ = (a − y)² and says so.</p>"
         f"<ol>\n{items}\n</ol></body></html>\n"
     )
     out.mkdir(parents=True, exist_ok=True)

@@ -25,6 +25,11 @@ if __package__ in (None, ""):  # ``python examples/regression.py``
 from examples.page import Page
 
 TITLE = "regression: a line by gradient descent, and the learning rate"
+BLURB = (
+    "Start here: fit a line by gradient descent, with squared and absolute error, "
+    "and see why one learning rate converges and a slightly larger one explodes."
+)
+MINUTES = 15
 DAYS = 30
 TRUE_W, TRUE_B = 1.1, 1.2  # views in hundreds, time in tens of days
 RATES = {"too small": 0.01, "good": 0.2, "too large": 0.3}

@@ -1,35 +1,117 @@
-"""The chain lesson: it flips the sign; the engine matches central differences, the bug not."""
+"""The chain lesson: the post's algorithm reproduced line by line, the exact one at the saddle.
 
+The post's hand-written algorithm is re-implemented here in plain floats, independently of
+the lesson, and the ten gradient-check lines the post prints are asserted digit by digit.
+"""
+
+import pytest
+
+from autograd import Value, grad
 from examples import chain
 
-ENGINE_AGREEMENT = 1e-9  # central differences with ε = 1e-4 on a cubic: error ~1e-12
-PITFALL_AT_LEAST = 1e-4  # the updated-w₃ bug is off by ~6e-4 on the first update
-RESULT = chain.run(fast=True)
+SAME = 1e-12  # two float computations of the same formulas
+PRINTED = 5e-7  # the post prints six decimals
+# The ten lines the source post prints: (weight index, backprop value, finite difference).
+POST_LINES = [
+    (1, -0.026729, -0.026727),
+    (3, 0.003970, 0.004164),
+    (2, -0.032617, -0.033257),
+    (1, -0.027502, -0.027499),
+    (3, 0.004164, 0.004367),
+    (2, -0.033272, -0.033932),
+    (1, -0.028291, -0.028288),
+    (3, 0.004367, 0.004579),
+    (2, -0.033947, -0.034625),
+    (1, -0.029097, -0.029094),
+]
+RESULT = chain.run()
 
 
-def test_predictions_flip_the_sign():
-    assert RESULT.predictions[1.0] < 0 < RESULT.predictions[-1.0]
-    assert RESULT.predictions[1.0] == -RESULT.predictions[-1.0]
-    assert len(RESULT.history) == chain.EPOCHS
+def post_algorithm(epochs, w1=0.2333, w2=-0.233, w3=-0.52133, lr=0.05):
+    """The post's training loop in floats; returns its weights and every checked line."""
+
+    def loss(a, b, c, x, t):
+        return 0.5 * (a * b * c * x - t) ** 2
+
+    eps = 1e-4
+    lines = []
+    for _ in range(epochs):
+        for x, t in ((1, -1), (-1, 1)):
+            y = w1 * x
+            z = w2 * y
+            r3 = w3 * z - t
+            w3 -= lr * r3 * z
+            r2 = r3 * w3
+            w2 -= lr * r2 * y
+            w1 -= lr * r2 * w2 * x
+            d3 = (loss(w1, w2, w3 + eps, x, t) - loss(w1, w2, w3 - eps, x, t)) / (2 * eps)
+            d2 = (loss(w1, w2 + eps, w3, x, t) - loss(w1, w2 - eps, w3, x, t)) / (2 * eps)
+            d1 = (loss(w1 + eps, w2, w3, x, t) - loss(w1 - eps, w2, w3, x, t)) / (2 * eps)
+            lines += [(3, r3 * z, d3), (2, r2 * y, d2), (1, r2 * w2 * x, d1)]
+    return (w1, w2, w3), lines
 
 
-def test_engine_agrees_with_central_differences():
-    assert len(RESULT.rows) == 3 * chain.CHECKED_UPDATES
-    assert RESULT.engine_error <= ENGINE_AGREEMENT
+def test_post_lines_appear_at_the_updates_the_lesson_names():
+    _, lines = post_algorithm(chain.EPOCHS)
+    start = 3 * RESULT.printed_update - 1  # the w₁ line closes each update's three lines
+    found = lines[start : start + len(POST_LINES)]
+    for (wi, b, d), (wj, ours_b, ours_d) in zip(POST_LINES, found, strict=True):
+        assert wi == wj
+        assert abs(ours_b - b) <= PRINTED and abs(ours_d - d) <= PRINTED, (b, d, ours_b, ours_d)
 
 
-def test_pitfall_disagrees_on_w2_and_w1_only():
-    assert RESULT.naive_error >= PITFALL_AT_LEAST
-    for row in RESULT.rows:
-        wrong = abs(row.naive - row.numeric) >= PITFALL_AT_LEAST
-        assert wrong == (row.weight != "w₃"), row
+def test_post_lines_appear_exactly_once():
+    _, lines = post_algorithm(chain.EPOCHS)
+    text = [f"{w} {b:f} {d:f}" for w, b, d in lines]
+    want = [f"{w} {b:f} {d:f}" for w, b, d in POST_LINES]
+    hits = [k for k in range(len(text)) if text[k : k + len(want)] == want]
+    assert len(hits) == 1
+    assert hits[0] == 3 * RESULT.printed_update - 1
 
 
-def test_shared_factor_is_the_engines_z_grad():
-    assert abs(RESULT.shared_factor - RESULT.shared_factor_by_hand) <= 1e-15
-    assert RESULT.naive_weights != RESULT.weights
+def test_post_predictions_flip_the_sign_as_printed():
+    weights, _ = post_algorithm(chain.EPOCHS)
+    p = weights[0] * weights[1] * weights[2]
+    assert abs(RESULT.post_predictions[1.0] - p) <= SAME
+    assert abs(RESULT.post_predictions[-1.0] + p) <= SAME
+    assert round(p, 5) == -0.99997  # the outputs reach ∓0.99997
 
 
-def test_keeps_learning_past_the_saddle():
-    assert RESULT.loss < RESULT.history[0]
-    assert RESULT.converged_epoch is not None and RESULT.converged_epoch > chain.EPOCHS
+def test_exact_descent_sits_at_the_saddle_after_160_epochs():
+    ws = [Value(w) for w in chain.WEIGHTS]
+    losses = []
+    for _ in range(chain.EPOCHS):
+        epoch = []
+        for x, t in chain.DATA:
+            loss = 0.5 * (ws[0] * ws[1] * ws[2] * x - t) ** 2
+            epoch.append(loss.data)
+            for w, g in zip(ws, grad(loss, ws)):
+                w.data -= chain.LR * g
+        losses.append(sum(epoch) / len(epoch))
+    p = ws[0].data * ws[1].data * ws[2].data
+    assert abs(RESULT.correct_predictions[1.0] - p) <= SAME
+    assert abs(RESULT.correct_loss - losses[-1]) <= SAME
+    assert round(p, 4) == -0.0386 and round(losses[-1], 4) == 0.4652
+    assert RESULT.escape_epoch_post < chain.EPOCHS < RESULT.escape_epoch_correct
+
+
+def test_framework_gradients_against_the_engine():
+    ws = [Value(w) for w in chain.WEIGHTS]
+    x, t = chain.DATA[0]
+    true = grad(0.5 * (ws[2] * (ws[1] * (ws[0] * x)) - t) ** 2, ws)
+    assert RESULT.engine_first == pytest.approx(true, abs=SAME)
+    assert [round(g, 3) for g in true] == [0.125, -0.125, -0.056]
+    assert [round(g, 4) for g in RESULT.framework_first] == [-0.1251, 0.0068, 0.0008]
+
+
+def test_debugging_finds_one_slip_at_a_time():
+    failing = [[row.name for row in rows if not row.ok(chain.ATOL, chain.RTOL)]
+               for _, rows, _ in RESULT.debug]
+    assert failing == [["w₁", "w₂"], ["w₁"], []]
+
+
+def test_equal_start_stays_at_the_saddle():
+    weights, _ = post_algorithm(chain.EPOCHS, 0.2333, 0.2333, 0.2333)
+    p = weights[0] * weights[1] * weights[2]
+    assert abs(RESULT.equal_start_product - p) <= SAME
+    assert 0 < p < 1e-3  # still the wrong sign, near zero

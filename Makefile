@@ -1,35 +1,41 @@
-# Two commands on a fresh machine: `make demo` and `make test`. Each creates .venv and
-# installs what it needs first. `.ci/run` adds the Debian packages (graphviz, chromium).
+# Two commands on a fresh machine: `make demo` and `make test`. Each creates .venv, installs
+# what it needs first (Debian packages through .ci/need when we are root with apt-get; otherwise
+# it says which), then runs.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: test demo bench lint clean graphviz
+.PHONY: test typecheck demo bench lint clean graphviz test-system
 
+# One stamp per extra, remade when pyproject.toml changes; a venv without a working pip
+# (an interrupted first run) is completed in place.
 $(VENV)/.installed-%: pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip --version >/dev/null 2>&1 || $(PYTHON) -m venv $(VENV) || { \
+	  echo "could not create $(VENV); on Debian: sudo apt-get install python3-venv"; exit 1; }
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[$*]'
 	touch $@
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test test-system
+	$(PY) -m mypy
 	$(PY) -m pytest -q
 	$(PY) -m ruff check .
+
+# Types: the [tool.mypy] settings in pyproject.toml, over autograd, nn and viz.
+typecheck: $(VENV)/.installed-test
+	$(PY) -m mypy
+
+# What the suite drives besides Python: Graphviz's dot (rendering tests), Debian's Chromium
+# (browser tests, through playwright: never `playwright install`) and a font for both.
+test-system:
+	@sh .ci/need "make test" dot=graphviz /usr/bin/chromium=chromium \
+	  /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf=fonts-dejavu-core
 
 demo: $(VENV)/.installed-test graphviz
 	$(PY) -m examples
 
-# The lessons draw with Graphviz's `dot`: install Debian's package when it is missing and
-# we may (root with apt-get); otherwise say how.
+# The lessons draw with Graphviz's `dot`.
 graphviz:
-	@command -v dot >/dev/null 2>&1 || { \
-	  if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-	      apt-get install -y -qq --no-install-recommends graphviz >/dev/null; \
-	  else \
-	    echo "make demo needs Graphviz's dot program: sudo apt-get install graphviz" \
-	         "(macOS: brew install graphviz; conda: conda install -c conda-forge graphviz)"; \
-	    exit 1; \
-	  fi; }
+	@sh .ci/need "make demo" dot=graphviz
 
 bench: $(VENV)/.installed-bench
 	$(PY) benchmarks/run.py

@@ -80,7 +80,7 @@ class _Emitter:
         self.sample = [n for n in trace.order if n.op is not None and n in trace.per_sample]
         self.shared = [n for n in trace.order if n.op is not None and n not in trace.per_sample]
         self.stacks: dict[tuple, tuple[str, str]] = {}  # a neuron's inputs -> stack, its grad
-        self.stacked: dict[Any, tuple[str, str, bool]] = {}  # dot node -> (W, stack, swapped)
+        self.stacked: dict[Any, tuple[str, tuple, bool]] = {}  # dot node -> (W, stack, swapped)
 
     def stackable(self, node: Any) -> bool | None:
         """For a per-sample dot: False when ws are shared and xs per-sample, True when
@@ -164,7 +164,8 @@ class _Emitter:
 
     def sample_backward(self, seen: set[Any], indent: str) -> list[str]:
         t, lines = self.t, []
-        last_use = {}  # the last consumer of a stack, in reverse order, flushes its gradient
+        # the last consumer of a stack, in reverse order, flushes its gradient
+        last_use: dict[tuple, Any] = {}
         for node in self.sample:
             if node in self.stacked and node in t.needs_grad:
                 last_use.setdefault(self.stacked[node][1], node)

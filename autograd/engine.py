@@ -96,7 +96,7 @@ class Step(NamedTuple):
     """One application of the chain rule: ``grad[input] += upstream · local``."""
 
     node: Value
-    index: int
+    index: int  # type: ignore[assignment]  # a field shadowing tuple.index, on purpose
     input: Value
     local: float
     upstream: float

@@ -69,7 +69,7 @@ class Rewrite(ast.NodeTransformer):
             return ast.Name("nan", ast.Load())
         return self.names.get(node.id, node)
 
-    def visit_Attribute(self, node: ast.Attribute) -> ast.expr:
+    def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
         if isinstance(node.value, ast.Name) and node.value.id == "m":
             return ast.Name(self.funcs(node.attr, True), ast.Load())
         return self.generic_visit(node)
@@ -82,7 +82,7 @@ class Rewrite(ast.NodeTransformer):
         node.args = [self.visit(a) for a in node.args]
         return node
 
-    def visit_Subscript(self, node: ast.Subscript) -> ast.expr:
+    def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
         # n-ary rules speak of ``x[i]``, ``w[i]``: the caller names each element.
         if isinstance(node.value, ast.Name) and isinstance(node.slice, ast.Name):
             key = f"{node.value.id}[{node.slice.id}]"
@@ -91,7 +91,7 @@ class Rewrite(ast.NodeTransformer):
         return self.generic_visit(node)
 
     def visit_IfExp(self, node: ast.IfExp) -> ast.expr:
-        node = self.generic_visit(node)
+        self.generic_visit(node)  # in place
         if self.where is None:
             return node
         args = [node.test, node.body, node.orelse]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 NO_GRAD = 1
 ANOMALY = 2
@@ -32,7 +32,7 @@ def _mode(flag: int, on: bool) -> Iterator[None]:
         state.mode = before
 
 
-def no_grad() -> contextmanager:
+def no_grad() -> AbstractContextManager[None]:
     """A context in which new Values record no parents (nothing to backpropagate).
 
     Thread-local, and nestable. Use it for evaluation and for parameter updates.
@@ -48,7 +48,7 @@ def no_grad() -> contextmanager:
     return _mode(NO_GRAD, True)
 
 
-def enable_grad() -> contextmanager:
+def enable_grad() -> AbstractContextManager[None]:
     """A context that records parents again, even inside ``no_grad``."""
     return _mode(NO_GRAD, False)
 
@@ -58,7 +58,7 @@ def is_grad_enabled() -> bool:
     return not state.mode & NO_GRAD
 
 
-def detect_anomaly() -> contextmanager:
+def detect_anomaly() -> AbstractContextManager[None]:
     """A context in which the first non-finite value raises ``AnomalyError``.
 
     Forward: the first op whose output is nan or ±inf. Backward: the first

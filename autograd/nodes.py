@@ -33,15 +33,16 @@ def constant(x: Any, op: Op) -> Value:
     return out
 
 
+_WHAT: dict[type, str] = {ZeroDivisionError: "divides by zero", OverflowError: "overflows a float"}
+
+
 def _forward_error(op: Op, inputs: tuple[Value, ...], arg: Any, err: Exception) -> Exception:
     names = [op.input_name(i, len(inputs)) for i in range(len(inputs))]
     given = ", ".join(_describe(v, n) for v, n in zip(inputs, names))
     if op.param:
         given += f", {op.param[0]} = {arg!r}"
     need = f"; {op.name} needs {op.domain_text}" if op.domain_text else ""
-    what = {ZeroDivisionError: "divides by zero", OverflowError: "overflows a float"}.get(
-        type(err), "is undefined"
-    )
+    what = _WHAT.get(type(err), "is undefined")
     return type(err)(f"{op.name}: {op.expr} {what} for {given}{need}")
 
 
@@ -58,7 +59,7 @@ def _record(out: Value, op: Op, parents: tuple[Value, ...], arg: Any) -> Value:
     else:
         out.parents = parents
         out.op = op
-        if mode & SCOPES and state.scope_path:
+        if mode & SCOPES and state.scope_path and state.scope_map is not None:
             state.scope_map[out] = state.scope_path
     out.arg = arg
     return out

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from .ops import Op
 
@@ -48,13 +48,14 @@ class Value:
 
     __slots__ = ("_grad", "arg", "data", "label", "op", "parents")
 
+    _grad: Any  # float, None before any backward pass, or a mark during one
     data: float
     parents: tuple[Value, ...]
     op: Op | None
     arg: Any
     label: str
 
-    def __init__(self, data: float, label: str = "") -> None:
+    def __init__(self, data: float | numbers.Real, label: str = "") -> None:
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {label!r} ({type(label).__name__})")
         self.data = data if type(data) is float else _to_float(data, "Value()")
@@ -144,29 +145,29 @@ class Value:
 
     # Operators and methods are installed from the op table below; these annotations
     # let type checkers and readers see them.
-    __add__: Callable[[Value, Any], Value]
-    __radd__: Callable[[Value, Any], Value]
-    __sub__: Callable[[Value, Any], Value]
-    __rsub__: Callable[[Value, Any], Value]
-    __mul__: Callable[[Value, Any], Value]
-    __rmul__: Callable[[Value, Any], Value]
-    __truediv__: Callable[[Value, Any], Value]
-    __rtruediv__: Callable[[Value, Any], Value]
-    __pow__: Callable[[Value, Any], Value]
-    __rpow__: Callable[[Value, Any], Value]
-    __neg__: Callable[[Value], Value]
-    __abs__: Callable[[Value], Value]
-    exp: Callable[[Value], Value]
-    log: Callable[[Value], Value]
-    tanh: Callable[[Value], Value]
-    sigmoid: Callable[[Value], Value]
-    relu: Callable[[Value], Value]
-    leaky_relu: Callable[..., Value]
-    softplus: Callable[[Value], Value]
-    sin: Callable[[Value], Value]
-    cos: Callable[[Value], Value]
-    sqrt: Callable[[Value], Value]
-    abs: Callable[[Value], Value]
+    __add__: ClassVar[Callable[[Value, Any], Value]]
+    __radd__: ClassVar[Callable[[Value, Any], Value]]
+    __sub__: ClassVar[Callable[[Value, Any], Value]]
+    __rsub__: ClassVar[Callable[[Value, Any], Value]]
+    __mul__: ClassVar[Callable[[Value, Any], Value]]
+    __rmul__: ClassVar[Callable[[Value, Any], Value]]
+    __truediv__: ClassVar[Callable[[Value, Any], Value]]
+    __rtruediv__: ClassVar[Callable[[Value, Any], Value]]
+    __pow__: ClassVar[Callable[[Value, Any], Value]]
+    __rpow__: ClassVar[Callable[[Value, Any], Value]]
+    __neg__: ClassVar[Callable[[Value], Value]]
+    __abs__: ClassVar[Callable[[Value], Value]]
+    exp: ClassVar[Callable[[Value], Value]]
+    log: ClassVar[Callable[[Value], Value]]
+    tanh: ClassVar[Callable[[Value], Value]]
+    sigmoid: ClassVar[Callable[[Value], Value]]
+    relu: ClassVar[Callable[[Value], Value]]
+    leaky_relu: ClassVar[Callable[..., Value]]
+    softplus: ClassVar[Callable[[Value], Value]]
+    sin: ClassVar[Callable[[Value], Value]]
+    cos: ClassVar[Callable[[Value], Value]]
+    sqrt: ClassVar[Callable[[Value], Value]]
+    abs: ClassVar[Callable[[Value], Value]]
 
 
 def _data(x: Any) -> float:

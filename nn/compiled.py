@@ -73,7 +73,7 @@ def loss_parts(loss_fn: Callable[..., Any]) -> tuple[Callable[..., Any], str]:
 
     Raises a ValueError naming the loss when ``fit(compile=True)`` cannot trace it.
     """
-    base, keywords = loss_fn, {}
+    base, keywords = loss_fn, dict[str, Any]()
     while isinstance(base, functools.partial):
         if base.args:
             raise ValueError(f"fit(compile=True): cannot compile {loss_fn!r}: it binds "
@@ -189,6 +189,8 @@ class CompiledStep:
     def outputs(self, xb: Sequence[Any]) -> list[Any]:
         """The model's output data for each input: a float, or a list of floats per class."""
         tape, k = self.output_tape, self.picks
+        if tape is None:  # built with outputs=False: this step replays no outputs
+            return []
         if not k:
             if self.vectorized:
                 return tape.forward_batch(xb).tolist()

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 Dataset = tuple[list[list[float]], list[Any]]
 
@@ -160,7 +160,7 @@ def make_blobs(
         _n("make_blobs (n_features)", n_features, 1)
         points = [[rng.uniform(-10.0, 10.0) for _ in range(n_features)] for _ in range(centers)]
     else:
-        points = [[float(c) for c in p] for p in centers]
+        points = [[float(c) for c in p] for p in cast(Sequence[Sequence[float]], centers)]
         if not points or any(len(p) != len(points[0]) or not p for p in points):
             raise ValueError(
                 f"make_blobs: centers must be points of one dimension, got {centers!r}"

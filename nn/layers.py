@@ -194,7 +194,7 @@ class MLP(Module):
         rng = _rng(seed)
         sizes = [nin, *nouts]
         acts = [activation] * (len(nouts) - 1) + [last_activation]
-        self._config = {
+        self._config: dict[str, Any] = {
             "nin": nin,
             "nouts": list(nouts),
             "activation": activation,
@@ -204,10 +204,10 @@ class MLP(Module):
 
     def forward(self, x: Sequence[Any]) -> Value | list[Value]:
         """The layers in turn; plain-number inputs become Values once per call."""
-        x = as_inputs(x)
+        out: Any = as_inputs(x)
         for layer in self.layers:
-            x = layer(x)
-        return x
+            out = layer(out)
+        return out
 
     def config(self) -> dict[str, Any]:
         """The arguments that rebuild this network's shape (``nn.save`` stores them)."""

@@ -175,7 +175,7 @@ def _rows(name: str, logits: Any, targets: Any) -> tuple[list[list[Value]], list
                 f"{name}: sample {i} needs a list of logits (one per class), got {row!r}"
             )
         rows[i] = row = _values(name, row, f"logits of sample {i}")
-        if isinstance(t, numbers.Integral) and not isinstance(t, bool) and 0 <= t < len(row):
+        if isinstance(t, numbers.Integral) and not isinstance(t, bool) and 0 <= int(t) < len(row):
             continue
         if isinstance(t, (Value, numbers.Real, str)) or not hasattr(t, "__len__"):
             raise ValueError(f"{name}: target {i} is {t!r}; it must be a class index "

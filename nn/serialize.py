@@ -62,7 +62,7 @@ def save(model: Module, path: str | os.PathLike[str]) -> None:
         >>> nn.load(path)([0.5, -0.25]).data == model([0.5, -0.25]).data
         True
     """
-    doc = {
+    doc: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
         "architecture": _config(model),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from autograd import Value, backward_steps, check_graph, local_derivatives, topological_order
+from autograd import Step, Value, backward_steps, check_graph, local_derivatives, topological_order
 
 from . import labels
 from ._text import DIGITS, escape, fmt, node_names
@@ -195,7 +195,9 @@ def _short_grad(node: Value, digits: int) -> str:
     return f"grad {fmt(node.grad, digits)}" if node.grad_computed else "grad: not computed"
 
 
-def _edges(order, index, box_of, box_ids, flow, current, shown, digits, reserve) -> list[str]:
+def _edges(order: list[Value], index: dict[Value, int], box_of: dict[Value, Any],
+           box_ids: dict[Any, str], flow: Flow | None, current: Step | None,
+           shown: frozenset[str], digits: int, reserve: Reserve | None) -> list[str]:
     lines: list[str] = []
     merged: dict[tuple[str, str], int] = {}
     for node in order:

@@ -60,6 +60,7 @@ def value_label(
 def op_label(node: Value, digits: int) -> str:
     """An op node: the op's symbol from the table, and its parameter if it has one."""
     op = node.op
+    assert op is not None, "op_label draws op nodes only"
     text = escape(op.symbol)
     if op.param and isinstance(node.arg, float):
         text += f'<BR/><FONT POINT-SIZE="10">{escape(op.param[0])} = {fmt(node.arg, digits)}</FONT>'
@@ -82,6 +83,7 @@ def edge_label(
     line where the product will appear, so it keeps its size and place in every frame."""
     lines = []
     if "local" in show:
+        assert node.op is not None, "an edge leads into an op node"
         formula = node.op.formula(index, len(node.parents))
         number = "undefined" if local is None else fmt(local, digits)
         lines.append(f"{escape(formula)} = {number}")
@@ -108,7 +110,7 @@ def box_label(
     show: frozenset[str],
     digits: int,
     most: int = 3,
-    sizer: Callable[[Value], Sizer] | None = None,
+    sizer: Callable[[Value], Sizer | None] | None = None,
 ) -> str:
     """A collapsed scope: its path, what it holds, and its outputs' data and grad.
     ``sizer(node)`` fixes the size of each output's grad cell."""
@@ -121,7 +123,8 @@ def box_label(
         cells.append(f"<TD>data {fmt(node.data, digits)}</TD>" if "data" in show else "<TD></TD>")
         if "grad" in show:
             text = escape(grad)
-            attrs = sizer(node)(NODE_FONT, BOX_TABLE, text) if sizer else ""
+            cell = sizer(node) if sizer else None
+            attrs = cell(NODE_FONT, BOX_TABLE, text) if cell else ""
             cells.append(f"<TD{attrs}>{text}</TD>")
         else:
             cells.append("<TD></TD>")

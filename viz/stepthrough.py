@@ -47,6 +47,7 @@ class Frame:
         """Where the local derivative comes from, and the input's gradient so far."""
         s, names, d = self.step, self.lesson.names, self.lesson.digits
         n = len(s.node.parents)
+        assert s.node.op is not None, "a step's node is an op node"
         formula = s.node.op.formula(s.index, n)
         total = self.lesson.running[self.number - 1]
         done = "complete" if self.lesson.last_step[s.input] == self.number - 1 else "so far"

@@ -186,6 +186,7 @@ def describe_figure(fig: Any) -> list[dict[str, Any]]:
             "legend": ax.get_legend() is not None,
             "contour": any(type(c).__name__.endswith("ContourSet") for c in ax.collections),
             "colorbars": len(bars),
+            "diagram": not ax.axison,  # a drawing with its axes turned off, not a plot
         })
     return records
 

@@ -22,6 +22,10 @@ from .nodes import apply, dot, sum
 from .ops import OPS, OPS_BY_NAME, Op
 from .value import Value
 
+# Other projects use this import name too (HIPS autograd, PyPI's nn and viz): this tells
+# ours apart; see the README's "Installing next to other packages".
+__distribution__ = "chainrule"
+
 __all__ = [
     "OPS",
     "OPS_BY_NAME",

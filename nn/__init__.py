@@ -38,6 +38,10 @@ from .schedulers import CosineAnnealingLR, LinearLR, LRScheduler, StepLR
 from .serialize import ModelFileError, load, save
 from .train import accuracy, evaluate, fit
 
+# Other projects use this import name too (HIPS autograd, PyPI's nn and viz): this tells
+# ours apart; see the README's "Installing next to other packages".
+__distribution__ = "chainrule"
+
 __all__ = [
     "ACTIVATIONS",
     "MLP",

@@ -212,3 +212,16 @@ class MLP(Module):
     def config(self) -> dict[str, Any]:
         """The arguments that rebuild this network's shape (``nn.save`` stores them)."""
         return {**self._config, "nouts": list(self._config["nouts"])}
+
+    def to_torch(self) -> Any:
+        """This network as a float64 ``torch.nn.Sequential`` with the same weights (nn.pytorch)."""
+        from .pytorch import to_torch
+
+        return to_torch(self)
+
+    @classmethod
+    def from_torch(cls, module: Any) -> MLP:
+        """A new MLP with the layers and weights of a ``torch.nn.Sequential`` (nn.pytorch)."""
+        from .pytorch import from_torch
+
+        return from_torch(module)

@@ -9,6 +9,10 @@ from .plots import plot_decision_boundary, plot_history, plot_regression
 from .render import GraphvizNotFound
 from .stepthrough import Frame, Lesson, step_through
 
+# Other projects use this import name too (HIPS autograd, PyPI's nn and viz): this tells
+# ours apart; see the README's "Installing next to other packages".
+__distribution__ = "chainrule"
+
 __all__ = [
     "SHOW",
     "Frame",

@@ -4,7 +4,7 @@ A learner who outgrows scalars keeps the network: ``MLP.to_torch()`` gives the s
 layers (``Linear`` then the activation module PyTorch names it by), the same weights in
 float64, and so the same outputs and gradients; ``MLP.from_torch(module)`` reads such a
 ``Sequential`` back after checking all of it. torch is imported here, inside the functions,
-so ``import nn`` never needs it: ``pip install 'chainrule[torch]'``.
+so ``import nn`` never needs it (the ``torch`` extra: ``pip install -e '.[torch]'``).
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ def _torch(what: str) -> Any:
         import torch
     except ImportError:
         raise ImportError(
-            f"{what} needs PyTorch, an optional extra: pip install 'chainrule[torch]'"
+            f"{what} needs PyTorch: pip install torch (or chainrule's torch extra, "
+            "from a checkout: pip install -e '.[torch]')"
         ) from None
     return torch
 

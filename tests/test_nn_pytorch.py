@@ -226,5 +226,6 @@ def test_nn_imports_without_torch_and_says_how_to_install_it():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
                           cwd=ROOT, check=True)
     assert done.stdout == (
-        "MLP.to_torch() needs PyTorch, an optional extra: pip install 'chainrule[torch]'"
+        "MLP.to_torch() needs PyTorch: pip install torch (or chainrule's torch extra, "
+        "from a checkout: pip install -e '.[torch]')"
     )

@@ -37,8 +37,18 @@ demo: $(VENV)/.installed-test graphviz
 graphviz:
 	@sh .ci/need "make demo" dot=graphviz
 
-bench: $(VENV)/.installed-bench
-	$(PY) benchmarks/run.py
+# The peers are bench-only: micrograd and JAX in .venv (the bench extra); HIPS autograd in a
+# venv of its own, since its package is also called `autograd`. Takes ~5-10 minutes.
+PEERS ?= .venv-peers
+HIPS_AUTOGRAD ?= autograd==1.9.1
+
+bench: $(VENV)/.installed-bench $(PEERS)/.installed
+	BENCH_PEERS_PYTHON=$(PEERS)/bin/python $(PY) benchmarks/run.py
+
+$(PEERS)/.installed: Makefile
+	test -x $(PEERS)/bin/python || $(PYTHON) -m venv $(PEERS)
+	$(PEERS)/bin/python -m pip install --quiet --disable-pip-version-check '$(HIPS_AUTOGRAD)'
+	touch $@
 
 lint: $(VENV)/.installed-test
 	$(PY) -m ruff check .

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from moons import ALPHA, LR, SIZES
 
 import autograd
@@ -91,6 +89,7 @@ def torch_scalar(weights):
                 p -= LR * p.grad
         return total.item()
 
+    step.params = lambda: [p.item() for p in flat]
     return step
 
 
@@ -119,10 +118,9 @@ def torch_batched(weights, dtype_name):
                 p -= LR * p.grad
         return total.item()
 
+    def flat():
+        pairs = zip(params[0::2], params[1::2])
+        return [v for W, b in pairs for row, bj in zip(W.tolist(), b.tolist()) for v in (*row, bj)]
+
+    step.params = flat
     return step
-
-
-def timed(fn, *args):
-    t0 = time.perf_counter()
-    out = fn(*args)
-    return time.perf_counter() - t0, out

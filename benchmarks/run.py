@@ -1,43 +1,240 @@
-"""`make bench`: chainrule against micrograd 0.1.0 and PyTorch, in one process.
+"""`make bench`: chainrule against its peers and the hand-written floors, each in a fresh process.
 
-Writes benchmarks/RESULTS.md (and prints it). Every figure is the min / median / max of
-several runs; ratios use the minimum (this machine is shared and noisy).
+Writes benchmarks/RESULTS.md and prints it. How it measures, so that no engine pays for
+another's heap (CPython's cyclic garbage collector scans every live object):
+
+- every contender runs in a process of its own (``worker.py``), one per round, so its
+  heap holds its own objects only; HIPS autograd runs in a venv of its own
+  (``.venv-peers``: its package is also called ``autograd``);
+- the contenders are interleaved: each round runs all of them once, in an order rotated
+  from round to round, so a slow minute of a shared machine hits every contender;
+- ratios are taken per round (a contender against micrograd, the numpy floor and JAX of
+  the same round), and reported as the median with the min–max over the rounds;
+- before timing, every contender's first step is checked against the hand-written
+  float floor: the same loss, and the same gradient (lr = 1: weights before − after);
+- every process runs one thread (OPENBLAS/OMP/MKL_NUM_THREADS=1, torch.set_num_threads(1)):
+  these matrices are far too small to gain from more, and threads on a busy 2-core
+  machine cost far more than they give.
+
+Environment: BENCH_ROUNDS (default 5), BENCH_QUICK=1 (smaller scaling cases, for a
+smoke run), BENCH_PEERS_PYTHON (the python that has HIPS autograd).
 """
 
 from __future__ import annotations
 
-import gc
+import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
 sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parent))
 
-import chain  # noqa: E402
-import demo  # noqa: E402
-import micrograd_demo  # noqa: E402
-import moons  # noqa: E402
+from contenders import CONTENDERS  # noqa: E402
 
-import autograd  # noqa: E402
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
+QUICK = bool(os.environ.get("BENCH_QUICK"))
+PEERS = Path(os.environ.get("BENCH_PEERS_PYTHON", REPO / ".venv-peers" / "bin" / "python"))
+LOSS_TOL = 1e-12  # relative: the same loss up to the order of the sums
+GRAD_TOL = 1e-10  # absolute, on gradients read back as (weights before − after) / lr
+TIMEOUT_S = 900
 
-CHAIN_OPS, DEEP_OPS = 100_000, 1_000_000
-RUNS = {"slow": 3, "fast": 15}
-
-
-def stats(times):
-    return min(times), statistics.median(times), max(times)
+ENV = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+       "MKL_NUM_THREADS": "1", "JAX_PLATFORMS": "cpu"}
 
 
-def fmt(t, unit=1e-3, digits=2):
-    return f"{t / unit:.{digits}f}"
+def worker(args: list[str], peers: bool = False) -> dict[str, Any]:
+    """Run ``worker.py args`` in a fresh process; its JSON, or {"error": ...}."""
+    env = dict(ENV)
+    if peers:
+        env.pop("PYTHONPATH", None)  # HIPS's `autograd` must not meet ours
+    python = str(PEERS) if peers else sys.executable
+    try:
+        done = subprocess.run([python, str(HERE / "worker.py"), *args], cwd=HERE, env=env,
+                              capture_output=True, text=True, timeout=TIMEOUT_S)
+    except (OSError, subprocess.TimeoutExpired) as err:
+        return {"error": f"{type(err).__name__}: {err}"}
+    if done.returncode:
+        tail = (done.stderr.strip().splitlines() or ["(no output)"])[-1]
+        return {"error": f"exit {done.returncode}: {tail}"}
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def machine():
+def fmt_time(seconds: float) -> str:
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6)):
+        if seconds >= scale:
+            return f"{seconds / scale:.3g} {unit}"
+    return f"{seconds / 1e-9:.3g} ns"
+
+
+def spread(values: list[float], digits: str = ".3g", suffix: str = "") -> str:
+    """median (min–max)."""
+    med = statistics.median(values)
+    return (f"{med:{digits}}{suffix} ({min(values):{digits}}–{max(values):{digits}})"
+            if len(values) > 1 else f"{med:{digits}}{suffix}")
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------- the demo step
+
+def demo_rounds() -> dict[str, list[dict[str, Any]]]:
+    names = list(CONTENDERS)
+    results: dict[str, list[dict[str, Any]]] = {n: [] for n in names}
+    for r in range(ROUNDS):
+        order = names[r % len(names):] + names[:r % len(names)]
+        for name in order:
+            res = worker(["demo", name], peers=name == "hips_autograd")
+            results[name].append(res)
+            shown = res.get("error") or fmt_time(res["step"])
+            log(f"  round {r + 1}/{ROUNDS}  {name:14s} {shown}")
+    return results
+
+
+def check(res: dict[str, Any], ref: dict[str, Any]) -> str:
+    """'' when the first step's loss and gradients match the float floor's, else why not."""
+    loss_err = abs(res["loss"] - ref["loss"]) / max(1.0, abs(ref["loss"]))
+    grad_err = max(abs(a - b) for a, b in zip(res["grads"], ref["grads"]))
+    if len(res["grads"]) != len(ref["grads"]):
+        return f"{len(res['grads'])} gradients, expected {len(ref['grads'])}"
+    if loss_err > LOSS_TOL or grad_err > GRAD_TOL:
+        return f"loss off by {loss_err:.1e}, a gradient by {grad_err:.1e}"
+    return ""
+
+
+def demo_table(results: dict[str, list[dict[str, Any]]]) -> tuple[list[str], dict, list[str]]:
+    ref = next((r for r in results["floor_floats"] if "error" not in r), None)
+    problems, ratios = [], {}
+    rows = ["| contender | time per step: median (min–max) over rounds | × faster than "
+            "micrograd | ÷ numpy floor | ÷ JAX | setup | first step checked |",
+            "| --- | --- | --- | --- | --- | --- | --- |"]
+    for name, runs in results.items():
+        label = CONTENDERS[name][0]
+        errors = [r["error"] for r in runs if "error" in r]
+        if errors or ref is None:
+            why = errors[0] if errors else "the float floor did not run"
+            problems.append(f"{name}: {why}")
+            rows.append(f"| {label} | did not run: {why} | | | | | |")
+            continue
+        bad = [c for c in (check(r, ref) for r in runs) if c]
+        if bad:
+            problems.append(f"{name}: first step differs from the float floor: {bad[0]}")
+        steps = [r["step"] for r in runs]
+
+        def per_round(other: str, mine_over_theirs: bool = True, runs=runs) -> list[float]:
+            out = []
+            for mine, theirs in zip(runs, results[other]):
+                if "error" not in theirs:
+                    a, b = mine["step"], theirs["step"]
+                    out.append(a / b if mine_over_theirs else b / a)
+            return out
+
+        r_mg, r_np, r_jax = per_round("micrograd", False), per_round("floor_numpy"), \
+            per_round("jax")
+        ratios[name] = {"micrograd": r_mg, "numpy": r_np, "jax": r_jax, "steps": steps}
+        rows.append(
+            f"| {label} | {fmt_time(statistics.median(steps))} ({fmt_time(min(steps))}–"
+            f"{fmt_time(max(steps))}) | {spread(r_mg, '.3g', 'x')} | {spread(r_np, '.3g')} | "
+            f"{spread(r_jax, '.3g')} | {fmt_time(statistics.median(r['setup'] for r in runs))} "
+            f"| {'✗ ' + bad[0] if bad else '✓'} |")
+    return rows, ratios, problems
+
+
+# ---------------------------------------------------------------------------- scaling
+
+def sizes(full: list[int], quick: list[int]) -> list[int]:
+    return quick if QUICK else full
+
+
+def graph_table(job: str, what: str) -> list[str]:
+    rows = [f"| {what} | engine | build ns | backward ns | build + backward ns "
+            "(min–max) | × faster than micrograd | bytes held | nodes |",
+            "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    ns = sizes([1_000, 10_000, 100_000, 1_000_000], [1_000, 10_000])
+    for n in ns:
+        cells = {}
+        # micrograd at 10⁶ would take minutes and a 10⁶-deep recursion: left out.
+        for engine in ("micrograd", "chainrule"):
+            if engine == "micrograd" and n > 100_000:
+                continue
+            cells[engine] = res = worker(["scale", job, engine, str(n)])
+            log(f"  {job} {engine} {n}: {res.get('error') or fmt_time(res['total']['median'])}")
+        base = cells.get("micrograd")
+        for engine, res in cells.items():
+            if "error" in res:
+                rows.append(f"| {n:,} | {engine} | did not run: {res['error']} | | | | | |")
+                continue
+            t = res["total"]
+            speed = (f"{base['total']['median'] / t['median']:.1f}x"
+                     if base and "error" not in base else "—")
+            rows.append(f"| {n:,} | {engine} | {res['build']['median'] * 1e9:.0f} | "
+                        f"{res['backward']['median'] * 1e9:.0f} | {t['median'] * 1e9:.0f} "
+                        f"({t['min'] * 1e9:.0f}–{t['max'] * 1e9:.0f}) | {speed} | "
+                        f"{res['bytes']:.0f} | {res['nodes']:,} |")
+    return rows
+
+
+MLP_MODES = {
+    "eager": "chainrule eager",
+    "rows": "per-sample tape, row loop (floats)",
+    "batch": "per-sample tape, `grad_batch` (numpy)",
+    "floor_numpy": "floor: hand-written numpy",
+}
+
+
+def mlp_table() -> list[str]:
+    rows = ["| width | params | mode | time per step: median (min–max) | ns per weight per "
+            "sample | graph nodes per step | bytes per node |",
+            "| --- | --- | --- | --- | --- | --- | --- |"]
+    for width in sizes([16, 64, 256], [16, 64]):
+        for mode, label in MLP_MODES.items():
+            res = worker(["scale", "mlp", mode, str(width)])
+            log(f"  mlp {mode} {width}: {res.get('error') or fmt_time(res['step']['median'])}")
+            if "error" in res:
+                rows.append(f"| {width} | | {label} | did not run: {res['error']} | | | |")
+                continue
+            per = res["step"]["median"] / (res["params"] * res["samples"]) * 1e9
+            rows.append(_mlp_row(width, label, res, per))
+    return rows
+
+
+def _mlp_row(width: int, label: str, res: dict[str, Any], per: float) -> str:
+    s = res["step"]
+    nodes = f"{res['nodes']:,}" if "nodes" in res else "—"
+    held = f"{res['bytes']:.0f}" if "bytes" in res else "—"
+    return (f"| {width} | {res['params']:,} | {label} | {fmt_time(s['median'])} "
+            f"({fmt_time(s['min'])}–{fmt_time(s['max'])}) | {per:.1f} | {nodes} | {held} |")
+
+
+def compile_table() -> tuple[list[str], float | None]:
+    rows = ["| samples in the batch | graph nodes | compile (s) | µs per node | "
+            "lines of source |", "| --- | --- | --- | --- | --- |"]
+    demo_seconds = None
+    for samples in sizes([10, 100, 1000], [10, 100]):
+        res = worker(["scale", "compile", str(samples)])
+        log(f"  compile {samples}: {res.get('error') or fmt_time(res['seconds'])}")
+        if "error" in res:
+            rows.append(f"| {samples} | did not run: {res['error']} | | | |")
+            continue
+        if samples == 100:
+            demo_seconds = res["seconds"]
+        rows.append(f"| {samples}{' (the demo)' if samples == 100 else ''} | {res['nodes']:,} "
+                    f"| {res['seconds']:.3f} | {res['seconds'] / res['nodes'] * 1e6:.1f} | "
+                    f"{res['lines']:,} |")
+    return rows, demo_seconds
+
+
+# ---------------------------------------------------------------------------- report
+
+def machine() -> str:
     cpu = "unknown CPU"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -46,169 +243,94 @@ def machine():
                 break
     except OSError:
         pass
-    import numpy
-    import torch
-
-    return (f"{cpu}, {os.cpu_count()} logical CPUs (shared), {platform.system()} "
-            f"{platform.release()}; Python {platform.python_version()}; numpy {numpy.__version__}; "
-            f"torch {torch.__version__} (CPU, {torch.get_num_threads()} threads)")
+    load = ", load average {:.1f} {:.1f} {:.1f} at the start".format(*os.getloadavg())
+    return (f"{cpu}, {os.cpu_count()} logical CPUs{load}; {platform.system()} "
+            f"{platform.release()}; Python {platform.python_version()}")
 
 
-def chains():
-    from micrograd.engine import Value as MValue
-
-    rows, notes = [], []
-    limit = sys.getrecursionlimit()
-    try:
-        chain.time_chain(lambda: MValue(1.0), CHAIN_OPS)
-        notes.append("micrograd ran the 100k chain at the default recursion limit")
-    except RecursionError:
-        notes.append(f"micrograd's recursive topological sort fails on the 100k chain at the "
-                     f"default recursion limit ({limit}): RecursionError; raised to 10⁶ for it")
-    cases = [
-        ("micrograd 0.1.0, + − × ÷ ** relu", lambda: MValue(1.0), chain.BASIC,
-         lambda v: v._prev, True),
-        ("chainrule, + − × ÷ ** relu", lambda: autograd.Value(1.0), chain.BASIC,
-         lambda v: v.parents, False),
-        ("chainrule, tanh + log exp σ √ × sin −", lambda: autograd.Value(1.0), chain.EXTENDED,
-         lambda v: v.parents, False),
-    ]
-    results = {}
-    for name, leaf, ops, parents, raise_limit in cases:
-        if raise_limit:
-            sys.setrecursionlimit(1_000_000)
-        try:
-            runs = [chain.time_chain(leaf, CHAIN_OPS, ops) for _ in range(RUNS["slow"])]
-            per_node, nodes, _ = chain.memory_chain(leaf, CHAIN_OPS, parents, ops)
-        finally:
-            sys.setrecursionlimit(limit)
-        build = stats([r[0] / CHAIN_OPS for r in runs])
-        back = stats([r[1] / CHAIN_OPS for r in runs])
-        results[name] = (build, back, per_node, nodes)
-    base = results[cases[0][0]]
-    rows.append("| chain of 100,000 ops | build ns/op (min / med / max) | backward ns/op "
-                "(min / med / max) | build+backward vs micrograd | bytes/node | nodes |")
-    rows.append("| --- | --- | --- | --- | --- | --- |")
-    for name, (build, back, per_node, nodes) in results.items():
-        ratio = (base[0][0] + base[1][0]) / (build[0] + back[0])
-        rows.append(f"| {name} | {' / '.join(fmt(t, 1e-9, 0) for t in build)} | "
-                    f"{' / '.join(fmt(t, 1e-9, 0) for t in back)} | {ratio:.1f}x | "
-                    f"{per_node:.0f} | {nodes:,} |")
-    return rows, notes
+def versions() -> str:
+    code = ("import importlib.metadata as m\nout=[]\n"
+            "for p in ('numpy','torch','jax','jaxlib','micrograd'):\n"
+            "    try: out.append(f'{p} {m.version(p)}')\n"
+            "    except m.PackageNotFoundError: out.append(f'{p} missing')\nprint(', '.join(out))")
+    main = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=ENV).stdout.strip()
+    peers = subprocess.run([str(PEERS), "-c", "import importlib.metadata as m; "
+                            "print('HIPS autograd', m.version('autograd'))"],
+                           capture_output=True, text=True).stdout.strip() if PEERS.exists() \
+        else "HIPS autograd: no .venv-peers"
+    return f"{main}; {peers or 'HIPS autograd missing'}"
 
 
-def deep_chain():
-    limit = sys.getrecursionlimit()
-    runs = [chain.time_chain(lambda: autograd.Value(1.0), DEEP_OPS) for _ in range(2)]
-    _, nodes, peak = chain.memory_chain(lambda: autograd.Value(1.0), DEEP_OPS,
-                                        lambda v: v.parents, backward=True)
-    build, back = stats([r[0] for r in runs]), stats([r[1] for r in runs])
+def targets(ratios: dict, demo_seconds: float | None) -> list[str]:
+    def med(name: str, key: str) -> str:
+        values = ratios.get(name, {}).get(key)
+        return spread(values, ".3g") if values else "not measured"
+
+    compile_s = f"{demo_seconds:.3f} s" if demo_seconds is not None else "not measured"
     return [
-        f"A chain {DEEP_OPS:,} ops deep (+ − × ÷ ** relu, {nodes:,} nodes), at the default "
-        f"recursion limit ({limit}): build {fmt(build[0], 1, 2)} s (max {fmt(build[2], 1, 2)}), "
-        f"backward {fmt(back[0], 1, 2)} s (max {fmt(back[2], 1, 2)}); peak traced memory "
-        f"(build + backward) {peak / 2**20:.0f} MiB = {peak / nodes:.0f} bytes per node.",
+        f"- eager vs micrograd (target ≥ 40x faster): {med('eager', 'micrograd')}x",
+        f"- `fit(compile=True)` per step ÷ numpy floor (target ≤ 1.5): "
+        f"{med('fit_compiled', 'numpy')}",
+        f"- `fit(compile=True)` per step ÷ JAX jitted step: {med('fit_compiled', 'jax')}",
+        f"- whole-graph compile of the demo (target ≤ 0.5 s): {compile_s}",
     ]
 
 
-def demo_steps():
-    import numpy as np
-    import torch
-
-    X, y = moons.make_moons()
-    weights = moons.initial_weights()
-    rows = [[*x, yy] for x, yy in zip(X, y)]
-    R = np.array(rows)
-    variants = []
-
-    mg = micrograd_demo.model(weights)
-    variants.append(("micrograd 0.1.0 (reference)", lambda: micrograd_demo.step(mg, X, y),
-                     "slow"))
-    tstep = demo.torch_scalar(weights)
-    variants.append(("PyTorch, 0-d scalar tensors (float64)", lambda: tstep(X, y), "slow"))
-    for dtype in ("float64", "float32"):
-        dt = getattr(torch, dtype)
-        Xt, yt = torch.tensor(X, dtype=dt), torch.tensor(y, dtype=dt)
-        step = demo.torch_batched(weights, dtype)
-        variants.append((f"PyTorch, batched tensors ({dtype})",
-                         lambda step=step, Xt=Xt, yt=yt: step(Xt, yt), "fast"))
-    eager_model = demo.chainrule_model(weights)
-    variants.append(("chainrule eager (nn.MLP)", lambda: demo.eager_step(eager_model, X, y),
-                     "fast"))
-
-    compile_rows = []
-    whole_model = demo.chainrule_model(weights)
-    t, whole = demo.timed(demo.whole_graph_tape, whole_model, X, y)
-    compile_rows.append(("whole full-batch graph (bit-identical to eager)", t,
-                         len(whole.source.splitlines())))
-    variants.append(("chainrule compiled, whole graph (floats)",
-                     lambda: demo.tape_step(whole, whole.grad, None), "fast"))
-    rows_model = demo.chainrule_model(weights)
-    t, per_sample = demo.timed(demo.per_sample_tape, rows_model)
-    t2, _ = demo.timed(per_sample.grad_rows, rows)
-    compile_rows.append(("per-sample graph → row loop (trace + generate + compile, "
-                         "incl. first replay)", t + t2, len(per_sample.source.splitlines())))
-    variants.append(("chainrule compiled, per-sample tape looping over rows (floats)",
-                     lambda: demo.tape_step(per_sample, per_sample.grad_rows, rows), "fast"))
-    batch_model = demo.chainrule_model(weights)
-    t, batched = demo.timed(demo.per_sample_tape, batch_model)
-    t2, _ = demo.timed(batched.grad_batch, R)
-    compile_rows.append(("per-sample graph → numpy batch (incl. first replay)", t + t2,
-                         len(batched.source.splitlines())))
-    variants.append(("chainrule batched (numpy, float64)",
-                     lambda: demo.tape_step(batched, batched.grad_batch, R), "fast"))
-
-    results, first_loss = {}, {}
-    for name, fn, speed in variants:
-        gc.collect()
-        times = []
-        for i in range(RUNS[speed]):
-            t0 = time.perf_counter()
-            loss = fn()
-            times.append(time.perf_counter() - t0)
-            if i == 0:
-                first_loss[name] = loss
-        results[name] = stats(times)
-    ref = results[variants[0][0]][0]
-    torch_batched = results["PyTorch, batched tensors (float64)"][0]
-    out = ["| one full-batch step | ms (min / median / max) | speed-up vs micrograd | "
-           "time ÷ PyTorch batched f64 | loss at step 1 |", "| --- | --- | --- | --- | --- |"]
-    for name, (lo, med, hi) in results.items():
-        out.append(f"| {name} | {fmt(lo, 1e-3, 3)} / {fmt(med, 1e-3, 3)} / {fmt(hi, 1e-3, 3)} "
-                   f"| {ref / lo:.0f}x | {lo / torch_batched:.2f} | "
-                   f"{first_loss[name]:.15f} |")
-    comp = ["| compile | seconds | lines of generated source |", "| --- | --- | --- |"]
-    comp += [f"| {name} | {t:.3f} | {lines:,} |" for name, t, lines in compile_rows]
-    return out, comp
-
-
-def main():
-    import torch
-
-    # Tensors of 100×16 are far below PyTorch's grain for intra-op threads; one thread
-    # gives the same speed with less noise on a shared machine.
-    torch.set_num_threads(1)
+def main() -> None:
     started = time.perf_counter()
-    parts = ["# Benchmarks", "", f"Machine: {machine()}.", "",
-             "Generated by `make bench` (`benchmarks/run.py`), everything in one process. "
-             "Times are min / median / max over several runs; ratios use the minimum.", ""]
-    # Chains first: the cyclic GC scans every live object, so a heap full of demo
-    # models would slow whichever engine allocates most; frozen objects are not scanned.
-    gc.collect()
-    gc.freeze()
-    rows, notes = chains()
-    deep = deep_chain()
-    gc.unfreeze()
-    steps, compile_rows = demo_steps()
-    parts += ["## The classic demo: one full-batch training step", "",
-              "100 two-moons points (noise 0.1), MLP 2-16-16-1 (ReLU), hinge loss + 1e-4·L2, "
-              "SGD lr 1.0, every variant starting from the same weights (so the first losses "
-              "agree).", "", *steps, "", "## Compile time for that graph", "", *compile_rows,
-              ""]
-    parts += ["## A 100,000-op chain", "", *rows, "", *[f"- {n}" for n in notes], "",
-              "## A 1,000,000-op chain", "", *deep, ""]
+    log(f"make bench: {ROUNDS} rounds of {len(CONTENDERS)} contenders, each in a fresh "
+        "process")
+    header = machine()
+    results = demo_rounds()
+    demo_rows, ratios, problems = demo_table(results)
+    log("scaling cases, one fresh process each")
+    chain_rows = graph_table("chain", "ops in the chain")
+    wide_rows = graph_table("wide", "leaves summed")
+    mlp_rows = mlp_table()
+    compile_rows, demo_seconds = compile_table()
+    goal = targets(ratios, demo_seconds)
+    parts = [
+        "# Benchmarks", "",
+        f"Machine: {header}. {versions()}.", "",
+        "Generated by `make bench` (`benchmarks/run.py`). Every contender runs in a fresh "
+        "process of its own (HIPS autograd in `.venv-peers`, its package is also called "
+        f"`autograd`), one thread each; {ROUNDS} rounds, the contenders interleaved in an "
+        "order rotated per round. Ratios are taken within a round and shown as median "
+        "(min–max) over the rounds. A shared machine makes every figure noisy: compare "
+        "ratios, not absolute times, and trust a run made while the machine was quiet.", "",
+        "## Targets (issue #12)", "", *goal, "",
+        "## The classic demo: one full-batch training step", "",
+        "100 two-moons points (noise 0.1), MLP 2-16-16-1 (ReLU), hinge loss + 1e-4·Σp², SGD "
+        "lr 1.0, every contender from the same weights. Before timing, each contender's "
+        f"first step was checked against the float floor: loss to {LOSS_TOL:g} (relative), "
+        f"every gradient to {GRAD_TOL:g}. `nn.fit(compile=True)` per step is "
+        "(time of fit for 1 + k epochs − time for 1) / k: its trace and compile are the "
+        "setup column; it includes fit's own loop (accuracy, history).", "",
+        *demo_rows, "",
+        "## Chains: per node", "",
+        "A chain of scalar ops (+ − × ÷ ** relu, cycling), built then differentiated; "
+        "times per node, median (min–max) of repetitions in one fresh process, the "
+        "garbage collector as the user gets it (on). Bytes held: tracemalloc, the graph "
+        "after the build, per node. micrograd stops at 10⁵ (10⁶ takes minutes and a "
+        "10⁶-deep recursion).", "", *chain_rows, "",
+        "## Wide sums: per leaf", "",
+        "One output summing N fresh leaves, then backward: micrograd with Python's `sum` "
+        "(a chain of N additions, its idiom), chainrule with `autograd.sum` (one node of N "
+        "edges). Times and bytes per leaf.", "", *wide_rows, "",
+        "## MLP width: one full-batch step of the demo with MLP 2-W-W-1", "",
+        "Time per step and per weight per sample (the unit of work of a dense layer), so "
+        "a reader sees where each path's cost bends. Graph nodes and bytes: eager's graph "
+        "of one step.", "", *mlp_rows, "",
+        "## Whole-graph compile time (`autograd.compile`)", "",
+        "The demo's full-batch loss graph for batches of 10, 100 (the demo) and 1000 "
+        "samples.", "", *compile_rows, "",
+    ]
+    if problems:
+        parts += ["## Problems in this run", "", *[f"- {p}" for p in problems], ""]
     viz = HERE / "bench_viz.py"
-    if viz.exists():
+    if viz.exists() and not QUICK:
+        sys.path.insert(1, str(REPO))
         import bench_viz
 
         parts += [bench_viz.main(), ""]
@@ -216,6 +338,10 @@ def main():
     text = "\n".join(parts) + "\n"
     (HERE / "RESULTS.md").write_text(text, encoding="utf-8")
     print(text)
+    print("\n".join(["Targets:", *goal]))
+    if problems:
+        print("\n".join(["PROBLEMS:", *problems]), file=sys.stderr)
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

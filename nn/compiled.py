@@ -38,6 +38,7 @@ Example:
 from __future__ import annotations
 
 import functools
+import math
 import numbers
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -54,6 +55,7 @@ from .losses import (
     mse_loss,
 )
 from .module import Module
+from .optim import SGD, Adam, AdamW, Optimizer
 
 COMPILABLE = (hinge_loss, mse_loss, l1_loss, binary_cross_entropy_with_logits, cross_entropy)
 # A Python branch on the data inside the loss: a tape would freeze the trace's choice.
@@ -127,6 +129,11 @@ class CompiledStep:
         self.base, self.reduction = loss_parts(loss_fn)
         self.params, self.l2 = list(params), l2
         self.vectorized = _numpy_available() if vectorized is None else vectorized
+        self._np: Any = None
+        if self.vectorized:
+            import numpy
+
+            self._np = numpy
         xs = [Value(0.0, label=f"x{j}") for j in range(nin)]
         out = model(xs)
         self.classes = 0
@@ -157,10 +164,10 @@ class CompiledStep:
         return [t]
 
     def __call__(self, xb: Sequence[Any], yb: Sequence[Any]) -> tuple[float, list[Any]]:
-        rows = [[*x, *self._target(t)] for x, t in zip(xb, yb)]
+        """Add the batch's ∂loss/∂param to each ``.grad``; return (loss, outputs)."""
         tape = self.loss_tape
         run = tape.grad_batch if self.vectorized else tape.grad_rows
-        loss, grads = run(rows, reduction=self.reduction)
+        loss, grads = run(self.rows(xb, yb), reduction=self.reduction)
         l2 = self.l2
         if l2:
             # l2·Σp², and its gradient along dot(params, params)'s two edges: l2·p + l2·p.
@@ -170,38 +177,205 @@ class CompiledStep:
         else:
             for p, g in zip(self.params, grads):
                 p.grad = p.grad + g
-        return loss, self.outputs(xb) if self.output_tape is not None else []
+        return loss, self.outputs(self.inputs(xb)) if self.output_tape is not None else []
 
-    def evaluate(self, X: Sequence[Any], y: Sequence[Any]) -> tuple[float, list[Any]]:
+    def evaluate(self, X: Sequence[Any], y: Sequence[Any],
+                 values: list[float] | None = None) -> tuple[float, list[Any]]:
         """Like ``nn.evaluate``, without gradients: the loss (plus the l2 penalty) and the
-        outputs (an empty list when this step replays no outputs)."""
-        rows = [[*x, *self._target(t)] for x, t in zip(X, y)]
+        outputs (an empty list when this step replays no outputs).
+
+        ``values`` are the parameters' values (default: their current ``.data``).
+        """
+        rows = self.rows(X, y)
         tape = self.loss_tape
+        if values is None:
+            values = [p.data for p in self.params]
         if self.vectorized:
-            terms = tape.forward_batch(rows).tolist()
+            terms = tape.forward_batch(rows, values).tolist()
         else:
-            terms = [tape.forward(data=r) for r in rows]
+            terms = [tape.forward(values, r) for r in rows]
         loss = sum(terms) / len(terms) if self.reduction == "mean" else sum(terms)
         if self.l2:
-            loss += self.l2 * sum([p.data * p.data for p in self.params])
-        return loss, self.outputs(X) if self.output_tape is not None else []
+            loss += self.l2 * sum([v * v for v in values])
+        return loss, self.outputs(self.inputs(X), values) if self.output_tape is not None else []
 
-    def outputs(self, xb: Sequence[Any]) -> list[Any]:
-        """The model's output data for each input: a float, or a list of floats per class."""
+    def rows(self, X: Sequence[Any], y: Sequence[Any]) -> Any:
+        """The loss tape's data rows, inputs then target(s): a numpy array when vectorized."""
+        rows = [[*x, *self._target(t)] for x, t in zip(X, y)]
+        return self._np.array(rows, dtype=float) if self.vectorized else rows
+
+    def inputs(self, X: Sequence[Any]) -> Any:
+        """The output tape's data rows (inputs, then one-hot selectors for k outputs)."""
+        k = self.picks
+        if k:
+            X = [[*x, *(1.0 if j == c else 0.0 for j in range(k))] for c in range(k) for x in X]
+        return self._np.array(X, dtype=float) if self.vectorized else X
+
+    def outputs(self, rows: Any, values: list[float] | None = None) -> list[Any]:
+        """The model's output data for each input row of :meth:`inputs`: a float, or a
+        list of floats per class."""
         tape, k = self.output_tape, self.picks
         if tape is None:  # built with outputs=False: this step replays no outputs
             return []
-        if not k:
-            if self.vectorized:
-                return tape.forward_batch(xb).tolist()
-            return [tape.forward(data=x) for x in xb]
-        rows = [[*x, *(1.0 if j == c else 0.0 for j in range(k))] for c in range(k) for x in xb]
+        if values is None:
+            values = [p.data for p in self.params]
         if self.vectorized:
-            flat = tape.forward_batch(rows).tolist()
+            flat = tape.forward_batch(rows, values).tolist()
         else:
-            flat = [tape.forward(data=r) for r in rows]
-        n = len(xb)
+            flat = [tape.forward(values, x) for x in rows]
+        if not k:
+            return flat
+        n = len(flat) // k
         return [[flat[c * n + i] for c in range(k)] for i in range(n)]
+
+
+class _SGDArrays:
+    """``nn.SGD``'s update on a whole parameter array, term for term (see nn/optim.py)."""
+
+    def __init__(self, opt: SGD, np: Any) -> None:
+        self.opt, self.np = opt, np
+        known = [b for b in opt.velocity if b is not None]
+        if opt.momentum and known and len(known) != len(opt.velocity):
+            raise _Unsupported("some parameters have a velocity, others not")
+        self.velocity = np.array(known, dtype=float) if known and opt.momentum else None
+
+    def step(self, w: Any, g: Any) -> None:
+        opt = self.opt
+        lr, mu, wd = opt.lr, opt.momentum, opt.weight_decay
+        if wd:
+            g = g + wd * w
+        if mu:
+            b = self.velocity
+            if b is None:
+                b = self.velocity = g.copy()
+            else:
+                b *= mu
+                b += (1.0 - opt.dampening) * g
+            g = g + mu * b if opt.nesterov else b
+        w -= lr * g
+
+    def write_back(self) -> None:
+        if self.velocity is not None:
+            self.opt.velocity = self.velocity.tolist()
+
+
+class _AdamArrays:
+    """``nn.Adam``'s and ``nn.AdamW``'s update on a whole parameter array (nn/optim.py)."""
+
+    def __init__(self, opt: Adam, np: Any) -> None:
+        self.opt, self.np = opt, np
+        if len(set(opt.steps)) != 1:
+            raise _Unsupported("its parameters have taken different numbers of steps")
+        self.t = opt.steps[0]
+        self.m, self.v = np.array(opt.m, dtype=float), np.array(opt.v, dtype=float)
+
+    def step(self, w: Any, g: Any) -> None:
+        opt, np = self.opt, self.np
+        lr, wd, eps = opt.lr, opt.weight_decay, opt.eps
+        beta1, beta2 = opt.betas
+        if wd:
+            if opt._decoupled:
+                w *= 1.0 - lr * wd
+            else:
+                g = g + wd * w
+        self.t += 1
+        step_size, bias2_sqrt = lr / (1.0 - beta1**self.t), math.sqrt(1.0 - beta2**self.t)
+        m, v = self.m, self.v
+        m *= beta1
+        m += (1.0 - beta1) * g
+        v *= beta2
+        v += (1.0 - beta2) * g * g
+        w -= step_size * (m / (np.sqrt(v) / bias2_sqrt + eps))
+
+    def write_back(self) -> None:
+        opt = self.opt
+        opt.m, opt.v, opt.steps = self.m.tolist(), self.v.tolist(), [self.t] * len(opt.params)
+
+
+class _Unsupported(Exception):
+    """This optimizer's state cannot be held in arrays: train through the Values."""
+
+
+ARRAY_OPTIMIZERS: dict[type, Callable[..., Any]] = {SGD: _SGDArrays, Adam: _AdamArrays,
+                                                    AdamW: _AdamArrays}
+
+
+class CompiledTraining:
+    """``fit(compile=True)``'s step: zero_grad, tape replay, optimizer update, all at once.
+
+    With numpy, and an optimizer of nn.optim over exactly the traced parameters, the
+    weights, gradients and optimizer state live in arrays for the whole fit: one replay
+    and a few array operations per step, no Python loop over the parameters.
+    :meth:`close` (fit calls it in a ``finally``) writes them back into the Values and
+    the optimizer, so an interrupted fit leaves the model as trained so far. Otherwise
+    (no numpy, another optimizer) each step goes through the Values: replay into
+    ``.grad``, then ``optimizer.step()``.
+    """
+
+    def __init__(self, step: CompiledStep, optimizer: Optimizer, X: Sequence[Any],
+                 y: Sequence[Any]) -> None:
+        self.step, self.optimizer = step, optimizer
+        self.update: Any = None
+        if step.vectorized and _same_list(optimizer.params, step.params):
+            maker = ARRAY_OPTIMIZERS.get(type(optimizer))
+            try:
+                self.update = maker(optimizer, step._np) if maker else None
+            except _Unsupported:
+                self.update = None
+        if self.update is not None:
+            np = step._np
+            self.w = np.array([p.data for p in step.params], dtype=float)
+            self.g: Any = None
+            # The full batch comes back every epoch: its arrays are made once.
+            self._full = (X, y, step.rows(X, y),
+                          step.inputs(X) if step.output_tape is not None else None)
+
+    def train(self, xb: Sequence[Any], yb: Sequence[Any]) -> tuple[float, list[Any]]:
+        """One training step on a batch: the loss (before the update) and the outputs."""
+        if self.update is None:
+            self.optimizer.zero_grad()
+            result = self.step(xb, yb)
+            self.optimizer.step()
+            return result
+        step, w = self.step, self.w
+        X, y, rows, inputs = self._full
+        if xb is not X or yb is not y:
+            rows = step.rows(xb, yb)
+            inputs = step.inputs(xb) if step.output_tape is not None else None
+        values = w.tolist()
+        loss, grads = step.loss_tape.grad_batch(rows, values, step.reduction)
+        g = step._np.array(grads)
+        l2 = step.l2
+        if l2:
+            # l2·Σp², and its gradient along dot(params, params)'s two edges: l2·p + l2·p.
+            loss += l2 * sum([v * v for v in values])
+            g += l2 * w
+            g += l2 * w
+        outputs = step.outputs(inputs, values) if inputs is not None else []
+        self.g = g
+        self.update.step(w, g)
+        return loss, outputs
+
+    def evaluate(self, X: Sequence[Any], y: Sequence[Any]) -> tuple[float, list[Any]]:
+        """:meth:`CompiledStep.evaluate` at the current weights."""
+        values = self.w.tolist() if self.update is not None else None
+        return self.step.evaluate(X, y, values)
+
+    def close(self) -> None:
+        """Write the weights, the last gradients and the optimizer's state back."""
+        if self.update is None:
+            return
+        params = self.step.params
+        for p, v in zip(params, self.w.tolist()):
+            p.data = v
+        if self.g is not None:
+            for p, g in zip(params, self.g.tolist()):
+                p.grad = g
+        self.update.write_back()
+
+
+def _same_list(a: Sequence[Value], b: Sequence[Value]) -> bool:
+    return len(a) == len(b) and all(p is q for p, q in zip(a, b))
 
 
 def check_targets(loss_fn: Callable[..., Any], y: Sequence[Any], classes: int) -> None:
@@ -231,6 +405,16 @@ def make_compiled_step(model: Module, loss_fn: Callable[..., Any], params: Seque
                                  f"training samples have {nin}")
         check_targets(loss_fn, validation[1], step.classes)
     return step
+
+
+def make_compiled_training(model: Module, loss_fn: Callable[..., Any], params: Sequence[Value],
+                           l2: float, X: Sequence[Any], y: Sequence[Any], outputs: bool,
+                           optimizer: Optimizer,
+                           validation: tuple[Sequence[Any], Sequence[Any]] | None = None,
+                           ) -> CompiledTraining:
+    """:func:`make_compiled_step`, trained by ``optimizer``: what ``fit(compile=True)`` runs."""
+    step = make_compiled_step(model, loss_fn, params, l2, X, y, outputs, validation)
+    return CompiledTraining(step, optimizer, X, y)
 
 
 def _width(x: Any, i: int) -> int:

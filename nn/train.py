@@ -17,7 +17,7 @@ from typing import Any
 
 from autograd import Value, dot, no_grad
 
-from .compiled import make_compiled_step
+from .compiled import make_compiled_training
 from .data import batches
 from .losses import (
     binary_cross_entropy,
@@ -204,7 +204,9 @@ def fit(
     params = model.parameters()
     classify = label_rule(loss_fn) is not None
     if compile:
-        step: Any = make_compiled_step(model, loss_fn, params, l2, X, y, classify, validation)
+        # zero_grad, replay and update in one: the weights stay in arrays until close()
+        step: Any = make_compiled_training(model, loss_fn, params, l2, X, y, classify,
+                                           optimizer, validation)
     else:
         step = make_step(model, loss_fn, params, l2)
     rng = seed if isinstance(seed, random.Random) else random.Random(seed)
@@ -224,9 +226,12 @@ def fit(
             else:
                 chunks = batches(X, y, batch_size, shuffle=True, seed=rng)
             for xb, yb in chunks:
-                optimizer.zero_grad()
-                loss, outputs = step(xb, yb)
-                optimizer.step()
+                if compile:
+                    loss, outputs = step.train(xb, yb)
+                else:
+                    optimizer.zero_grad()
+                    loss, outputs = step(xb, yb)
+                    optimizer.step()
                 total += loss * len(yb)
                 if classify:
                     correct += accuracy(outputs, yb, loss_fn) * len(yb)
@@ -250,6 +255,8 @@ def fit(
                 bar.set_postfix({k: f"{v[-1]:.4g}" for k, v in history.items()}, refresh=False)
                 bar.update(1)
     finally:
+        if compile:
+            step.close()  # the weights back into the model, also when interrupted
         if bar is not None:
             bar.close()
     return history

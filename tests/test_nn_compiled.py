@@ -10,7 +10,7 @@ import pytest
 
 import nn
 from autograd import Value
-from nn.compiled import CompiledStep, make_compiled_step
+from nn.compiled import CompiledStep, make_compiled_step, make_compiled_training
 from nn.train import make_step
 
 WEIGHT_TOL = 1e-12  # |compiled − eager| / max(1, |eager|): rounding of sums in another order
@@ -210,3 +210,101 @@ def test_classic_demo_compiled_reaches_99_percent():
            compile=True)
     assert nn.evaluate(model, X, y, nn.hinge_loss)["accuracy"] >= 0.99
     assert math.isclose(opt.lr, 0.1)
+
+
+@pytest.mark.parametrize("optimizer", [
+    lambda p: nn.SGD(p, lr=0.1, momentum=0.9, nesterov=True, weight_decay=1e-2),
+    lambda p: nn.SGD(p, lr=0.1, momentum=0.5, dampening=0.3, weight_decay=1e-3),
+    lambda p: nn.Adam(p, lr=0.02, weight_decay=1e-2),
+    lambda p: nn.AdamW(p, lr=0.02, betas=(0.8, 0.99), eps=1e-6),
+], ids=["sgd_nesterov_wd", "sgd_dampening_wd", "adam_wd", "adamw"])
+def test_every_optimizer_setting_trains_the_same_weights_in_arrays(optimizer):
+    X, y = nn.make_moons(24, noise=0.1, seed=6)
+    eager, compiled = both((X, y), [5, 1], nn.hinge_loss, optimizer, 6, batch_size=10, seed=3,
+                           l2=1e-3)
+    assert_same_run(eager, compiled)
+
+
+def fit_then_continue_eagerly(compile, optimizer):
+    X, y = nn.make_moons(20, noise=0.1, seed=8)
+    model = nn.MLP(2, [4, 1], activation="tanh", seed=2)
+    opt = optimizer(model.parameters())
+    nn.fit(model, X, y, nn.hinge_loss, opt, 3, progress=False, l2=1e-3, compile=compile)
+    grads = [p.grad for p in model.parameters()]
+    history = nn.fit(model, X, y, nn.hinge_loss, opt, 3, progress=False, l2=1e-3)
+    return model, history, grads
+
+
+@pytest.mark.parametrize("optimizer", [
+    lambda p: nn.SGD(p, lr=0.1, momentum=0.9),
+    lambda p: nn.Adam(p, lr=0.05),
+], ids=["sgd_momentum", "adam"])
+def test_optimizer_state_and_gradients_are_written_back(optimizer):
+    model_a, hist_a, grads_a = fit_then_continue_eagerly(False, optimizer)
+    model_b, hist_b, grads_b = fit_then_continue_eagerly(True, optimizer)
+    assert all(close(b, a) for a, b in zip(grads_a, grads_b)), (grads_b[:3], grads_a[:3])
+    # the velocity / moments / step counts carried over: the eager epochs after agree
+    assert_same_run((model_a, hist_a), (model_b, hist_b))
+
+
+class StopAfter:
+    """A scheduler whose step() interrupts fit after ``epochs`` epochs."""
+
+    def __init__(self, epochs):
+        self.epochs = epochs
+
+    def step(self):
+        self.epochs -= 1
+        if not self.epochs:
+            raise KeyboardInterrupt
+
+
+def test_an_interrupted_fit_leaves_the_weights_trained_so_far():
+    X, y = nn.make_moons(16, noise=0.1, seed=9)
+    runs = []
+    for compile, epochs, scheduler in ((False, 2, None), (True, 5, StopAfter(2))):
+        model = nn.MLP(2, [4, 1], seed=4)
+        opt = nn.SGD(model.parameters(), lr=0.2)
+        try:
+            nn.fit(model, X, y, nn.hinge_loss, opt, epochs, progress=False, compile=compile,
+                   scheduler=scheduler)
+        except KeyboardInterrupt:
+            pass
+        runs.append([p.data for p in model.parameters()])
+    eager, interrupted = runs
+    assert all(close(b, a) for a, b in zip(eager, interrupted)), (interrupted[:3], eager[:3])
+
+
+class HalfStepSGD(nn.SGD):
+    """An optimizer fit cannot know: it must go through the Values and its own step()."""
+
+    def step(self):
+        for p in self.params:
+            p.data -= 0.5 * self.lr * p.grad
+
+
+@pytest.mark.parametrize("optimizer", [
+    lambda p: HalfStepSGD(p, lr=0.2),
+    lambda p: nn.SGD(list(reversed(p)), lr=0.2, momentum=0.5),
+    lambda p: nn.Adam(p[:-3], lr=0.05),
+], ids=["subclass", "reordered_params", "subset_of_params"])
+def test_other_optimizers_train_through_the_values(optimizer):
+    X, y = nn.make_moons(14, noise=0.1, seed=10)
+    eager, compiled = both((X, y), [3, 1], nn.hinge_loss, optimizer, 4, batch_size=5, seed=0,
+                           l2=1e-2)
+    assert_same_run(eager, compiled)
+
+
+def test_arrays_hold_the_weights_only_for_known_optimizers_over_the_traced_params():
+    X, y = nn.make_moons(6, noise=0.1, seed=0)
+    model = nn.MLP(2, [3, 1], seed=0)
+    params = model.parameters()
+
+    def held_in_arrays(opt):
+        return make_compiled_training(model, nn.hinge_loss, params, 0.0, X, y, False,
+                                      opt).update is not None
+
+    assert held_in_arrays(nn.SGD(params, lr=0.1, momentum=0.9))
+    assert held_in_arrays(nn.AdamW(params))
+    assert not held_in_arrays(HalfStepSGD(params, lr=0.1))
+    assert not held_in_arrays(nn.SGD(params[1:], lr=0.1))

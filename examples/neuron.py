@@ -1,4 +1,4 @@
-"""Lesson 2, neuron: the three factors of ∂C/∂w, sums over paths, and batch averages.
+"""Lesson: neuron: the three factors of ∂C/∂w, sums over paths, and batch averages.
 
 A chain of sigmoid neurons, one per layer: aˡ = σ(wˡaˡ⁻¹ + bˡ), cost C₀ = (aᴸ − y)². The
 chain rule splits ∂C₀/∂wᴸ into three numbers the engine has already computed; with two
@@ -51,6 +51,25 @@ def chain_of_neurons() -> dict[str, Value]:
     nodes["C₀"] = cost
     cost.backward()
     return nodes
+
+
+def cost_at(weights: tuple[float, ...], biases: tuple[float, ...] = BIASES) -> float:
+    """C₀ for the chain of neurons at the given weights (a forward pass only)."""
+    a: Value | float = X
+    for w, b in zip(weights, biases):
+        a = (Value(w) * a + b).sigmoid()
+    return ((a - Y) ** 2).data
+
+
+def nudges(layer: int, grad: float, sizes: tuple[float, ...]) -> list[tuple[float, float, float]]:
+    """Nudge wˡ by Δ: (Δ, predicted change ∂C₀/∂wˡ·Δ, actual change C₀(w + Δ) − C₀(w))."""
+    base = cost_at(WEIGHTS)
+    rows = []
+    for delta in sizes:
+        moved = list(WEIGHTS)
+        moved[layer] += delta
+        rows.append((delta, grad * delta, cost_at(tuple(moved)) - base))
+    return rows
 
 
 def wide_network(seed: int = 0) -> tuple[Value, list[list[Value]], list[list[list[Value]]]]:
@@ -116,6 +135,9 @@ class NeuronResult:
     sensitivities: dict[str, float]
     paths: list[float]
     path_sum: float
+    back_step: tuple[float, float, float, float]  # w³, σ′(z³), 2(a³ − y), engine's ∂C₀/∂a²
+    bias_grad: tuple[float, float]  # σ′(z³)·2(a³ − y)·1, engine's ∂C₀/∂b³
+    nudge_rows: list[tuple[float, float, float]]
     path_grad: float
     batch_difference: float
 
@@ -135,7 +157,12 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> N
     n = chain_of_neurons()
     page.say(
         "Three layers of one sigmoid neuron each: aˡ = σ(zˡ) with zˡ = wˡaˡ⁻¹ + bˡ, input "
-        f"a⁰ = {X}, target y = {Y}, cost C₀ = (a³ − y)². Weights {WEIGHTS}, biases {BIASES}."
+        f"a⁰ = {X:g}, target y = {Y:g}, cost C₀ = (a³ − y)² for this one training sample. "
+        "Weights w¹, w², w³ = " + ", ".join(f"{w:+g}".replace("-", "−") for w in WEIGHTS)
+        + "; biases b¹, b², b³ = " + ", ".join(f"{b:+g}".replace("-", "−") for b in BIASES)
+        + ". The cost has no ½ here, as in the source (so ∂C₀/∂a³ = 2(a³ − y)); the "
+        "equations lesson writes C = ½(a − y)², whose gradients are half as large. The "
+        "superscripts number layers, they are not powers."
     )
     page.table(["layer", "z", "a = σ(z)"],
                [[s, f"{n['z' + s].data:+.6f}", f"{n['a' + s].data:.6f}"] for s in SUP])
@@ -155,7 +182,39 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> N
         "2(a³ − y) is how wrong the output is. Each number is one the engine computed: the "
         "local derivatives from the op table, ∂C₀/∂a³ from backward()."
     )
-    page.graph(n["C₀"], "graph.svg", "The chain of neurons after backward.")
+    page.say(
+        "The bias takes the same path with its first factor replaced: zˡ = wˡaˡ⁻¹ + bˡ, so "
+        "∂z³/∂b³ = 1 (the edge from b³ into z³ in the picture below carries the local "
+        "derivative 1):"
+    )
+    bias_product = factors[1] * factors[2]
+    page.pre(
+        "∂C₀/∂b³ = ∂z³/∂b³ · ∂a³/∂z³ · ∂C₀/∂a³ = 1 · σ′(z³) · 2(a³ − y)\n"
+        f"        = 1 · {factors[1]:.6f} · {factors[2]:.6f} = {bias_product:.6f}"
+        f"   (engine's b³.grad: {n['b³'].grad:.6f})"
+    )
+    page.heading("Moving back one layer: ∂C₀/∂a²")
+    w3 = n["w³"].data
+    page.say(
+        "We cannot change a² directly, but the cost's sensitivity to it is the step where "
+        "backprop moves to the previous layer. Replace ∂z³/∂w³ = a² by ∂z³/∂a² = w³:"
+    )
+    page.pre(
+        "∂C₀/∂a² = ∂z³/∂a² · ∂a³/∂z³ · ∂C₀/∂a³ = w³ · σ′(z³) · 2(a³ − y)\n"
+        f"        = {w3:.6f} · {factors[1]:.6f} · {factors[2]:.6f} = "
+        f"{w3 * factors[1] * factors[2]:.6f}   (engine's a².grad: {n['a²'].grad:.6f})"
+    )
+    (sp2,) = local_derivatives(n["a²"])
+    page.say(
+        "From here layer 2 repeats the same three-factor pattern with ∂C₀/∂a² in place of "
+        f"2(a³ − y): ∂C₀/∂w² = a¹ · σ′(z²) · ∂C₀/∂a² = {n['a¹'].data:.6f} · {sp2:.6f} · "
+        f"{n['a²'].grad:.6f} = {n['a¹'].data * sp2 * n['a²'].grad:.6f} (engine: "
+        f"{n['w²'].grad:.6f}). That is all backprop is: compute the sensitivity to the "
+        "previous activation, and repeat."
+    )
+    page.graph(n["C₀"], "graph.svg", "The chain of neurons after backward: each edge "
+               "shows its local derivative (b³ → z³ carries 1, w³ → z³ carries a², "
+               "a² → z³ carries w³).")
     page.step_through(n["C₀"], "step_through.html", "Step through the backward pass")
     page.heading("How sensitive is C₀ to each number?")
     names = [f"{k}{s}" for s in SUP for k in "wba"] + ["a⁰"]
@@ -167,6 +226,24 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> N
         "The last layer's numbers move the cost most; each layer further back multiplies in "
         "one more σ′ ≤ 0.25 and one more weight, which is why early layers of deep sigmoid "
         "networks learn slowly (vanishing gradients)."
+    )
+    page.heading("The gradient predicts what a nudge does")
+    page.say(
+        "∂C₀/∂w³ says: nudge w³ by a small Δ and C₀ changes by about ∂C₀/∂w³ · Δ. Nudging "
+        "for real and recomputing the cost (a forward pass only):"
+    )
+    rows3 = nudges(2, n["w³"].grad, (0.5, 0.1, 0.01, 0.001, -0.01))
+    rows1 = nudges(0, n["w¹"].grad, (0.1, 0.01))
+    page.table(
+        ["weight", "nudge Δ", "predicted ∂C₀/∂w·Δ", "actual change of C₀", "actual / predicted"],
+        [[name, f"{d:+g}".replace("-", "−"), f"{p:+.3e}".replace("-", "−"),
+          f"{a:+.3e}".replace("-", "−"), f"{a / p:.4f}"]
+         for name, rows in (("w³", rows3), ("w¹", rows1)) for d, p, a in rows],
+    )
+    page.say(
+        "The smaller the nudge, the closer the ratio gets to 1: the gradient is the slope of "
+        "the cost at this point, a first-order prediction. And w¹ moves the cost far less "
+        "than w³ per unit of nudge — the next table says by how much for every number."
     )
     page.heading("Two neurons per layer: a sum over paths")
     cost, acts, weights = wide_network()
@@ -185,7 +262,8 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> N
                      f"{w * sp * acts[2][k].grad:+.6f}"])
     page.table(["path", "w²ₖ₀", "σ′(z²ₖ)", "2(a²ₖ − yₖ)", "product"], rows)
     page.say(
-        f"The engine's backward steps sent {', '.join(f'{p:+.6f}' for p in paths)} along "
+        f"The engine's backward steps sent "
+        f"{', '.join(f'{p:+.6f}'.replace('-', '−') for p in paths)} along "
         f"the edges out of a¹₀; their sum is {sum(paths):+.6f} and a¹₀.grad is "
         f"{node.grad:+.6f}: the `+=` in backward is the sum over paths."
     )
@@ -194,15 +272,18 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> N
     whole, average = batch_gradients(size)
     diff = max(abs(a - b) for a, b in zip(whole, average))
     labels = [f"{k}{s}" for s in SUP for k in "wb"]
-    page.table(["parameter", "∂(batch cost)/∂p", "mean of per-sample", "difference"],
-               [[lab, f"{a:+.9f}", f"{b:+.9f}", f"{abs(a - b):.1e}"]
-                for lab, a, b in zip(labels, whole, average)])
+    page.table(["parameter", "∂(batch cost)/∂p", "mean of per-sample"],
+               [[lab, f"{a:+.9f}", f"{b:+.9f}"] for lab, a, b in zip(labels, whole, average)])
     page.say(
         f"Cost = (1/{size})·Σᵢ C₀ᵢ over {size} samples. Differentiation is linear, so one "
         "backward pass over the batch cost equals the average of per-sample passes (up to "
-        f"rounding: {diff:.1e})."
+        f"rounding; here the largest difference is {diff:.0e})."
     )
-    result = NeuronResult(factors, n["w³"].grad, sens, paths, sum(paths), node.grad, diff)
+    result = NeuronResult(
+        factors, n["w³"].grad, sens, paths, sum(paths),
+        (w3, factors[1], factors[2], n["a²"].grad), (bias_product, n["b³"].grad),
+        rows3, node.grad, diff,
+    )
     page.write(result.summary())
     return result
 

@@ -28,8 +28,18 @@ img { max-width: 100%; border: 1px solid #ddd; margin: .5rem 0; }
 """
 
 
+def _cell(value: Any) -> str:
+    """A table cell as text; a number's minus sign is the Unicode minus (−), as in the prose."""
+    text = str(value)
+    try:
+        float(text)
+    except ValueError:
+        return text
+    return text.replace("-", "−")
+
+
 def _table_text(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    cells = [[str(h) for h in headers]] + [[str(c) for c in row] for row in rows]
+    cells = [[str(h) for h in headers]] + [[_cell(c) for c in row] for row in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
     lines = ["  ".join(c.rjust(w) for c, w in zip(r, widths)) for r in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))
@@ -89,7 +99,7 @@ class Page:
         self._echo(_table_text(headers, rows))
         head = "".join(f"<th>{html.escape(str(h))}</th>" for h in headers)
         body = "".join(
-            "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>"
+            "<tr>" + "".join(f"<td>{html.escape(_cell(c))}</td>" for c in row) + "</tr>"
             for row in rows
         )
         self.blocks.append(f"<table><tr>{head}</tr>{body}</table>")

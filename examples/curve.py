@@ -1,4 +1,4 @@
-"""Lesson 4, curve: a network with one hidden layer is a constant plus a sum of pieces.
+"""Lesson: curve: a network with one hidden layer is a constant plus a sum of pieces.
 
 ``MLP(1, [k, 1])`` computes f(x) = b + Σᵢ vᵢ·act(wᵢx + cᵢ): each hidden neuron, scaled by
 its output weight, is one piece. With sigmoids each piece is a soft step; with ReLUs a
@@ -12,7 +12,7 @@ Run it: ``python examples/curve.py`` (writes ``out/curve/index.html``).
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nn
@@ -34,6 +34,8 @@ PIECES = (1, 2, 4, 8)
 SHOWN = 4  # the width whose pieces are drawn
 EPOCHS, LR = 2000, 0.02
 GAIN = 0.01  # an added piece "helped" when the MSE fell by at least 1%
+NOISE = 0.05  # the standard deviation of the data's noise
+FRESH = 1000  # fresh points to measure the error on data the training never saw
 
 
 def pieces(model: nn.MLP, x: float) -> tuple[float, list[float]]:
@@ -96,6 +98,8 @@ class CurveResult:
     dead_relus: dict[int, int]  # default start: ReLUs off on every point, per width
     hard_sigmoid: list[tuple[float, float]]
     sum_error: float  # |model(x) − (b + Σ pieces)|, max over the grid: the pieces ARE the model
+    points: int = 0  # training points n
+    fresh_mse: dict[str, dict[int, float]] = field(default_factory=dict)  # on FRESH new points
 
     def summary(self) -> str:
         """One line: the MSE as pieces are added, for each activation."""
@@ -112,7 +116,8 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> C
     page = Page("curve", TITLE, out, verbose)
     n, epochs = (30, 300) if fast else (60, EPOCHS)
     widths = (1, 4) if fast else PIECES
-    X, y = nn.make_regression(n, noise=0.05, seed=0, kind="curved")
+    X, y = nn.make_regression(n, noise=NOISE, seed=0, kind="curved")
+    X_new, y_new = nn.make_regression(FRESH, noise=NOISE, seed=1, kind="curved")
     page.say(
         f"Target: y = sin(πx) + noise on {n} points in [−1, 1]. Model: MLP(1, [k, 1]), "
         f"f(x) = b + Σᵢ vᵢ·act(wᵢx + cᵢ), trained with Adam (lr {LR}) on the mean squared "
@@ -134,9 +139,13 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> C
     default: dict[str, dict[int, float]] = {"sigmoid": {}, "relu": {}}
     dead_relus: dict[int, int] = {}
     models: dict[str, nn.MLP] = {}
+    every: dict[tuple[str, int], nn.MLP] = {}
+    fresh: dict[str, dict[int, float]] = {"sigmoid": {}, "relu": {}}
     for act in mse:
         for k in widths:
             model, mse[act][k] = fit_curve(k, act, X, y, epochs)
+            every[act, k] = model
+            fresh[act][k] = nn.evaluate(model, X_new, y_new, nn.mse_loss)["loss"]
             if k == max(w for w in widths if w <= SHOWN):
                 models[act] = model
             plain, default[act][k] = fit_curve(k, act, X, y, epochs, spread_pieces=False)
@@ -148,13 +157,37 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> C
         "[−1, 1] (sigmoids rising and falling in turn, ReLUs facing left and right in turn), "
         "so every piece touches some of the data from the first step."
     )
-    page.table(["pieces k", *(f"MSE ({a})" for a in mse)],
-               [[k, *(f"{mse[a][k]:.5f}" for a in mse)] for k in widths])
+    if page.drawing:
+        _grid(page, every, widths, X, y)
+    var = NOISE**2
+    page.table(
+        ["pieces k", "parameters p = 3k + 1", *(f"training MSE ({a})" for a in mse),
+         "σ²(1 − p/n)", *(f"fresh MSE ({a})" for a in mse), "σ²(1 + p/n)"],
+        [[k, 3 * k + 1, *(f"{mse[a][k]:.5f}" for a in mse),
+          f"{var * (1 - (3 * k + 1) / n):.5f}", *(f"{fresh[a][k]:.5f}" for a in mse),
+          f"{var * (1 + (3 * k + 1) / n):.5f}"] for k in widths],
+    )
     page.say(
         "One sigmoid is a single step and one ReLU a single hinge: neither can make the "
         "rise and fall of sin(πx). Each added piece adds a bump or a ramp where training "
-        "moves it. The noise sets a floor near 0.05² = 0.0025 on fresh data; below it on "
-        "the training points, the extra pieces are fitting the noise."
+        "moves it. How low should the error go? The noise has variance σ² = "
+        f"{NOISE}² = {var:g}, but that is not the floor on the training points: a model "
+        f"with p parameters fitted to n = {n} points bends towards the noise of those very "
+        "points, and for a model whose shape is right the expected training error is "
+        "σ²(1 − p/n), the expected error on fresh data σ²(1 + p/n) (exact for models "
+        "linear in their parameters, a good guide here). With 4 pieces, p = 13: "
+        f"{var:g}·(1 − 13/{n}) = {var * (1 - 13 / n):.5f} — so a training MSE below "
+        f"{var:g} is what a correct fit looks like, not proof of fitting noise. The fresh "
+        f"column (MSE on {FRESH} new points) is the honest test: it sits above σ²."
+        + (
+            f" From {widths[-2]} to {widths[-1]} sigmoid pieces the training error falls "
+            f"({mse['sigmoid'][widths[-2]]:.5f} → {mse['sigmoid'][widths[-1]]:.5f}) while "
+            f"the fresh error rises ({fresh['sigmoid'][widths[-2]]:.5f} → "
+            f"{fresh['sigmoid'][widths[-1]]:.5f}): that, not a training error below σ², is "
+            "the sign of fitting the noise."
+            if len(widths) > 2 and fresh["sigmoid"][widths[-1]] > fresh["sigmoid"][widths[-2]]
+            else ""
+        )
     )
     page.say(_verdict(mse, widths, "With the spread start"))
     page.heading("The same networks from nn's default start")
@@ -179,7 +212,7 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> C
     )
     if page.drawing:
         _pictures(page, models, X, y)
-    result = CurveResult(mse, default, dead_relus, hard, worst)
+    result = CurveResult(mse, default, dead_relus, hard, worst, n, fresh)
     page.write(result.summary())
     return result
 
@@ -195,23 +228,51 @@ def _verdict(mse: dict[str, dict[int, float]], widths, where: str) -> str:
             + ", ".join(stalls) + ". The capacity was there; this training did not use it.")
 
 
-def _pictures(page: Page, models: dict[str, nn.MLP], X, y) -> None:
-    import matplotlib.pyplot as plt
-
+def _draw_pieces(ax, model: nn.MLP, X, y, title: str, fontsize: int = 7) -> None:
+    """One panel: each piece dashed, the constant, their sum and the data."""
     xs = [-1 + 2 * i / 199 for i in range(200)]
-    fig, axes = plt.subplots(1, len(models), figsize=(6 * len(models), 4))
+    evals = [pieces(model, x) for x in xs]
+    b = evals[0][0]
+    for i in range(len(evals[0][1])):
+        ax.plot(xs, [e[1][i] for e in evals], "--", lw=1,
+                label="each piece vᵢ·act(wᵢx + cᵢ)" if i == 0 else "_piece")
+    ax.axhline(b, color="gray", lw=0.8, label=f"constant b = {b:.2f}")
+    ax.plot(xs, [b + sum(e[1]) for e in evals], color="black", lw=2, label="b + Σ pieces")
+    ax.scatter([p[0] for p in X], y, s=8, color="crimson", label="data", zorder=3)
+    ax.set_ylim(-2.6, 2.2)  # pieces may leave the picture: the sum is what must fit
+    ax.set_title(title, fontsize=fontsize + 2)
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    ax.legend(fontsize=fontsize - 1, loc="lower left")
+
+
+def _grid(page: Page, every: dict[tuple[str, int], nn.MLP], widths, X, y) -> None:
+    """Every trained network's pieces, sigmoid above ReLU, more pieces to the right."""
+    from matplotlib.figure import Figure
+
+    acts = ("sigmoid", "relu")
+    fig = Figure(figsize=(3.6 * len(widths), 6.4))
+    axes = fig.subplots(2, len(widths), squeeze=False)
+    for row, act in enumerate(acts):
+        for col, k in enumerate(widths):
+            _draw_pieces(axes[row][col], every[act, k], X, y,
+                         f"{act}, {k} piece{'s' if k > 1 else ''}", fontsize=6)
+    fig.tight_layout()
+    page.figure(fig, "grid.png", "Sigmoid pieces (top) and ReLU pieces (bottom) for "
+                f"{', '.join(map(str, widths))} pieces: each dashed curve is one hidden "
+                "neuron times its output weight; the black curve is their sum plus b.")
+
+
+def _pictures(page: Page, models: dict[str, nn.MLP], X, y) -> None:
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(6 * len(models), 4))
+    axes = fig.subplots(1, len(models), squeeze=False)[0]
     for ax, (act, model) in zip(axes, models.items()):
-        evals = [pieces(model, x) for x in xs]
-        b = evals[0][0]
-        for i in range(len(evals[0][1])):
-            ax.plot(xs, [e[1][i] for e in evals], "--", lw=1, label=f"piece {i + 1}")
-        ax.plot(xs, [b + sum(e[1]) for e in evals], color="black", lw=2, label="b + Σ pieces")
-        ax.scatter([p[0] for p in X], y, s=10, color="crimson", label="data")
-        ax.axhline(b, color="gray", lw=0.8)
-        ax.set_title(f"{act}: {len(evals[0][1])} pieces, constant b = {b:.2f}")
-        ax.legend(fontsize=7)
-    page.figure(fig, "pieces.png", "Each learned piece vᵢ·act(wᵢx + cᵢ) (dashed), the constant "
-                "(gray) and their sum (black) against the data.")
+        k = len(model.layers[0].neurons)
+        _draw_pieces(ax, model, X, y, f"{act}: {k} pieces add up to the curve")
+    page.figure(fig, "pieces.png", "One width up close: each learned piece (dashed), the "
+                "constant (gray) and their sum (black) against the data.")
 
 
 if __name__ == "__main__":

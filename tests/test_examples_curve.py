@@ -44,3 +44,23 @@ def test_dead_counts_a_relu_off_on_every_point():
     second.w[0].data, second.b.data = 1.0, 0.0
     assert curve.dead(model, [[-1.0], [0.5], [1.0]]) == 1
     assert set(RESULT.dead_relus) == set(RESULT.default_mse["relu"])
+
+
+def test_training_error_near_the_expected_noise_level():
+    # The lesson's claim: a right-shaped fit with p parameters on n points leaves about
+    # σ²(1 − p/n) on the training points; for 4 sigmoid pieces (p = 13) that is below σ².
+    n, p = RESULT.points, 13
+    expected = curve.NOISE**2 * (1 - p / n)
+    assert expected < curve.NOISE**2
+    assert 0.5 * expected < RESULT.mse["sigmoid"][4] < 1.5 * curve.NOISE**2
+
+
+def test_fresh_error_is_measured_by_the_engine():
+    import nn as nnlib
+
+    X, y = nnlib.make_regression(RESULT.points, noise=curve.NOISE, seed=0, kind="curved")
+    Xn, yn = nnlib.make_regression(curve.FRESH, noise=curve.NOISE, seed=1, kind="curved")
+    model, _ = curve.fit_curve(4, "sigmoid", X, y, epochs=300)
+    fresh = nnlib.evaluate(model, Xn, yn, nnlib.mse_loss)["loss"]
+    assert abs(fresh - RESULT.fresh_mse["sigmoid"][4]) <= EXACT
+    assert fresh > curve.NOISE**2 * 0.9  # fresh noise cannot be fitted

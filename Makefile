@@ -15,9 +15,9 @@ $(VENV)/.installed-%: pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[$*]'
 	touch $@
 
-test: $(VENV)/.installed-test test-system
+test: test-system $(VENV)/.installed-test
 	$(PY) -m mypy
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -rs  # -rs: any skipped test is listed, never silent
 	$(PY) -m ruff check .
 
 # Types: the [tool.mypy] settings in pyproject.toml, over autograd, nn and viz.

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, cast
 
 Dataset = tuple[list[list[float]], list[Any]]
@@ -210,7 +210,10 @@ def make_regression(
     """
     _n("make_regression", n, 1)
     noise = _noise("make_regression", noise)
-    targets = {"linear": lambda x: 2.0 * x - 1.0, "curved": lambda x: math.sin(math.pi * x)}
+    targets: dict[str, Callable[[float], float]] = {
+        "linear": lambda x: 2.0 * x - 1.0,
+        "curved": lambda x: math.sin(math.pi * x),
+    }
     if kind not in targets:
         raise ValueError(f"make_regression: kind must be 'linear' or 'curved', got {kind!r}")
     rng = _rng(seed)

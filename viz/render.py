@@ -48,7 +48,7 @@ def digraph_class() -> Any:
     if _CLASS is None:
         graphviz = _import_graphviz()
 
-        class Digraph(graphviz.Digraph):  # type: ignore[name-defined]  # made at run time
+        class Digraph(graphviz.Digraph):  # type: ignore[name-defined,misc]  # made at run time
             """A chain-rule picture: ``.source`` is DOT text, ``.pipe(format="svg")`` renders it."""
 
             def pipe(self, *args: Any, **kwargs: Any) -> Any:

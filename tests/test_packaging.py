@@ -92,3 +92,40 @@ def test_the_venv_imports_ours_and_tells_it_apart(installed):
     )
     out = run(python, "-c", code, cwd=tmp, env=env).splitlines()
     assert out == ["chainrule chainrule chainrule", "['chainrule']", "MIT", "True"]
+
+
+def fake_namesake_wheel(folder: Path) -> Path:
+    """A wheel of another distribution that also provides the import name ``autograd``."""
+    import zipfile
+
+    wheel = folder / "autograd-0.0.1-py3-none-any.whl"
+    files = {
+        "autograd/__init__.py": '"""Another project\'s autograd."""\n',
+        "autograd-0.0.1.dist-info/METADATA": "Metadata-Version: 2.1\nName: autograd\nVersion: 0.0.1\n",
+        "autograd-0.0.1.dist-info/WHEEL": (
+            "Wheel-Version: 1.0\nGenerator: tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+        ),
+    }
+    record = "".join(f"{name},,\n" for name in [*files, "autograd-0.0.1.dist-info/RECORD"])
+    with zipfile.ZipFile(wheel, "w") as z:
+        for name, text in files.items():
+            z.writestr(name, text)
+        z.writestr("autograd-0.0.1.dist-info/RECORD", record)
+    return wheel
+
+
+def test_installing_over_a_namesake_overwrites_it_and_the_readme_check_sees_it(installed):
+    _, wheel, _, tmp, env = installed
+    other = fake_namesake_wheel(tmp)
+    run(sys.executable, "-m", "venv", "--without-pip", tmp / "clash", cwd=tmp, env=env)
+    python = tmp / "clash" / "bin" / "python"
+    for w in (other, wheel):  # pip installs the second over the first without a word
+        run(sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "--no-index",
+            "--disable-pip-version-check", w, cwd=tmp, env=env)
+    code = (
+        "import importlib.metadata as md, autograd\n"
+        "print(getattr(autograd, '__distribution__', None))\n"
+        "print(sorted(md.packages_distributions()['autograd']))\n"
+    )
+    out = run(python, "-c", code, cwd=tmp, env=env).splitlines()
+    assert out == ["chainrule", "['autograd', 'chainrule']"]

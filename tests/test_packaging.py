@@ -101,7 +101,9 @@ def fake_namesake_wheel(folder: Path) -> Path:
     wheel = folder / "autograd-0.0.1-py3-none-any.whl"
     files = {
         "autograd/__init__.py": '"""Another project\'s autograd."""\n',
-        "autograd-0.0.1.dist-info/METADATA": "Metadata-Version: 2.1\nName: autograd\nVersion: 0.0.1\n",
+        "autograd-0.0.1.dist-info/METADATA": (
+            "Metadata-Version: 2.1\nName: autograd\nVersion: 0.0.1\n"
+        ),
         "autograd-0.0.1.dist-info/WHEEL": (
             "Wheel-Version: 1.0\nGenerator: tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
         ),

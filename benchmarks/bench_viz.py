@@ -1,7 +1,7 @@
-"""How long pictures take: drawing and rendering a ~1,000-node graph, exporting a lesson.
+"""How long pictures take: drawing a graph, exporting lessons, and how big the pages are.
 
 Run: ``python benchmarks/bench_viz.py``. ``main()`` returns the table as Markdown
-(``benchmarks/run.py`` collects it).
+(``benchmarks/run.py`` collects it). A lesson runs ``dot`` once, whatever its length.
 """
 
 from __future__ import annotations
@@ -36,9 +36,9 @@ def chain_of(n_nodes: int) -> Value:
     return h
 
 
-def mlp_loss() -> tuple[Value, dict]:
-    """The MSE loss of a 2-16-16-1 MLP on 5 points (~850 nodes), with its name scopes."""
-    X, y = nn.make_moons(5, noise=0.1, seed=0)
+def mlp_loss(samples: int = 5) -> tuple[Value, dict]:
+    """The MSE loss of a 2-16-16-1 MLP on ``samples`` points (~850 nodes for 5), with scopes."""
+    X, y = nn.make_moons(samples, noise=0.1, seed=0)
     model = nn.MLP(2, [16, 16, 1], seed=0)
     with record_scopes() as scopes:
         loss = nn.mse_loss([model(x) for x in X], y)
@@ -77,41 +77,62 @@ def timed(fn: Callable[[], object], runs: int = RUNS) -> tuple[float, float]:
 
 def main() -> str:
     """Measure, print a small table, and return it as a Markdown section."""
-    chain = chain_of(1000)
+    chain = chain_of(viz.MAX_NODES - 4)
     loss, scopes = mlp_loss()
     n_chain, n_mlp = len(topological_order(chain)), len(topological_order(loss))
     lesson_root = lesson_of(100)
     steps = len(list(backward_steps(lesson_root)))
     fan_root = fan_out(20)
     fan_steps = len(list(backward_steps(fan_root)))
+    big_root = lesson_of(viz.MAX_NODES - 10)
+    big_steps = len(list(backward_steps(big_root)))
+    mlp_steps = len(list(backward_steps(loss)))
     chain_graph = viz.draw_graph(chain)
-    mlp_graph = viz.draw_graph(loss, scopes=scopes)
-    boxed = viz.draw_graph(loss, scopes=scopes, collapse=2, show={"data", "grad"})
+    sizes: dict[str, int] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        page = Path(tmp) / "lesson.html"
+
+        def export(name: str, make: Callable[[], viz.Lesson]) -> Callable[[], None]:
+            def run() -> None:
+                path = make().to_html(Path(tmp) / f"{name}.html")
+                sizes[name] = path.stat().st_size
+
+            return run
+
         rows = [
             (f"draw_graph → DOT, chain ({n_chain} nodes)", timed(lambda: viz.draw_graph(chain))),
             (f"render SVG, chain ({n_chain} nodes)", timed(lambda: chain_graph.pipe("svg"))),
             (
-                f"draw_graph → DOT, MLP loss ({n_mlp} nodes)",
-                timed(lambda: viz.draw_graph(loss, scopes=scopes)),
+                f"draw_graph → page, MLP loss ({n_mlp} nodes, auto-collapsed per neuron)",
+                timed(lambda: viz.draw_graph(loss, scopes=scopes).to_page()),
             ),
-            (f"render SVG, MLP loss ({n_mlp} nodes)", timed(lambda: mlp_graph.pipe("svg"), 2)),
-            ("render SVG, MLP loss collapsed per neuron", timed(lambda: boxed.pipe("svg"))),
             (
                 f"step_through → HTML ({steps} steps)",
-                timed(lambda: viz.step_through(lesson_root).to_html(page), 2),
+                timed(export(f"lesson{steps}", lambda: viz.step_through(lesson_root))),
             ),
             (
                 f"step_through → HTML, x fanned out to 20 nodes ({fan_steps} steps)",
-                timed(lambda: viz.step_through(fan_root).to_html(page), 1),
+                timed(export(f"fan-out{fan_steps}", lambda: viz.step_through(fan_root))),
+            ),
+            (
+                f"step_through → HTML ({big_steps} steps)",
+                timed(export(f"lesson{big_steps}", lambda: viz.step_through(big_root))),
+            ),
+            (
+                f"step_through → HTML, whole MLP loss at collapse=1 ({mlp_steps} steps)",
+                timed(
+                    export(
+                        f"mlp{mlp_steps}", lambda: viz.step_through(loss, scopes=scopes, collapse=1)
+                    )
+                ),
             ),
         ]
     lines = [
         "## viz",
         "",
-        f"Seconds, min and median of {RUNS} runs (2 for the slowest). Every picture shows",
-        "data, grad, local derivative and chain-rule product unless collapsed.",
+        f"Seconds, min and median of {RUNS} runs. Every picture shows data, grad, local",
+        "derivative and chain-rule product unless collapsed. A lesson page holds the graph",
+        "once and each frame as a few strings, so its size grows linearly:",
+        ", ".join(f"{name} {size / 1e3:.0f} kB" for name, size in sizes.items()) + ".",
         "",
         "| task | min (s) | median (s) |",
         "| --- | ---: | ---: |",

@@ -129,13 +129,19 @@ class Page:
         )
 
     def graph(self, root: Any, filename: str, caption: str, **options: Any) -> None:
-        """Draw ``root``'s graph with viz (local derivatives on the edges) as an SVG file."""
+        """Draw ``root``'s graph with viz: an SVG file, shown in the page in viz's
+        pan-and-zoom viewer at full size (local derivatives on the edges)."""
         if self.out is None:
             return
         from viz import draw_graph
 
-        (self.out / filename).write_bytes(draw_graph(root, **options).pipe(format="svg"))
-        self.image(filename, caption)
+        graph = draw_graph(root, **options)
+        (self.out / filename).write_bytes(graph.pipe(format="svg"))
+        self._echo(f"[picture: {self.out / filename}] {caption}")
+        self.blocks.append(
+            f"<figure>{graph.iframe(caption)}<figcaption>{html.escape(caption)}</figcaption>"
+            "</figure>"
+        )
 
     def step_through(self, root: Any, filename: str, text: str) -> int:
         """Write viz's step-through of ``root``'s backward pass; return its frame count."""

@@ -6,11 +6,11 @@ import pytest
 
 import nn
 import viz
-from autograd import Value, dot, name_scope, record_scopes, sum
+from autograd import Value, backward_steps, dot, name_scope, record_scopes, sum
 from viz.groups import collapse_rule
 
 EDGE = re.compile(r"^\t+(\w+) -> (\w+)", re.M)
-NODE = re.compile(r"^\t+(\w+) \[shape", re.M)
+NODE = re.compile(r'^\t+(\w+) \[id="\w+" shape', re.M)
 
 
 def tiny_network(inputs=((1.0, -2.0), (0.5, 0.5)), width=3):
@@ -85,7 +85,8 @@ def test_collapse_true_leaves_only_top_level_boxes():
     assert re.findall(r"^\t+(g\d+) \[", src, re.M) == ["g0", "g1"]
     assert "subgraph cluster_" not in src
     # g0 → g1 once per data point and per layer-0 neuron, merged into one counted edge
-    assert '\tg0 -> g1 [label="×6"]' in src
+    merged = [line for line in src.splitlines() if line.startswith("\tg0 -> g1 ")]
+    assert len(merged) == 1 and ">×6<" in merged[0]
 
 
 def test_collapse_prefixes_as_tuples_or_strings_agree():
@@ -118,13 +119,43 @@ def test_mlp_loss_graph_collapses_to_a_readable_picture():
     with record_scopes() as scopes:
         loss = nn.mse_loss([model(x) for x in X], y)
     loss.backward()
-    full = viz.draw_graph(loss, scopes=scopes).source
+    full = viz.draw_graph(loss, scopes=scopes, max_nodes=None).source
     layers = viz.draw_graph(loss, scopes=scopes, collapse=1).source
     assert count(full)[0] > 1000
     nodes, edge_count = count(layers)
     assert nodes <= 40 and edge_count <= 40, (nodes, edge_count)
     for name in ("layers.0", "layers.1", "layers.2"):
         assert f"<B>{name}</B><BR/>" in layers
-    assert "<B>L</B></TD><TD>data " in layers and "grad 1.0" in layers
+    assert '<B>L</B></TD><TD ALIGN="LEFT">data ' in layers and "grad 1.0" in layers
     neurons = viz.draw_graph(loss, scopes=scopes, collapse=2, show={"data", "grad"}).source
     assert len(re.findall(r"^\t+(g\d+) \[", neurons, re.M)) == 16 + 16 + 1
+
+
+def mlp_loss(samples=4):
+    X, y = nn.make_moons(samples, noise=0.1, seed=0)
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+    with record_scopes() as scopes:
+        loss = nn.mse_loss([model(x) for x in X], y)
+    return loss, scopes
+
+
+def test_a_huge_graph_with_scopes_collapses_itself_and_says_so():
+    loss, scopes = mlp_loss()
+    src = viz.draw_graph(loss, scopes=scopes).source
+    boxes = re.findall(r"^\t+(g\d+) \[", src, re.M)
+    assert 3 <= len(boxes) <= viz.MAX_NODES
+    assert count(src)[0] <= viz.MAX_NODES
+    picture = viz.draw_graph(loss, scopes=scopes).picture
+    assert "collapsed by scope" in picture.note and "nodes" in picture.note
+
+
+def test_whole_mlp_step_through_at_collapse_level_one():
+    loss, scopes = mlp_loss(samples=2)
+    lesson = viz.step_through(loss, scopes=scopes, collapse=1)
+    assert len(lesson) == len(list(backward_steps(loss))) + 1
+    boxes = {s.id for s in lesson.picture.shapes if s.kind == "box"}
+    assert len(boxes) == 3
+    # every frame points at something drawn: a box, a value node or an edge between them
+    drawn = {s.id for s in (*lesson.picture.shapes, *lesson.picture.edges)}
+    assert all(f.current and set(f.current) <= drawn for f in lesson.frames)
+    assert sum(1 for f in lesson.frames if set(f.current) <= boxes) > len(lesson) / 2

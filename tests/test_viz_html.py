@@ -1,20 +1,66 @@
-"""viz.html: the step-through page, in real headless Chromium (no network, no errors)."""
+"""viz.html: the step-through page and the picture page, in real headless Chromium.
+
+Every frame of a chain lesson and of an MLP neuron lesson keeps the current step
+(``aria-current="step"``) inside the 1280×800 viewport, after Next and after the arrow
+keys; graph text is legible at the default zoom; nothing is fetched; nothing logs an error.
+"""
 
 import math
 import re
 
 import pytest
 
+import nn
 import viz
-from autograd import Value, backward_steps
+from autograd import Value, backward_steps, grad, record_scopes
 from viz._text import DIGITS, parse
 
 NARRATION_RTOL = 0.5 * 10 ** (1 - DIGITS)
 EVIL = '<script>alert(1)</script>"]; x -> y [</script>'
 NUMBERS = re.compile(r"= (−?[0-9.]+(?:e[+−]\d+)?) · (−?[0-9.]+(?:e[+−]\d+)?) = (\S+)$")
+VIEWPORT = {"width": 1280, "height": 800}
+MIN_TEXT_PX = 9
+"""Rendered height of graph text at the default zoom (an 11 px font is about 13 px high)."""
+LINEAR = 6.0
+"""A lesson 4× as long may make a page at most this many times larger (n² would be 16)."""
+
+CURRENT_BOXES = """() => {
+  const view = document.getElementById("view").getBoundingClientRect();
+  const els = Array.from(document.querySelectorAll('[aria-current="step"]'));
+  return {view: [view.left, view.top, view.right, view.bottom],
+          boxes: els.map(e => { const r = e.getBoundingClientRect();
+                                return [e.id, r.left, r.top, r.right, r.bottom]; })};
+}"""
+TEXT_HEIGHTS = """() => Array.from(document.querySelectorAll("#graph text"))
+  .filter(t => t.textContent.trim())
+  .map(t => t.getBoundingClientRect().height)"""
+SCALE = """() => document.getElementById("camera").getAttribute("transform")"""
 
 
-def lesson_graph():
+def chain_lesson():
+    """The chain lesson's graph: y = w₁x, z = w₂y, e = w₃z, L = ½(e − ê)²."""
+    x, target = Value(1.0, label="x"), Value(-1.0, label="ê")
+    w1, w2, w3 = Value(0.2333, label="w₁"), Value(-0.233, label="w₂"), Value(-0.5213, label="w₃")
+    y = w1 * x
+    z = w2 * y
+    e = w3 * z
+    y.label, z.label, e.label = "y", "z", "e"
+    d = e - target
+    d.label = "e − ê"
+    loss = 0.5 * d**2
+    loss.label = "L"
+    return loss
+
+
+def mlp_neuron_lesson():
+    """A 2-2-1 MLP's squared error on one point, drawn with its scopes."""
+    model = nn.MLP(2, [2, 1], seed=0)
+    with record_scopes() as scopes:
+        loss = nn.mse_loss([model([0.5, -1.0])], [1.0])
+    return loss, scopes
+
+
+def evil_lesson():
     w, x, b = Value(2.0, label="w"), Value(-0.5, label=EVIL), Value(0.3, label="b")
     h = (w * x + b).tanh()
     loss = h * h + w * 0.1
@@ -23,92 +69,209 @@ def lesson_graph():
 
 
 @pytest.fixture(scope="module")
-def page_file(tmp_path_factory):
-    loss = lesson_graph()
-    path = viz.step_through(loss).to_html(tmp_path_factory.mktemp("lesson") / "lesson.html")
-    return loss, path
+def pages(tmp_path_factory):
+    out = tmp_path_factory.mktemp("lessons")
+    chain = chain_lesson()
+    mlp, scopes = mlp_neuron_lesson()
+    evil = evil_lesson()
+    paths = {
+        "chain": viz.step_through(chain).to_html(out / "chain.html"),
+        "mlp": viz.step_through(mlp, scopes=scopes).to_html(out / "mlp.html"),
+        "evil": viz.step_through(evil).to_html(out / "evil.html"),
+    }
+    chain.backward()
+    paths["picture"] = viz.draw_graph(chain).to_html(out / "picture.html")
+    roots = {"chain": chain, "mlp": mlp, "evil": evil, "picture": chain}
+    return paths, roots
 
 
 @pytest.fixture
-def page(browser, page_file):
-    loss, path = page_file
-    page = browser.new_page()
-    requests, problems = [], []
-    page.on("request", lambda r: requests.append(r.url))
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    page.on("dialog", lambda d: (problems.append("dialog: " + d.message), d.dismiss()))
-    page.goto(path.as_uri())
-    yield page, loss
-    assert all(u.startswith(("file:", "data:")) for u in requests), requests
-    assert problems == []
-    page.close()
+def open_page(browser, pages):
+    opened = []
+
+    def open_(name):
+        paths, roots = pages
+        page = browser.new_page(viewport=VIEWPORT)
+        requests, problems = [], []
+        page.on("request", lambda r: requests.append(r.url))
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.on("dialog", lambda d: (problems.append("dialog: " + d.message), d.dismiss()))
+        page.goto(paths[name].as_uri())
+        opened.append((page, requests, problems))
+        settle(page)
+        return page, roots[name]
+
+    yield open_
+    for page, requests, problems in opened:
+        assert all(u.startswith(("file:", "data:", "about:")) for u in requests), requests
+        assert problems == []
+        page.close()
+
+
+def settle(page):
+    page.wait_for_function("!document.getElementById('view').dataset.moving")
 
 
 def counter(page):
     return page.locator("#counter").inner_text()
 
 
-def test_file_is_self_contained(page_file):
-    loss, path = page_file
-    html = path.read_text(encoding="utf-8")
-    urls = set(re.findall(r"https?://[^\s\"'<>]+", html))
-    assert urls <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}, urls
-    assert "<link" not in html and " src=" not in html
-    assert html.count("<script") == 2  # the JSON data and the page's code, nothing from labels
-    assert html.count('<figure class="frame"') == len(list(backward_steps(loss)))
+def assert_current_in_view(page, frame):
+    seen = page.evaluate(CURRENT_BOXES)
+    left, top, right, bottom = seen["view"]
+    assert 0 <= left and right <= VIEWPORT["width"] and 0 <= top and bottom <= VIEWPORT["height"]
+    assert seen["boxes"], f"frame {frame}: nothing carries aria-current"
+    for name, x0, y0, x1, y1 in seen["boxes"]:
+        inside = left <= x0 and x1 <= right and top <= y0 and y1 <= bottom
+        assert inside, (frame, name, (x0, y0, x1, y1), seen["view"])
 
 
-def test_frames_and_controls(page):
-    page, loss = page
-    n = len(list(backward_steps(loss)))
-    assert page.locator("figure.frame").count() == n
-    assert page.locator("figure.frame:visible").count() == 1
-    assert counter(page) == f"Step 1 / {n}"
+def test_file_is_self_contained_and_draws_the_graph_once(pages):
+    paths, _ = pages
+    for name in ("chain", "mlp", "evil", "picture"):
+        html = paths[name].read_text(encoding="utf-8")
+        urls = set(re.findall(r"https?://[^\s\"'<>]+", html))
+        assert urls <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}, urls
+        assert "<link" not in html and " src=" not in html
+        assert html.count("<script") == 2  # the JSON data and the page's code, nothing from labels
+        assert html.count("<svg") == 1
+
+
+def test_page_size_grows_linearly(tmp_path):
+    def chain_of(neurons):
+        h = Value(0.3, label="x")
+        for k in range(neurons):
+            h = (h * Value(0.9, label=f"w{k}") + Value(0.1, label=f"b{k}")).tanh()
+        return h
+
+    small = viz.step_through(chain_of(10)).to_html(tmp_path / "small.html").stat().st_size
+    large = viz.step_through(chain_of(40)).to_html(tmp_path / "large.html").stat().st_size
+    assert large / small < LINEAR, (small, large)
+
+
+@pytest.mark.parametrize("name", ["chain", "mlp"])
+def test_every_frame_keeps_the_current_step_in_view(open_page, name):
+    page, root = open_page(name)
+    n = len(list(backward_steps(root)))
+    assert counter(page) == f"Step 0 / {n}"
+    assert_current_in_view(page, 0)
+    for k in range(1, n + 1):
+        page.get_by_role("button", name="Next").click()
+        settle(page)
+        assert counter(page) == f"Step {k} / {n}"
+        assert_current_in_view(page, k)
+    for k in range(n - 1, -1, -1):
+        page.keyboard.press("ArrowLeft")
+        settle(page)
+        assert_current_in_view(page, k)
+    for k in range(1, n + 1):
+        page.keyboard.press("ArrowRight")
+        settle(page)
+        assert counter(page) == f"Step {k} / {n}"
+        assert_current_in_view(page, k)
+
+
+@pytest.mark.parametrize("name", ["chain", "mlp", "picture"])
+def test_graph_text_is_legible_at_the_default_zoom(open_page, name):
+    page, _ = open_page(name)
+    heights = page.evaluate(TEXT_HEIGHTS)
+    assert heights and min(heights) >= MIN_TEXT_PX, min(heights)
+
+
+@pytest.mark.parametrize("name", ["chain", "picture"])
+def test_every_page_has_a_legend(open_page, name):
+    page, _ = open_page(name)
+    legend = page.locator(".legend")
+    assert legend.is_visible()
+    text = legend.inner_text()
+    assert "not computed" in text and "sum over every path" in text
+    if name == "chain":
+        assert "red" in text and "blue" in text and "grey" in text
+
+
+def test_controls(open_page):
+    page, root = open_page("chain")
+    n = len(list(backward_steps(root)))
     page.get_by_role("button", name="Next").click()
     page.get_by_role("button", name="Next").click()
-    assert counter(page) == f"Step 3 / {n}"
-    page.get_by_role("button", name="Prev").click()
     assert counter(page) == f"Step 2 / {n}"
+    page.get_by_role("button", name="Prev").click()
+    assert counter(page) == f"Step 1 / {n}"
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
-    assert counter(page) == f"Step 4 / {n}"
-    page.keyboard.press("ArrowLeft")
     assert counter(page) == f"Step 3 / {n}"
     page.locator("#slider").fill(str(n))
     assert counter(page) == f"Step {n} / {n}"
-    assert page.locator(f'figure.frame[data-step="{n}"]').is_visible()
-    page.locator("#slider").fill("1")
+    assert "not computed" not in " ".join(page.locator("#graph text").all_text_contents())
+    page.locator("#slider").fill("0")
+    assert counter(page) == f"Step 0 / {n}"
+    assert "grad: not computed" in page.locator("#graph text").all_text_contents()
     play = page.get_by_role("button", name="Play")
     play.click()
     assert play.get_attribute("aria-pressed") == "true"
-    page.wait_for_function("document.getElementById('counter').textContent.startsWith('Step 3')")
+    page.wait_for_function("document.getElementById('counter').textContent.startsWith('Step 2')")
     play.click()
     assert play.get_attribute("aria-pressed") == "false"
 
 
-def test_narration_numbers_equal_the_engine(page):
-    page, loss = page
+def test_zoom_is_kept_across_frames_and_fit_shows_everything(open_page):
+    page, _ = open_page("mlp")
+    before = page.evaluate(SCALE)
+    box = page.locator("#view").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.wheel(0, 300)
+    zoomed = page.evaluate(SCALE)
+    scale = re.search(r"scale\(([^)]+)\)", zoomed).group(1)
+    assert zoomed != before and float(scale) < 1
+    page.keyboard.press("ArrowRight")
+    settle(page)
+    assert re.search(r"scale\(([^)]+)\)", page.evaluate(SCALE)).group(1) == scale
+    page.get_by_role("button", name="Fit").click()
+    graph = page.locator("#camera").bounding_box()
+    view = page.locator("#view").bounding_box()
+    assert graph["x"] >= view["x"] - 1 and graph["y"] >= view["y"] - 1
+    assert graph["x"] + graph["width"] <= view["x"] + view["width"] + 1
+    assert graph["y"] + graph["height"] <= view["y"] + view["height"] + 1
+
+
+def test_narration_numbers_equal_the_engine(open_page):
+    page, loss = open_page("evil")
     steps = list(backward_steps(loss))
     sums = {}
     for k, step in enumerate(steps):
+        page.keyboard.press("ArrowRight")
         text = page.locator("#narration").inner_text()
         shown = [parse(g) for g in NUMBERS.search(text).groups()]
         exact = (step.upstream, step.local, step.contribution)
         assert all(math.isclose(a, b, rel_tol=NARRATION_RTOL) for a, b in zip(shown, exact)), (
+            k,
             text,
             exact,
         )
         sums[step.input] = sums.get(step.input, 0.0) + shown[2]
-        if k < len(steps) - 1:
-            page.keyboard.press("ArrowRight")
-    loss.backward()
-    for node, total in sums.items():
-        assert math.isclose(total, node.grad, rel_tol=len(steps) * NARRATION_RTOL)
+    nodes = list(sums)
+    for node, exact in zip(nodes, grad(loss, nodes)):
+        assert math.isclose(sums[node], exact, rel_tol=len(steps) * NARRATION_RTOL)
 
 
-def test_evil_label_is_shown_as_text(page):
-    page, _ = page
-    texts = page.locator("figure.frame:visible svg text").all_text_contents()
+def test_fan_in_total_is_shown_in_the_page(open_page):
+    page, loss = open_page("evil")
+    w = next(s.input for s in backward_steps(loss) if s.input.label == "w")
+    frames = [k + 1 for k, s in enumerate(backward_steps(loss)) if s.input is w]
+    page.locator("#slider").fill(str(frames[-1]))
+    detail = page.locator("#detail").inner_text()
+    assert "Path 2 of 2 to w" in detail and "sum over its 2 paths" in detail
+    (exact,) = grad(loss, [w])
+    texts = page.locator("#graph text").all_text_contents()
+    total = [t for t in texts if t.startswith("grad = ") and " + " in t]
+    assert any(
+        math.isclose(parse(t.split(" = ")[-1]), exact, rel_tol=NARRATION_RTOL) for t in total
+    )
+
+
+def test_evil_label_is_shown_as_text(open_page):
+    page, _ = open_page("evil")
+    texts = page.locator("#graph text").all_text_contents()
     assert EVIL in texts
     assert page.locator("script").count() == 2

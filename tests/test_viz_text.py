@@ -1,32 +1,47 @@
-"""viz._text: escaping of user text and the one number format of pictures and lessons."""
+"""viz._text: the two escapings of user text and the one number format."""
 
 import math
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autograd import Value
-from viz._text import DIGITS, escape, fmt, node_names, parse
+from viz._text import DIGITS, REPLACEMENT, clean, dot_text, fmt, html_text, parse, term
 
 # fmt keeps DIGITS significant digits: reading back is off by at most half a unit there.
 FORMAT_RTOL = 0.5 * 10 ** (1 - DIGITS)
+XML_INVALID = ["\x00", "\x08", "\x0b", "\x1f", "\ud800", "\udfff", "\ufffe", "\uffff"]
 
 
-def test_escape_xml_specials():
-    assert escape('<script>alert(1)</script>"]; x -> y [') == (
+def test_html_text_escapes_xml_specials():
+    assert html_text('<script>alert(1)</script>"]; x -> y [') == (
         "&lt;script&gt;alert(1)&lt;/script&gt;&quot;]; x -&gt; y ["
     )
-    assert escape("a & b's") == "a &amp; b&#39;s"
+    assert html_text("a & b's") == "a &amp; b&#39;s"
+
+
+def test_html_text_leaves_backslashes_alone_and_dot_text_doubles_them():
+    assert html_text("a\\N") == "a\\N"
+    assert dot_text("a\\N") == "a\\\\N"
+    assert dot_text("<\\>") == "&lt;\\\\&gt;"
+
+
+def test_xml_invalid_characters_become_a_visible_replacement():
+    for char in XML_INVALID:
+        assert clean(f"a{char}b") == f"a{REPLACEMENT}b"
+    assert clean("line\r\nbreak\ttab\n") == "line break tab "
 
 
 @given(st.text())
-def test_escaped_text_has_no_markup_or_control_characters(text):
-    out = escape(text)
-    for char in "<>\"'\n\r\x00":
-        assert char not in out
-    assert "&" not in out.replace("&amp;", "").replace("&lt;", "").replace("&gt;", "").replace(
-        "&quot;", ""
-    ).replace("&#39;", "")
+def test_escaped_text_has_no_markup_or_invalid_characters(text):
+    for out in (html_text(text), dot_text(text)):
+        for char in "<>\"'\n\r\x00":
+            assert char not in out
+        rest = out
+        for entity in ("&amp;", "&lt;", "&gt;", "&quot;", "&#39;"):
+            rest = rest.replace(entity, "")
+        assert "&" not in rest
+        assert not any(c in out for c in XML_INVALID)
+        out.encode("utf-8")  # no lone surrogate left
 
 
 def test_fmt_uses_real_minus_and_marks_floats():
@@ -38,14 +53,11 @@ def test_fmt_uses_real_minus_and_marks_floats():
     assert fmt(math.inf) == "∞" and fmt(-math.inf) == "−∞" and fmt(math.nan) == "nan"
 
 
+def test_term_parenthesises_negative_numbers():
+    assert term(-0.7384) == "(−0.7384)" and term(0.2461) == "0.2461"
+    assert parse(term(-0.7384)) == -0.7384
+
+
 @given(st.floats(min_value=-1e300, max_value=1e300))  # rounding 1.7976e308 up overflows
 def test_fmt_reads_back_within_its_precision(x):
     assert math.isclose(parse(fmt(x)), x, rel_tol=FORMAT_RTOL, abs_tol=0.0)
-
-
-def test_node_names_labels_then_stable_fallbacks():
-    x = Value(2.0, label="x")
-    y = x * 3 + x
-    order = [x, y.parents[0].parents[1], y.parents[0], y]
-    names = node_names(order, y)
-    assert [names[n] for n in order] == ["x", "c₁", "n₂", "L"]

@@ -1,19 +1,26 @@
 """Pictures of the chain rule: graphs, step-through lessons of backprop, training plots.
 
+Data flows one way: the engine's graph and backward steps → :mod:`viz.model` (the
+picture: names from :mod:`viz.names`, numbers from :func:`viz._text.fmt`) →
+:mod:`viz.narrate` (a lesson's frames) → :mod:`viz.dot` (DOT markup) and
+:mod:`viz.layout` (``dot`` once, an addressable SVG) → :mod:`viz.html` (the page).
 ``graphviz`` and ``matplotlib`` are imported by the functions that need them, so
 ``import viz`` works without them.
 """
 
-from .graph import SHOW, draw_graph
+from .graph import draw_graph
+from .model import MAX_NODES, SHOW
+from .narrate import Frame
 from .plots import plot_decision_boundary, plot_history, plot_regression
 from .render import GraphvizNotFound
-from .stepthrough import Frame, Lesson, step_through
+from .stepthrough import Lesson, step_through
 
 # Other projects use this import name too (HIPS autograd, PyPI's nn and viz): this tells
 # ours apart; see the README's "Installing next to other packages".
 __distribution__ = "chainrule"
 
 __all__ = [
+    "MAX_NODES",
     "SHOW",
     "Frame",
     "GraphvizNotFound",

@@ -1,7 +1,10 @@
-"""Text for pictures and lessons: escaping, numbers, and the names of nodes.
+"""Text for pictures and lessons: the one number format, and the two escapings.
 
-Every piece of text a user controls (labels, scope names) passes through
-:func:`escape` before it enters DOT or HTML; every number through :func:`fmt`.
+Every number a picture or a lesson shows passes through :func:`fmt`. Text a user
+controls (labels, scope names) is first :func:`clean`-ed (characters XML cannot hold
+become a visible U+FFFD), then escaped for where it goes: :func:`html_text` for HTML
+pages and SVG, :func:`dot_text` for Graphviz's HTML-like labels (which also reads a
+backslash as the start of an escape such as ``\\N``, the node's name).
 """
 
 from __future__ import annotations
@@ -9,38 +12,52 @@ from __future__ import annotations
 import math
 import re
 
-from autograd import Value
-from autograd.ops import subscript
-
 DIGITS = 4
 """Significant digits of every number in pictures and narration."""
 
 MINUS = "−"
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+REPLACEMENT = "\ufffd"
+# Characters XML 1.0 cannot hold (C0 controls but tab and newlines, lone surrogates,
+# U+FFFE/U+FFFF), plus DEL: each is shown as U+FFFD. Line breaks and tabs become spaces.
+_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_SPACES = re.compile("\r\n|[\r\n\t]")
 
 
-def escape(text: str) -> str:
-    """Make text safe inside a Graphviz HTML-like label, an HTML page or an XML attribute.
-
-    The five XML specials become entities; line breaks become spaces and other control
-    characters become U+FFFD, so nothing a label holds can end the label or the page.
+def clean(text: str) -> str:
+    """Text that any XML, HTML or DOT output can hold: invalid characters shown as U+FFFD.
 
     Example:
-        >>> escape('<b> & "x"')
+        >>> clean("a\\ufffeb\\nc")
+        'a\\ufffdb c'
+    """
+    return _INVALID.sub(REPLACEMENT, _SPACES.sub(" ", text))
+
+
+def html_text(text: str) -> str:
+    """Text safe inside HTML or SVG markup and inside quoted attributes.
+
+    Example:
+        >>> html_text('<b> & "x"')
         '&lt;b&gt; &amp; &quot;x&quot;'
     """
-    text = (
-        text.replace("&", "&amp;")
+    return (
+        clean(text)
+        .replace("&", "&amp;")
         .replace("<", "&lt;")
         .replace(">", "&gt;")
         .replace('"', "&quot;")
         .replace("'", "&#39;")
-        .replace("\r\n", " ")
-        .replace("\n", " ")
-        .replace("\r", " ")
-        .replace("\t", " ")
     )
-    return _CONTROL.sub("\ufffd", text)
+
+
+def dot_text(text: str) -> str:
+    """Text safe inside a Graphviz HTML-like label, drawn literally (``\\N`` stays ``\\N``).
+
+    Example:
+        >>> dot_text("a\\\\N <b>")
+        'a\\\\\\\\N &lt;b&gt;'
+    """
+    return html_text(text).replace("\\", "\\\\")
 
 
 def fmt(x: float, digits: int = DIGITS) -> str:
@@ -61,21 +78,12 @@ def fmt(x: float, digits: int = DIGITS) -> str:
     return (mantissa + e + exponent).replace("-", MINUS)
 
 
+def term(x: float, digits: int = DIGITS) -> str:
+    """A number as a term of a sum: negative numbers in parentheses (``(−0.7384)``)."""
+    text = fmt(x, digits)
+    return f"({text})" if text.startswith(MINUS) else text
+
+
 def parse(text: str) -> float:
     """Read back a number written by :func:`fmt` (for tests and tools)."""
-    return float(text.replace(MINUS, "-").replace("∞", "inf"))
-
-
-def node_names(order: list[Value], root: Value) -> dict[Value, str]:
-    """A name for every node: its label, else ``L`` for the root, ``cₖ`` for a constant
-    and ``nₖ`` for any other node, ``k`` being its place in topological order (stable
-    for a given graph, unlike ``id``)."""
-    names: dict[Value, str] = {}
-    for k, node in enumerate(order):
-        if node.label:
-            names[node] = node.label
-        elif node is root:
-            names[node] = "L"
-        else:
-            names[node] = ("c" if node.is_constant else "n") + subscript(k)
-    return names
+    return float(text.strip("()").replace(MINUS, "-").replace("∞", "inf"))

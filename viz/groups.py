@@ -8,7 +8,7 @@ weights sit inside the neuron and the network's inputs inside the first layer.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from autograd import Value
@@ -67,6 +67,16 @@ def collapse_rule(collapse: Any) -> Any:
     )
 
 
+def auto_depth(scope_of: Mapping[Value, Scope], limit: int) -> int | None:
+    """The deepest collapse depth that draws at most ``limit`` shapes (None if none does)."""
+    deepest = max((len(path) for path in scope_of.values()), default=0)
+    for depth in range(deepest, 0, -1):
+        inside = boxes(scope_of, lambda prefix, d=depth: len(prefix) == d)
+        if len(set(inside.values())) + len(scope_of) - len(inside) <= limit:
+            return depth
+    return None
+
+
 def boxes(scope_of: Mapping[Value, Scope], rule: Any) -> dict[Value, Scope]:
     """The collapsed prefix each node disappears into (nodes drawn as themselves are absent)."""
     box: dict[Value, Scope] = {}
@@ -81,7 +91,7 @@ def boxes(scope_of: Mapping[Value, Scope], rule: Any) -> dict[Value, Scope]:
 class ClusterTree:
     """Nested ``subgraph cluster_k`` blocks, numbered in order of first use."""
 
-    def __init__(self, escape: Any) -> None:
+    def __init__(self, escape: Callable[[str], str]) -> None:
         self.escape = escape
         self.lines: dict[Scope, list[str]] = {(): []}
         self.children: dict[Scope, list[Scope]] = {(): []}

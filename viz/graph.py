@@ -86,7 +86,7 @@ def _picture_class(base: type) -> type:
     """``base`` (graphviz's Digraph) with the pan-and-zoom page added."""
     if base not in _CLASSES:
 
-        class Picture(base):
+        class Picture(base):  # type: ignore[misc]  # graphviz.Digraph, made at run time
             """A chain-rule picture: DOT (``.source``), SVG (``.pipe``), or a page."""
 
             def to_page(self, title: str = "") -> str:

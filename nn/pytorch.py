@@ -69,7 +69,8 @@ def to_torch(model: MLP) -> Any:
           (1): Tanh()
           (2): Linear(in_features=3, out_features=1, bias=True)
         )
-        >>> net(torch.tensor([0.5, -1.0], dtype=torch.float64)).item() == model([0.5, -1.0]).data
+        >>> x = [0.5, -1.0]
+        >>> abs(net(torch.tensor(x, dtype=torch.float64)).item() - model(x).data) < 1e-12
         True
     """
     if not isinstance(model, MLP):

@@ -235,6 +235,23 @@ def test_zoom_is_kept_across_frames_and_fit_shows_everything(open_page):
     assert graph["y"] + graph["height"] <= view["y"] + view["height"] + 1
 
 
+def test_drag_pans_and_next_keeps_the_zoom_it_found(open_page):
+    page, _ = open_page("chain")
+    before = page.evaluate(SCALE)
+    box = page.locator("#view").bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 120, y + 40, steps=4)
+    page.mouse.up()
+    moved = page.evaluate(SCALE)
+    shift = [float(v) for v in re.search(r"translate\(([^ ]+) ([^)]+)\)", moved).groups()]
+    start = [float(v) for v in re.search(r"translate\(([^ ]+) ([^)]+)\)", before).groups()]
+    assert math.isclose(shift[0] - start[0], 120, abs_tol=1)
+    assert math.isclose(shift[1] - start[1], 40, abs_tol=1)
+    assert "scale(1)" in moved
+
+
 def test_narration_numbers_equal_the_engine(open_page):
     page, loss = open_page("evil")
     steps = list(backward_steps(loss))

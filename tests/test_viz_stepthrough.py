@@ -179,3 +179,17 @@ def test_bad_arguments():
 def test_a_leaf_root_has_only_the_seed():
     lesson = viz.step_through(Value(1.0, label="x"))
     assert len(lesson) == 1 and "0 steps" in lesson.to_text().splitlines()[0]
+
+
+def test_a_very_long_pass_is_refused_with_how_to_narrate_a_part():
+    y = Value(0.1, label="x")
+    for _ in range(30):
+        y = (y * 0.9).tanh()
+    n = len(list(backward_steps(y)))
+    with pytest.raises(ValueError) as info:
+        viz.step_through(y, max_steps=n - 1)
+    message = str(info.value)
+    assert (
+        f"{n} steps" in message and "one sample's loss" in message and "max_steps=None" in message
+    )
+    assert len(viz.step_through(y, max_steps=n)) == n + 1

@@ -13,7 +13,7 @@ from .model import MAX_NODES, SHOW
 from .narrate import Frame
 from .plots import plot_decision_boundary, plot_history, plot_regression
 from .render import GraphvizNotFound
-from .stepthrough import Lesson, step_through
+from .stepthrough import MAX_STEPS, Lesson, step_through
 
 # Other projects use this import name too (HIPS autograd, PyPI's nn and viz): this tells
 # ours apart; see the README's "Installing next to other packages".
@@ -21,6 +21,7 @@ __distribution__ = "chainrule"
 
 __all__ = [
     "MAX_NODES",
+    "MAX_STEPS",
     "SHOW",
     "Frame",
     "GraphvizNotFound",

@@ -9,6 +9,7 @@ backslash as the start of an escape such as ``\\N``, the node's name).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 
@@ -60,6 +61,7 @@ def dot_text(text: str) -> str:
     return html_text(text).replace("\\", "\\\\")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a lesson writes each gradient in several places
 def fmt(x: float, digits: int = DIGITS) -> str:
     """A number as pictures and lessons write it: ``digits`` significant digits, real minus.
 

@@ -59,7 +59,7 @@ button[aria-pressed="true"] { background: #1f4e9c; color: white; }
 .lesson .edge.done polygon { fill: #1f4e9c; }
 .lesson .edge.current path { stroke: #d62728; stroke-width: 3; }
 .lesson .edge.current polygon { stroke: #d62728; fill: #d62728; }
-.lesson .edge.current text { fill: #d62728; font-weight: bold; }
+.lesson .edge.current text { fill: #d62728; }
 .lesson .node.current > polygon:first-of-type, .lesson .node.current > path:first-of-type
   { fill: #ffd966; }
 """

@@ -298,7 +298,9 @@ def build(
         k = index[node]
         box = box_of.get(node)
         locals_: list[Any] = [None] * len(node.parents)
+        texts: list[str] = []
         if box is None and "local" in shown:
+            texts = naming.formulas(node, short)
             try:
                 locals_ = local_derivatives(node)
             except (ArithmeticError, ValueError):
@@ -313,9 +315,7 @@ def build(
             cells = []
             if "local" in shown:
                 number = "undefined" if locals_[i] is None else fmt(locals_[i], digits)
-                cells.append(
-                    Cell(f"{eid}-local", "local", f"{naming.formula(node, i, short)} = {number}")
-                )
+                cells.append(Cell(f"{eid}-local", "local", f"{texts[i]} = {number}"))
             if "flow" in shown:
                 step = step_at.get((node, i))
                 cells.append(Cell(f"{eid}-flow", "flow", flow_text(step, digits) if step else ""))

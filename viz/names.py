@@ -11,6 +11,7 @@ compound name needs them.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 
@@ -68,6 +69,7 @@ def paren(name: str, need: int = 3) -> str:
     return f"({name})" if level(name) < need else name
 
 
+@functools.lru_cache(maxsize=4096)
 def of(name: str) -> str:
     """The name after a ∂: in parentheses unless it is a plain symbol (``∂(e − ê)²`` would
     read as a square, so it becomes ``∂((e − ê)²)``)."""
@@ -122,7 +124,8 @@ def substitute(text: str, names: Mapping[str, str], params: Mapping[str, float])
         return _exponent(value, names.get(letter, letter), bool(match.group(2)))
 
     text = _EXPONENT.sub(exponent, text)
-    words = {**names, **{k: number(v) for k, v in params.items()}}
+    words = {k: v for k, v in names.items() if k in text}
+    words.update((k, number(v)) for k, v in params.items() if k in text)
     if not words:
         return text
     keys = sorted(words, key=len, reverse=True)
@@ -171,6 +174,13 @@ def formula(node: Value, index: int, short: Mapping[Value, str]) -> str:
     ``∂(d·f)/∂f = d``."""
     names, params = _letters(node, short)
     return substitute(_op(node).formula(index, len(node.parents)), names, params)
+
+
+def formulas(node: Value, short: Mapping[Value, str]) -> list[str]:
+    """:func:`formula` for every input of ``node`` (its names looked up once)."""
+    names, params = _letters(node, short)
+    op, n = _op(node), len(node.parents)
+    return [substitute(op.formula(i, n), names, params) for i in range(n)]
 
 
 def choose(

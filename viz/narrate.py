@@ -66,6 +66,7 @@ def frames(
     )
     result = [first]
     terms: dict[Value, list[float]] = {}
+    local_formulas: dict[Value, list[str]] = {}
     for k, s in enumerate(steps, start=1):
         node, inp = s.node, s.input
         n, i = names[node], names[inp]
@@ -81,7 +82,9 @@ def frames(
         mine = terms.setdefault(inp, [])
         mine.append(s.contribution)
         m, paths = len(mine), total[inp]
-        formula = naming.formula(node, s.index, picture.short)
+        if node not in local_formulas:
+            local_formulas[node] = naming.formulas(node, picture.short)
+        formula = local_formulas[node][s.index]
         grad = f"{_d(r)}/{_d(i)}"
         if paths == 1:
             fan = f"{grad} = {fmt(s.contribution, digits)}: complete (one path from {r} to {i})."

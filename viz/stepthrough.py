@@ -23,6 +23,10 @@ from .model import MAX_NODES, SHOW
 from .narrate import Frame
 
 TITLE = "Backpropagation, step by step"
+MAX_STEPS = 5000
+"""The most steps a lesson narrates: its page then opens in about a second. A longer pass
+is refused with a message saying how to step through a part of it (``max_steps=None``
+insists)."""
 
 
 class Lesson:
@@ -96,6 +100,7 @@ def step_through(
     rankdir: str = "LR",
     digits: int = DIGITS,
     max_nodes: int | None = MAX_NODES,
+    max_steps: int | None = MAX_STEPS,
 ) -> Lesson:
     """A lesson of the backward pass from ``root``: the seed, then one frame per step.
 
@@ -104,6 +109,8 @@ def step_through(
         gradient: the seed ∂root/∂root.
         show, scopes, collapse, rankdir, digits, max_nodes: as in :func:`viz.draw_graph`
             (a graph above ``max_nodes`` nodes is collapsed by its scopes, or refused).
+        max_steps: a pass of more steps (:data:`MAX_STEPS`) is refused with a
+            ``ValueError`` saying how to narrate a part of it; ``None`` narrates any length.
 
     Returns:
         A :class:`Lesson`; ``len(lesson)`` is the number of backward steps plus one.
@@ -125,6 +132,13 @@ def step_through(
         raise TypeError(f"step_through: root must be a Value, got {root!r} ({type(root).__name__})")
     model.check_options(show, rankdir, collapse, scopes, "step_through")
     steps = list(backward_steps(root, float(gradient)))
+    if max_steps is not None and len(steps) > max_steps:
+        raise ValueError(
+            f"step_through: the backward pass from {root.label or 'L'!r} takes {len(steps)} "
+            f"steps, more than the {max_steps} a lesson narrates. Step through a part of it "
+            "(one sample's loss, one neuron's output), or pass max_steps=None to narrate "
+            "every step anyway (a large page)."
+        )
     picture = model.build(
         root,
         steps,

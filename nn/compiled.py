@@ -191,9 +191,9 @@ class CompiledStep:
         if values is None:
             values = [p.data for p in self.params]
         if self.vectorized:
-            terms = tape.forward_batch(rows, values).tolist()
+            terms = tape.forward_batch(rows, params=values).tolist()
         else:
-            terms = [tape.forward(values, r) for r in rows]
+            terms = [tape.forward(params=values, data=r) for r in rows]
         loss = sum(terms) / len(terms) if self.reduction == "mean" else sum(terms)
         if self.l2:
             loss += self.l2 * sum([v * v for v in values])
@@ -220,9 +220,9 @@ class CompiledStep:
         if values is None:
             values = [p.data for p in self.params]
         if self.vectorized:
-            flat = tape.forward_batch(rows, values).tolist()
+            flat = tape.forward_batch(rows, params=values).tolist()
         else:
-            flat = [tape.forward(values, x) for x in rows]
+            flat = [tape.forward(params=values, data=x) for x in rows]
         if not k:
             return flat
         n = len(flat) // k
@@ -343,12 +343,13 @@ class CompiledTraining:
             rows = step.rows(xb, yb)
             inputs = step.inputs(xb) if step.output_tape is not None else None
         values = w.tolist()
-        loss, grads = step.loss_tape.grad_batch(rows, values, step.reduction)
+        loss, grads = step.loss_tape.grad_batch(rows, params=values,
+                                                   reduction=step.reduction)
         g = step._np.array(grads)
         l2 = step.l2
         if l2:
             # l2·Σp², and its gradient along dot(params, params)'s two edges: l2·p + l2·p.
-            loss += l2 * sum([v * v for v in values])
+            loss += l2 * float(w @ w)
             g += l2 * w
             g += l2 * w
         outputs = step.outputs(inputs, values) if inputs is not None else []

@@ -18,7 +18,7 @@ from .modes import (
     record_scopes,
     recording_scopes,
 )
-from .nodes import apply, dot, sum
+from .nodes import apply, atan2, dot, hypot, maximum, minimum, sum
 from .ops import OPS, OPS_BY_NAME, Op
 from .value import Value
 
@@ -37,6 +37,7 @@ __all__ = [
     "Tape",
     "Value",
     "apply",
+    "atan2",
     "backward_steps",
     "check_graph",
     "compile",
@@ -44,9 +45,12 @@ __all__ = [
     "dot",
     "enable_grad",
     "grad",
+    "hypot",
     "gradcheck",
     "is_grad_enabled",
     "local_derivatives",
+    "maximum",
+    "minimum",
     "name_scope",
     "no_grad",
     "record_scopes",

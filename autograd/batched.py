@@ -8,7 +8,7 @@ nodes depend on a data leaf: they get one value per row. Two ways to run the row
   straight-line code. No numpy needed.
 - :func:`numpy_source`: every per-sample variable is a numpy array along the batch axis,
   so each line of code runs for the whole batch. Functions come from :class:`NUMPY_MATH`,
-  and a rule's branch ``x if test else y`` becomes ``np_where(test, x, y)``. A neuron
+  and a rule's branch ``x if test else y`` becomes ``np.where(test, x, y)``. A neuron
   (a ``dot`` of shared weights and per-sample inputs) becomes one matrix product.
 
 The backward pass of a per-sample node adds into a shared parent's gradient the sum
@@ -20,12 +20,15 @@ from __future__ import annotations
 
 import builtins
 import math
+import operator
 from typing import Any
 
-from .lowering import FLOAT, Flavor, Trace, backward_lines, float_namespace, numbers_in
-from .ops import FLOAT_MATH, OPS
+import functools
 
-NUMPY = Flavor("numpy", lambda name, is_math: "np_" + name, "np_where")
+from .interpret import Interpretation
+from .lowering import Trace, backward_lines, float_namespace, numbers_in
+from .ops import OPS_BY_NAME, Op
+from .source import INFIX, NumpySource
 
 
 def _numpy() -> Any:
@@ -38,36 +41,53 @@ def _numpy() -> Any:
     return numpy
 
 
-def numpy_namespace(ops: Any = ()) -> dict[str, Any]:
-    """What generated numpy code can see: each op's forward and the rules' math, elementwise.
+class NumpyMath(Interpretation):
+    """Rules and ops on numpy arrays, elementwise: the interpretation batched code runs in.
 
-    ``ops`` adds ops declared outside the table (run one element at a time).
+    An op is, in order of preference: written with other ops (its ``via``, as for relu
+    and sigmoid), a Python operator (which numpy applies elementwise), numpy's function of
+    the same name (table ops only: an op from outside the table named ``tanh`` is not
+    numpy's tanh), or its float forward applied one element at a time.
     """
+
+    def __init__(self, ops: Any) -> None:
+        self.np = _numpy()
+        super().__init__(ops)
+
+    def lift(self, op: Op) -> Any:
+        """``op`` on arrays."""
+        if op.via is not None:
+            return lambda *args: op.via(self, *args)  # type: ignore[misc]
+        if op.forward in INFIX or op.arity == 0 or op.forward is operator.neg:
+            return op.forward
+        native = getattr(self.np, op.name, None)
+        if native is not None and OPS_BY_NAME.get(op.name) is op:
+            return native
+        return self.np.vectorize(op.forward, otypes=[float])
+
+    def where(self, test: Any, x: Any, y: Any) -> Any:
+        """Elementwise choice."""
+        return self.np.where(test, x, y)
+
+
+def numpy_namespace(trace: Trace) -> dict[str, Any]:
+    """What generated numpy code can see: each op on arrays as ``np_<name>``, numpy's
+    helpers, and the float namespace for the nodes shared by every row."""
     np = _numpy()
-
-    def sigmoid(a: Any) -> Any:
-        # The engine's two overflow-free forms, chosen per element.
-        e = np.exp(-np.abs(a))
-        return np.where(a >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-    elementwise = {
-        "sigmoid": sigmoid,
-        "relu": lambda a: np.where(a > 0.0, a, 0.0),
-        "leaky_relu": lambda a, slope: np.where(a > 0.0, a, slope * a),
-        "softplus": lambda a: np.maximum(a, 0.0) + np.log1p(np.exp(-np.abs(a))),
-    }
-    names = {op.name for op in (*OPS, *ops) if op.arity}
-    names |= {n for n in dir(FLOAT_MATH) if n[0] != "_"}
-    ns = float_namespace(ops) | {"float": float}  # shared nodes stay on floats
-    forwards = {op.name: op.forward for op in (*ops, *OPS)}
-    forwards |= {n: getattr(FLOAT_MATH, n) for n in dir(FLOAT_MATH) if n[0] != "_"}
-    for name in names:
-        fn = elementwise.get(name) or getattr(np, name, None)
-        # An op numpy does not know still works, one element at a time.
-        ns["np_" + name] = fn if fn is not None else np.vectorize(forwards[name])
-    for name in ("where", "sum", "dot", "full", "stack", "array", "outer"):
-        ns["np_" + name] = getattr(np, name)
+    m = NumpyMath(trace.ops)
+    ns = float_namespace(trace.py)
+    ns |= {"np_" + name: m.lift(op) for op, name in trace.py.names.items()}
+    ns["np"] = np
     return ns
+
+
+@functools.cache
+def _is_product(op: Op) -> bool:
+    """An n-ary op whose term is the product of its row (w·x): a matrix product."""
+    if op.arity != 0 or op.term is None or len(op.rules) != 2:
+        return False
+    m = NumpySource([])
+    return op.term(m, m.var("w"), m.var("x")).text == "w * x"
 
 
 class _Emitter:
@@ -76,7 +96,7 @@ class _Emitter:
 
     def __init__(self, trace: Trace, vectorized: bool) -> None:
         self.t, self.vec = trace, vectorized
-        self.flavor = NUMPY if vectorized else FLOAT
+        self.flavor = NumpySource(names=trace.py.names) if vectorized else trace.py
         self.sample = [n for n in trace.order if n.op is not None and n in trace.per_sample]
         self.shared = [n for n in trace.order if n.op is not None and n not in trace.per_sample]
         self.stacks: dict[tuple, tuple[str, str]] = {}  # a neuron's inputs -> stack, its grad
@@ -85,7 +105,7 @@ class _Emitter:
     def stackable(self, node: Any) -> bool | None:
         """For a per-sample dot: False when ws are shared and xs per-sample, True when
         swapped, None when neither (then it is unrolled like any op)."""
-        if not self.vec or node.op.name != "dot":
+        if not self.vec or not _is_product(node.op):
             return None
         half = len(node.parents) // 2
         first = [p in self.t.per_sample for p in node.parents[:half]]
@@ -100,7 +120,7 @@ class _Emitter:
         t = self.t
         swapped = self.stackable(node) if node in t.per_sample else None
         if swapped is None:
-            flavor = self.flavor if node in t.per_sample else FLOAT
+            flavor = self.flavor if node in t.per_sample else t.py
             return [f"{indent}{t.var[node]} = {t.forward_expr(node, flavor)}"]
         half = len(node.parents) // 2
         ws, xs = node.parents[:half], node.parents[half:]
@@ -111,11 +131,11 @@ class _Emitter:
             stack = t.names.new("stack")
             self.stacks[xs] = (stack, t.names.new("g_" + stack))
             refs = ", ".join(t.ref(x) for x in xs)
-            lines.append(f"{indent}{stack} = np_stack(({refs},))")
+            lines.append(f"{indent}{stack} = np.stack(({refs},))")
         w = t.names.new("W_" + t.var[node])
         self.stacked[node] = (w, xs, swapped)
-        lines.append(f"{indent}{w} = np_array(({', '.join(t.ref(x) for x in ws)},))")
-        lines.append(f"{indent}{t.var[node]} = np_dot({w}, {self.stacks[xs][0]})")
+        lines.append(f"{indent}{w} = np.array(({', '.join(t.ref(x) for x in ws)},))")
+        lines.append(f"{indent}{t.var[node]} = np.dot({w}, {self.stacks[xs][0]})")
         return lines
 
     def source(self, backward: bool) -> str:
@@ -139,7 +159,7 @@ class _Emitter:
         if self.vec:
             body, indent = [f"    {data} = rows"], "    "
         else:
-            into = {p for n in self.sample for p, *_ in t.edges(n, FLOAT)} - t.per_sample
+            into = {p for n in self.sample for p, *_ in t.edges(n, t.py)} - t.per_sample
             body = [f"    {t.gvar[p]} = 0.0" for p in t.order if p in into]
             seen |= into
             body += ["    total = 0.0" if backward else "    outs = []", f"    for {data} in rows:"]
@@ -153,12 +173,12 @@ class _Emitter:
         if not self.vec:
             body.append(f"        total += {root}")
         if t.root in t.needs_grad:
-            seed = "np_full(n, seed)" if self.vec else "seed"
+            seed = "np.full(n, seed)" if self.vec else "seed"
             body.append(f"{indent}{t.gvar[t.root]} = {seed}")
             seen.add(t.root)
         body += self.sample_backward(seen, indent)
         body += backward_lines(t, list(reversed(self.shared)), seen, "", "    ")
-        total = f"float(np_sum({root}))" if self.vec else "total"
+        total = f"float(np.sum({root}))" if self.vec else "total"
         grads = ", ".join(t.gvar[p] if p in seen else "0.0" for p in t.params)
         return "\n".join([*lines, *body, f"    return {total}, [{grads}]"]) + "\n"
 
@@ -195,11 +215,11 @@ class _Emitter:
                 if parent in t.per_sample or not self.vec:
                     add(parent, gp, product.format(g=g))
                 elif local in ("1.0", "-1.0"):
-                    add(parent, gp, f"{local[:-3]}float(np_sum({g}))")
+                    add(parent, gp, f"{local[:-3]}float(np.sum({g}))")
                 elif reads & t.per_sample:
-                    add(parent, gp, f"float(np_dot({g}, {local}))")
+                    add(parent, gp, f"float(np.dot({g}, {local}))")
                 else:
-                    add(parent, gp, f"float(np_sum({g})) * ({local})")
+                    add(parent, gp, f"float(np.sum({g})) * ({local})")
         return lines
 
     def stacked_backward(self, node: Any, g: str, add: Any) -> None:
@@ -210,10 +230,10 @@ class _Emitter:
         ws = node.parents[half:] if swapped else node.parents[:half]
         stack, gstack = self.stacks[xs]
         if any(x in t.needs_grad for x in xs):
-            add(gstack, gstack, f"np_outer({w}, {g})")
+            add(gstack, gstack, f"np.outer({w}, {g})")
         if any(p in t.needs_grad for p in ws):
             tmp = t.names.new("gW_" + t.var[node])
-            add(tmp, tmp, f"np_dot({stack}, {g}).tolist()")
+            add(tmp, tmp, f"np.dot({stack}, {g}).tolist()")
             for j, p in enumerate(ws):
                 if p in t.needs_grad:
                     add(p, t.gvar[p], f"{tmp}[{j}]")
@@ -249,7 +269,7 @@ class BatchedTape:
         key = (vectorized, backward)
         if key not in self._fns:
             source = (numpy_source if vectorized else loop_source)(self.trace, backward)
-            ns = numpy_namespace(self.trace.ops) if vectorized else float_namespace(self.trace.ops)
+            ns = numpy_namespace(self.trace) if vectorized else float_namespace(self.trace.py)
             name = ("grad" if backward else "forward") + ("_batch" if vectorized else "_rows")
             exec(builtins.compile(source, f"<tape {name}>", "exec"), ns)
             self._fns[key] = ns[name]

@@ -111,14 +111,7 @@ def replay(root: Value, data: dict[Value, float]) -> float:
             values[node] = data.get(node, node.data)
             continue
         ins = [values[p] for p in node.parents]
-        if op.arity == 0:
-            values[node] = op.forward(ins) if op.name == "sum" else op.forward(
-                ins[: len(ins) // 2], ins[len(ins) // 2 :]
-            )
-        elif op.param:
-            values[node] = op.forward(ins[0], node.arg)
-        else:
-            values[node] = op.forward(*ins)
+        values[node] = op.forward(*ins, *([node.arg] if op.param else []))
     return values[root]
 
 

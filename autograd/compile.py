@@ -39,7 +39,7 @@ class Tape:
         self.trace = Trace(root, params, data)
         self.root, self.params, self.data = root, self.trace.params, self.trace.data
         self.source = float_source(self.trace, backward=True)
-        self._grad = _build(self.source, "grad", self.trace.ops)
+        self._grad = _build(self.source, "grad", self.trace)
         self._forward: Any = None
         self._batched: Any = None
 
@@ -65,7 +65,7 @@ class Tape:
         ps, xs = self._inputs(params, data)
         if self._forward is None:
             source = float_source(self.trace, backward=False)
-            self._forward = _build(source, "forward", self.trace.ops)
+            self._forward = _build(source, "forward", self.trace)
         return self._run(self._forward, ps, xs, 1.0)
 
     def grad(self, params: Sequence[float] | None = None, data: Sequence[float] | None = None,
@@ -162,8 +162,8 @@ class Tape:
         return self._batched
 
 
-def _build(source: str, name: str, ops: Sequence[Any]) -> Any:
-    namespace = float_namespace(ops)
+def _build(source: str, name: str, trace: Trace) -> Any:
+    namespace = float_namespace(trace.py)
     exec(builtins.compile(source, f"<tape {name}>", "exec"), namespace)
     return namespace[name]
 

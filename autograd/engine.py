@@ -8,23 +8,30 @@ leaves, and for each of its inputs in order:
     contribution = upstream · local
     ∂root/∂input += contribution
 
-:func:`backward_steps` yields exactly these steps, for lessons and pictures;
-:func:`backward` is the same loop written for speed; :func:`grad` runs it without
-touching ``.grad`` and, with ``create_graph=True``, on Values.
+:func:`chain` is that loop, once, for any interpretation of the rules: on floats it is
+:func:`backward_steps` (lessons, pictures, ``detect_anomaly``), on Values it is
+``grad(create_graph=True)``. :func:`backward` runs the same steps specialised: each op's
+rules are printed once as Python (:mod:`autograd.source`) into one small function per
+op that reads a node's inputs and adds its contributions, with no per-step objects.
+The tests check that the two give bit-identical gradients.
+
+A constant's local derivative is never needed: where it is undefined (``0.0 ** b``
+at the constant 0), the constant's step is left out instead of failing the pass.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Iterator, Sequence
 from typing import Any, NamedTuple
 
+from .interpret import FLOATS
 from .modes import ANOMALY, AnomalyError, enable_grad, state
-from .nodes import VALUE_MATH
-from .ops import FLOAT_MATH, OPS_BY_NAME, Op
-from .value import Value, _describe, _to_float
-
-_DOT = OPS_BY_NAME["dot"]
+from .nodes import VALUES
+from .ops import Op
+from .source import MUL, PythonSource, SourceMath, Sym
+from .value import _CONSTANT, Value, _describe, _to_float
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -55,7 +62,7 @@ def topological_order(root: Value) -> list[Value]:
 
 
 def local_derivatives(node: Value, create_graph: bool = False) -> list[Any]:
-    """∂node/∂input for each input of ``node`` in order, from the op's rule.
+    """∂node/∂input for each input of ``node`` in order, from the op's rules.
 
     Floats by default; with ``create_graph=True`` Values whose own graphs can be
     differentiated again.
@@ -63,33 +70,56 @@ def local_derivatives(node: Value, create_graph: bool = False) -> list[Any]:
     op = node.op
     if op is None:
         return []
-    if create_graph:
-        ins: Sequence[Any] = node.parents
-        out: Any = node
-        m: Any = VALUE_MATH
-    else:
-        ins = [p.data for p in node.parents]
-        out = node.data
-        m = FLOAT_MATH
+    m, ins, out = _reading(node, create_graph)
     try:
-        if op.arity == 1:
-            return [op.rule(ins[0], out, node.arg, m)]
-        if op.arity == 2:
-            return list(op.rule(ins[0], ins[1], out, m))
-        return op.rule(list(ins), out, m)
+        return op.locals(m, ins, out, node.arg)
     except (ArithmeticError, ValueError) as err:
         raise _backward_error(node, err) from None
+
+
+def _reading(node: Value, values: bool) -> tuple[Any, Any, Any]:
+    """The interpretation and how it reads a node: (m, inputs, output)."""
+    if values:
+        return VALUES, node.parents, node
+    return FLOATS, [p.data for p in node.parents], node.data
 
 
 def _backward_error(node: Value, err: Exception) -> Exception:
     op: Op = node.op  # type: ignore[assignment]
     n = len(node.parents)
     given = ", ".join(_describe(p, op.input_name(i, n)) for i, p in enumerate(node.parents))
-    formulas = "; ".join(op.formula(i, n) for i in range(min(n, 2 if op.arity else n)))
+    formulas = "; ".join(op.formula(i, n) for i in range(min(n, len(op.rules) if op.arity else n)))
     return type(err)(
         f"backward through {op.name} ({op.expr}): the local derivative is undefined "
         f"for {given} ({formulas}): {err}"
     )
+
+
+def chain(root: Value, grads: dict[Value, Any], values: bool = False
+          ) -> Iterator[tuple[Value, int, Value, Any, Any, Any]]:
+    """The chain rule's steps from ``root``: (node, index, input, local, upstream, contribution).
+
+    ``grads`` holds the seed (``{root: seed}``) and receives every node's gradient as
+    the steps run. On floats by default; ``values=True`` evaluates the rules on Values
+    (the gradient is then a graph of its own).
+    """
+    for node in reversed(topological_order(root)):
+        op = node.op
+        if op is None:
+            continue
+        upstream = grads[node]
+        m, ins, out = _reading(node, values)
+        for i, parent in enumerate(node.parents):
+            try:
+                local = op.local(i, m, ins, out, node.arg)
+            except (ArithmeticError, ValueError) as err:
+                if parent.arg is _CONSTANT:
+                    continue
+                raise _backward_error(node, err) from None
+            contribution = upstream * local
+            previous = grads.get(parent)
+            grads[parent] = contribution if previous is None else previous + contribution
+            yield node, i, parent, local, upstream, contribution
 
 
 class Step(NamedTuple):
@@ -118,22 +148,16 @@ def backward_steps(root: Value, gradient: float = 1.0) -> Iterator[Step]:
         [('w', 3.0, 3.0), ('x', 2.0, 2.0)]
     """
     check = state.mode & ANOMALY
-    grads: dict[Value, float] = {root: _to_float(gradient, "backward_steps(gradient=...)")}
-    for node in reversed(topological_order(root)):
-        if node.op is None:
-            continue
-        upstream = grads[node]
-        for i, (parent, local) in enumerate(zip(node.parents, local_derivatives(node))):
-            contribution = upstream * local
-            if check and not math.isfinite(contribution):
-                raise _anomaly(node, i, local, upstream, contribution)
-            grads[parent] = grads.get(parent, 0.0) + contribution
-            yield Step(node, i, parent, local, upstream, contribution)
+    grads: dict[Value, Any] = {root: _to_float(gradient, "backward_steps(gradient=...)")}
+    for step in chain(root, grads):
+        if check and not math.isfinite(step[5]):
+            raise _anomaly(*step)
+        yield Step(*step)
 
 
-def _anomaly(node: Value, i: int, local: float, upstream: float, contribution: float) -> Exception:
+def _anomaly(node: Value, i: int, parent: Value, local: float, upstream: float,
+             contribution: float) -> Exception:
     op: Op = node.op  # type: ignore[assignment]
-    parent = node.parents[i]
     name = op.input_name(i, len(node.parents))
     return AnomalyError(
         f"backward through {op.name} ({op.expr}) gave {contribution!r} for input {name} = "
@@ -142,46 +166,55 @@ def _anomaly(node: Value, i: int, local: float, upstream: float, contribution: f
     )
 
 
+# One backward at a time: the walk marks nodes in their ``_grad`` slot, and graphs of
+# two threads may share leaves (a model's parameters).
+_LOCK = threading.RLock()
+
+
 def backward(root: Value, gradient: float = 1.0) -> None:
     """Add ∂root/∂node · gradient to ``.grad`` of every node reachable from ``root``.
 
     See :meth:`Value.backward`. If a local derivative is undefined (√a at 0), the
-    error names the node and every ``.grad`` is left as it was before the call.
+    error names the node and every ``.grad`` is left as it was before the call; so it
+    is after an interrupt (Ctrl-C). Calls from several threads run one at a time.
     """
     seed = _to_float(gradient, "backward(gradient=...)")
-    order, visited, before = _order_and_reset(root)
-    root._grad = seed
-    try:
-        if state.mode & ANOMALY:
-            for step in backward_steps(root, seed):
-                step.input._grad += step.contribution
-        else:
-            _propagate(order)
-    except BaseException:
-        for node, old in zip(visited, before):
-            node._grad = old
-        raise
-    # This pass was computed from zero; now add what each node held before, so that
-    # gradients from an earlier pass are never pushed through the graph again.
-    for node, old in zip(visited, before):
-        if old:
-            node._grad += old
+    visited: list[Value] = []
+    before: list[Any] = []
+    with _LOCK:
+        try:
+            order = _order_and_reset(root, visited, before)
+            root._grad = seed
+            if state.mode & ANOMALY:
+                for step in backward_steps(root, seed):
+                    step.input._grad += step.contribution
+            else:
+                _propagate(order)
+            # This pass was computed from zero; now add what each node held before, so
+            # that gradients from an earlier pass are never pushed through the graph again.
+            for node, old in zip(visited, before):
+                if old:
+                    node._grad += old
+        except BaseException:
+            for node, old in zip(visited, before):
+                node._grad = old
+            raise
 
 
-def _order_and_reset(root: Value) -> tuple[list[Value], list[Value], list[Any]]:
+def _order_and_reset(root: Value, visited: list[Value], before: list[Any]) -> list[Value]:
     """topological_order, fused with saving and zeroing every node's gradient.
 
     The same depth-first walk, but the marks live in each node's ``_grad`` (two
     sentinels for "on the stack" and "finished") instead of in sets: no hashing, which
-    makes backward's bookkeeping about twice as fast. Returns the order, the nodes in
-    visiting order and their gradients before this pass.
+    makes backward's bookkeeping about twice as fast. Fills ``visited`` (nodes in visiting
+    order) and ``before`` (their gradients before this pass) as it goes, so an interrupt
+    at any point can put every gradient back.
     """
     on_stack, finished = object(), object()
     order: list[Value] = []
-    visited: list[Value] = []
-    before: list[Any] = []
     stack = [root]
     pop, push = stack.pop, stack.append
+    visit, save = visited.append, before.append
     while stack:
         node = pop()
         mark = node._grad
@@ -189,8 +222,8 @@ def _order_and_reset(root: Value) -> tuple[list[Value], list[Value], list[Any]]:
             node._grad = finished
             order.append(node)
         elif mark is not finished:
-            visited.append(node)
-            before.append(mark)
+            visit(node)
+            save(mark)
             node._grad = on_stack
             push(node)
             for parent in node.parents:
@@ -198,43 +231,107 @@ def _order_and_reset(root: Value) -> tuple[list[Value], list[Value], list[Any]]:
                     push(parent)
     for node in visited:
         node._grad = 0.0
-    return order, visited, before
+    return order
 
 
 def _propagate(order: list[Value]) -> None:
-    # backward_steps, unrolled by arity for speed: same rules, same order, same sums.
-    m = FLOAT_MATH
-    node = None
-    try:
-        for node in reversed(order):
-            op = node.op
-            if op is None:
-                continue
-            upstream = node._grad
-            parents = node.parents
-            arity = op.arity
-            if arity == 1:
-                a = parents[0]
-                a._grad += upstream * op.rule(a.data, node.data, node.arg, m)
-            elif arity == 2:
-                a, b = parents
-                local_a, local_b = op.rule(a.data, b.data, node.data, m)
-                a._grad += upstream * local_a
-                b._grad += upstream * local_b
-            elif op is _DOT:
-                # dot's rule, read in place: ∂/∂wᵢ = xᵢ for the first half, then
-                # ∂/∂xᵢ = wᵢ, in the rule's order (w and x may share nodes).
-                half = len(parents) // 2
-                ws, xs = parents[:half], parents[half:]
-                for w, x in zip(ws, xs):
-                    w._grad += upstream * x.data
-                for w, x in zip(ws, xs):
-                    x._grad += upstream * w.data
-            else:
-                for p, local in zip(parents, op.rule([p.data for p in parents], node.data, m)):
-                    p._grad += upstream * local
-    except (ArithmeticError, ValueError) as err:
-        raise _backward_error(node, err) from None  # type: ignore[arg-type]
+    # chain(), specialised: each op's steps run as one generated function (see specialise).
+    for node in reversed(order):
+        op = node.op
+        if op is None:
+            continue
+        try:
+            (op.step or specialise(op))(node, node._grad)
+        except (ArithmeticError, ValueError):
+            _careful_step(node)
+
+
+def _careful_step(node: Value) -> None:
+    # A local derivative failed: take the node's steps one input at a time, leaving out
+    # constants whose local is undefined; any other failure is the user's error.
+    grads: dict[Value, Any] = {node: node._grad}
+    op: Op = node.op  # type: ignore[assignment]
+    ins, out = [p.data for p in node.parents], node.data
+    locals_ = []
+    for i, parent in enumerate(node.parents):
+        try:
+            locals_.append((parent, op.local(i, FLOATS, ins, out, node.arg)))
+        except (ArithmeticError, ValueError) as err:
+            if parent.arg is not _CONSTANT:
+                raise _backward_error(node, err) from None
+    upstream = grads[node]
+    for parent, local in locals_:
+        parent._grad += upstream * local
+
+
+def specialise(op: Op) -> Any:
+    """The op's backward steps as one Python function ``step(node, upstream)``.
+
+    Its rules are run once on symbols (:class:`~autograd.source.PythonSource`), so the
+    function computes each local derivative inline, as written in the table. A rule with
+    a parameter (``pow``'s k) branches on it, so it is called as a function instead.
+    """
+    m = PythonSource([op])
+    ns = m.namespace() | {"_FLOATS": FLOATS, "_rules": op.rules, "_len": len, "_zip": zip}
+    names = [f"v_{n}" for n in op.inputs]
+    lines = ["def step(_node, _up):"]
+    if op.arity == 0:
+        lines += _nary_step(op, m, names)
+    else:
+        lines.append(f"    {', '.join(f'_p{i}' for i in range(op.arity))}, = _node.parents")
+        if op.param:
+            args = ", ".join(f"_p{i}.data" for i in range(op.arity))
+            locals_ = [m.var(f"_rules[{i}](_FLOATS, {args}, _node.data, _node.arg)")
+                       for i in range(op.arity)]
+        else:
+            syms = [m.var(n, i) for i, n in enumerate(names)]
+            locals_ = [m.lift_value(rule(m, *syms, m.var("v_out", "out"))) for rule in op.rules]
+            reads = set().union(*(t.reads for t in locals_))
+            lines += [f"    {names[i]} = _p{i}.data" for i in range(op.arity) if i in reads]
+            if "out" in reads:
+                lines.append("    v_out = _node.data")
+        if op.arity > 1:  # every local first: a failing rule leaves no partial sum
+            lines += [f"    _l{i} = {t.text}" for i, t in enumerate(locals_)]
+            locals_ = [m.var(f"_l{i}") for i in range(op.arity)]
+        lines += [f"    _p{i}._grad += {_product(t)}" for i, t in enumerate(locals_)]
+    exec(compile("\n".join(lines) + "\n", f"<backward step of {op.name}>", "exec"), ns)
+    op.step = ns["step"]
+    return op.step
+
+
+def _nary_step(op: Op, m: PythonSource, names: list[str]) -> list[str]:
+    rows = len(op.rules)
+    lines = ["    _ps = _node.parents"]
+    if rows == 1:
+        loop = "for _q0 in _ps:"
+    else:
+        lines.append(f"    _size = _len(_ps) // {rows}")
+        slices = ", ".join(f"_ps[{g} * _size:{g + 1} * _size]" for g in range(rows))
+        loop = f"for {', '.join(f'_q{g}' for g in range(rows))} in _zip({slices}):"
+    syms = [m.var(n, g) for g, n in enumerate(names)]
+    locals_ = [m.lift_value(rule(m, *syms, m.var("v_out", "out"))) for rule in op.rules]
+    if any("out" in t.reads for t in locals_):
+        lines.append("    v_out = _node.data")
+    for g, local in enumerate(locals_):
+        lines.append(f"    {loop}")
+        lines += [f"        {names[r]} = _q{r}.data" for r in range(rows) if r in local.reads]
+        lines.append(f"        _q{g}._grad += {_product(local)}")
+    return lines
+
+
+def _product(local: Sym) -> str:
+    # upstream · local, without multiplications by ±1 (x·1.0 is x exactly, x·−1.0 is −x).
+    if local.text == "1.0":
+        return "_up"
+    if local.text == "(-1.0)":
+        return "-_up"
+    return f"_up * {SourceMath.wrap(local, MUL + 1)}"
+
+
+def _constant(x: float) -> Value:
+    out = Value(x)
+    out.arg = _CONSTANT
+    return out
 
 
 def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> list[Any]:
@@ -250,6 +347,11 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> 
     Returns:
         One gradient per input, in order.
 
+    Raises:
+        ValueError: ``output`` has no graph at all (a leaf that is not one of the inputs
+            nor a constant, e.g. computed under ``no_grad()``), so every gradient would
+            silently be 0.
+
     Example:
         >>> from autograd import Value, grad
         >>> x = Value(3.0)
@@ -264,17 +366,18 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> 
             raise TypeError(f"grad: inputs[{i}] must be a Value, got {v!r} ({type(v).__name__})")
     if not isinstance(output, Value):
         raise TypeError(f"grad: output must be a Value, got {output!r} ({type(output).__name__})")
+    if output.op is None and not output.is_constant and not any(v is output for v in inputs):
+        raise ValueError(
+            f"grad: the output {output!r} has no graph: it is a leaf, so no input can "
+            "change it (was it computed under no_grad(), or from .data?); build it from the "
+            "inputs with grad enabled"
+        )
     with enable_grad():
-        seed: Any = Value(1.0) if create_graph else 1.0
+        seed: Any = _constant(1.0) if create_graph else 1.0
         grads: dict[Value, Any] = {output: seed}
-        for node in reversed(topological_order(output)):
-            if node.op is None:
-                continue
-            upstream = grads[node]
-            for parent, local in zip(node.parents, local_derivatives(node, create_graph)):
-                contribution = upstream * local
-                previous = grads.get(parent)
-                grads[parent] = contribution if previous is None else previous + contribution
+        for _ in chain(output, grads, values=create_graph):
+            pass
     if create_graph:
-        return [grads[v] if v in grads else Value(0.0) for v in inputs]
-    return [float(grads.get(v, 0.0)) for v in inputs]
+        # An input the output does not depend on: the constant 0 (its own derivatives are 0).
+        return [grads[v] if v in grads else _constant(0.0) for v in inputs]
+    return [grads.get(v, 0.0) for v in inputs]

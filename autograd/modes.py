@@ -1,14 +1,16 @@
-"""Thread-local recording modes: ``no_grad`` and ``detect_anomaly``."""
+"""Thread-local recording modes: ``no_grad``, ``detect_anomaly``, scopes, forward mode."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
+from typing import Any
 
 NO_GRAD = 1
 ANOMALY = 2
 SCOPES = 4
+FORWARD = 8
 
 
 class _State(threading.local):
@@ -17,6 +19,7 @@ class _State(threading.local):
     mode = 0
     scope_path: tuple[str, ...] = ()
     scope_map: dict | None = None
+    forward: Any = None  # the forward-mode pass in progress (see autograd.forward)
 
 
 state = _State()

@@ -1,9 +1,9 @@
 """Making nodes: every op of the table applied to Values, and installed on ``Value``.
 
-Three small factories, one per shape of op (unary, unary with a number parameter,
-binary), turn an op record into the method that computes the forward value and
-records the node; ``sum`` and ``dot`` make the n-ary nodes. Every node is made here,
-so the hot path (one float op, one object, a mode check) lives in one place.
+Three small factories, one per shape of op (unary, unary with a parameter, binary),
+turn an op record into the method that computes the forward value and records the
+node; n-ary ops (``sum``, ``dot``) make their nodes in :func:`nary`. Every node is made
+here, so the hot path (one float op, one object, a mode check) lives in one place.
 
 The few lines that fill a new node's slots are written out in each factory rather than
 shared through a helper: a call per op would cost about a tenth of building a graph.
@@ -16,7 +16,8 @@ import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .modes import ANOMALY, NO_GRAD, SCOPES, AnomalyError, state
+from .interpret import Interpretation
+from .modes import ANOMALY, FORWARD, NO_GRAD, SCOPES, AnomalyError, state
 from .ops import OPS, OPS_BY_NAME, Op
 from .value import _CONSTANT, Value, _describe, _new, _to_float
 
@@ -47,12 +48,15 @@ def _forward_error(op: Op, inputs: tuple[Value, ...], arg: Any, err: Exception) 
 
 
 def _record(out: Value, op: Op, parents: tuple[Value, ...], arg: Any) -> Value:
-    """The slow path of every op: only inside no_grad(), detect_anomaly(), record_scopes()."""
+    """The slow path of every op: only inside no_grad(), detect_anomaly(), record_scopes(),
+    forward mode."""
     mode = state.mode
     if mode & ANOMALY and not math.isfinite(out.data):
         names = [op.input_name(i, len(parents)) for i in range(len(parents))]
         given = ", ".join(_describe(v, n) for v, n in zip(parents, names))
         raise AnomalyError(f"{op.name} produced {out.data!r} from {given}")
+    if mode & FORWARD:
+        state.forward.push(out, op, parents, arg)
     if mode & NO_GRAD:
         out.parents = ()
         out.op = None
@@ -87,17 +91,34 @@ def _unary(op: Op) -> Callable[..., Value]:
     return method
 
 
+def _param(op: Op, k: Any) -> Any:
+    """A parameter as the op's forward takes it: a float, or a tuple of floats and Nones."""
+    pname = op.param[0]  # type: ignore[index]
+    if isinstance(op.param[1], tuple):  # type: ignore[index]
+        return tuple(None if x is None else _param_float(op, x, pname) for x in k)
+    return _param_float(op, k, pname)
+
+
+def _param_float(op: Op, k: Any, pname: str) -> float:
+    if type(k) is float:
+        return k
+    if isinstance(k, Value):
+        raise TypeError(f"{op.name}: {pname} must be a number, got a Value ({k!r})")
+    try:
+        return _to_float(k, f"{op.name} ({pname})")
+    except OverflowError:
+        raise OverflowError(f"{op.name}: {pname} = {k!r} is too large for a float") from None
+
+
 def _with_param(op: Op, promote: Op | None) -> Callable[..., Value]:
     forward = op.forward
-    pname, default = op.param  # type: ignore[misc]
+    default = op.param[1]  # type: ignore[index]
 
     def method(a: Value, k: Any = default) -> Value:
-        if isinstance(k, Value):
-            if promote is None:
-                raise TypeError(f"{op.name}: {pname} must be a number, got a Value ({k!r})")
-            return binary_op(promote, a, k)
         if type(k) is not float:
-            k = _to_float(k, f"{op.name} ({pname})")
+            if promote is not None and isinstance(k, Value):
+                return binary_op(promote, a, k)
+            k = _param(op, k)
         try:
             data = forward(a.data, k)
         except (ArithmeticError, ValueError) as err:
@@ -112,6 +133,16 @@ def _with_param(op: Op, promote: Op | None) -> Callable[..., Value]:
         out.op = op
         out.arg = k
         return out
+
+    return method
+
+
+def _bounds(op: Op) -> Callable[..., Value]:
+    # A parameter of two optional bounds, taken as ``min=`` and ``max=`` (clamp).
+    inner = _with_param(op, None)
+
+    def method(a: Value, min: Any = None, max: Any = None) -> Value:
+        return inner(a, (min, max))
 
     return method
 
@@ -167,77 +198,13 @@ def _binary(op: Op) -> tuple[Callable[..., Value], Callable[..., Value]]:
     return method, reflected
 
 
-_UNARY: dict[str, Callable[..., Value]] = {}
-
-
-def apply(op: Op, *inputs: Any, **param: float) -> Value:
-    """Apply an op record to Values or numbers: ``apply(OPS_BY_NAME["mul"], x, 2)``.
-
-    Unary ops take one input (and their parameter by name, ``k=`` or ``slope=``),
-    binary ops two; ``sum`` takes any number of inputs and ``dot`` the weights
-    followed by as many inputs. A unary or binary ``Op`` declared outside the table
-    works too: that is how a new op is tried before it joins the table.
-
-    Example:
-        >>> from autograd import OPS_BY_NAME, Value, apply
-        >>> apply(OPS_BY_NAME["pow"], Value(3.0), k=2).data
-        9.0
-    """
-    if op.arity == 0:
-        if op.name == "dot":
-            half = len(inputs) // 2
-            return dot(inputs[:half], inputs[half:])
-        return sum(inputs)
-    if len(inputs) != op.arity:
-        raise TypeError(f"{op.name} takes {op.arity} input(s), got {len(inputs)}")
-    if op.arity == 2:
-        return binary_op(op, *inputs)
-    a = inputs[0] if isinstance(inputs[0], Value) else constant(inputs[0], op)
-    method = _UNARY.get(op.name)
-    if method is None or OPS_BY_NAME.get(op.name) is not op:  # an op from outside the table
-        method = _with_param(op, None) if op.param else _unary(op)
-    return method(a, *param.values())
-
-
-def _install() -> None:
-    for op in OPS:
-        if op.arity == 1:
-            promote = OPS_BY_NAME["vpow"] if op.name == "pow" else None
-            method = _with_param(op, promote) if op.param else _unary(op)
-            _UNARY[op.name] = method
-            method.__doc__ = f"{op.doc}; ∂/∂a = {op.formulas[0]}."
-            names = op.methods if op.name == "pow" else (op.name, *op.methods)
-            for name in names:
-                setattr(Value, name, method)
-        elif op.arity == 2:
-            method, reflected = _binary(op)
-            method.__doc__ = reflected.__doc__ = f"{op.doc}."
-            forward_name, *reflected_names = op.methods
-            if op.name == "vpow":
-                setattr(Value, forward_name, reflected)
-                continue
-            setattr(Value, forward_name, method)
-            for name in reflected_names:
-                setattr(Value, name, reflected)
-
-
-_install()
-
-
-class VALUE_MATH:
-    """The math a rule may call, on Values (so a derivative is itself a graph)."""
-
-    exp = Value.exp
-    log = Value.log
-    sin = Value.sin
-    cos = Value.cos
-    sigmoid = Value.sigmoid
-
-
-_SUM, _DOT = OPS_BY_NAME["sum"], OPS_BY_NAME["dot"]
-
-
-def _nary(op: Op, nodes: tuple[Value, ...], data: float) -> Value:
+def nary(op: Op, nodes: tuple[Value, ...], data: float | None = None) -> Value:
+    """An n-ary node over ``nodes`` (its output computed by the op unless given)."""
+    if data is None:
+        try:
+            data = op.forward(*[v.data for v in nodes])
+        except (ArithmeticError, ValueError) as err:
+            raise _forward_error(op, nodes, None, err) from None
     out = _new(Value)
     out.data = data
     out._grad = None
@@ -254,6 +221,132 @@ def _nodes(values: Iterable[Any], op: Op) -> tuple[Value, ...]:
     return tuple(v if isinstance(v, Value) else constant(v, op) for v in values)
 
 
+def apply(op: Op, *inputs: Any, **param: Any) -> Value:
+    """Apply an op record to Values or numbers: ``apply(OPS_BY_NAME["mul"], x, 2)``.
+
+    Unary ops take one input (and their parameter by name, ``k=`` or ``slope=``),
+    binary ops two; n-ary ops take whole rows (``sum`` any number of inputs, ``dot``
+    the weights followed by as many inputs). An ``Op`` declared outside the table
+    works too: that is how a new op is tried before it joins the table.
+
+    Example:
+        >>> from autograd import OPS_BY_NAME, Value, apply
+        >>> apply(OPS_BY_NAME["pow"], Value(3.0), k=2).data
+        9.0
+    """
+    if op.arity == 0:
+        rows = len(op.rules)
+        if len(inputs) % rows:
+            raise ValueError(f"{op.name} takes its inputs in rows of {rows}, got {len(inputs)}")
+        if not inputs:
+            return constant(0.0, op)
+        return nary(op, _nodes(inputs, op))
+    if len(inputs) != op.arity:
+        raise TypeError(f"{op.name} takes {op.arity} input(s), got {len(inputs)}")
+    if op.arity == 2:
+        return binary_op(op, *inputs)
+    a = inputs[0] if isinstance(inputs[0], Value) else constant(inputs[0], op)
+    if op.param:
+        k = param.get(op.param[0], op.param[1]) if param else op.param[1]
+        return _with_param(op, None)(a, k)
+    return _unary(op)(a)
+
+
+FUNCTIONS: dict[str, Callable[..., Value]] = {}
+
+
+def _install() -> None:
+    for op in OPS:
+        if op.arity == 1:
+            if op.param and isinstance(op.param[1], tuple):
+                method = _bounds(op)
+            elif op.param:
+                method = _with_param(op, OPS_BY_NAME[op.promote] if op.promote else None)
+            else:
+                method = _unary(op)
+            method.__doc__ = f"{op.doc}; ∂/∂a = {op.formulas[0]}."
+            for name in op.methods:
+                setattr(Value, name, method)
+        elif op.arity == 2:
+            method, reflected = _binary(op)
+            method.__doc__ = reflected.__doc__ = f"{op.doc}."
+            for name in op.methods:
+                setattr(Value, name, method)
+            for name in op.reflected:
+                setattr(Value, name, reflected)
+            if op.function:
+                FUNCTIONS[op.name] = _function(op)
+
+
+def _function(op: Op) -> Callable[..., Value]:
+    def function(a: Any, b: Any) -> Value:
+        return binary_op(op, a, b)
+
+    function.__name__ = function.__qualname__ = op.name
+    function.__doc__ = (f"{op.doc}: ``autograd.{op.name}(a, b)``, numbers or Values on "
+                        f"either side; ∂/∂a = {op.formulas[0]}, ∂/∂b = {op.formulas[1]}.")
+    return function
+
+
+_install()
+atan2 = FUNCTIONS["atan2"]
+hypot = FUNCTIONS["hypot"]
+maximum = FUNCTIONS["maximum"]
+minimum = FUNCTIONS["minimum"]
+
+
+class Values(Interpretation):
+    """Rules on Values: ``m.cos`` builds a cos node, so a derivative is itself a graph."""
+
+    def lift(self, op: Op) -> Callable[..., Any]:
+        """The op applied to Values (numbers become constants)."""
+        if op.arity == 2:
+            return lambda a, b: binary_op(op, a, b)
+        if op.arity == 1:
+            method = _with_param(op, None) if op.param else _unary(op)
+
+            def unary(a: Any, *k: Any) -> Value:
+                return method(a if isinstance(a, Value) else constant(a, op), *k)
+
+            return unary
+        return lambda *ins: nary(op, _nodes(ins, op))
+
+    # Branches and comparisons read the data: the derivative of a piecewise rule is the
+    # derivative of the piece chosen at this point.
+    def where(self, test: Any, x: Any, y: Any) -> Any:
+        """``x`` where ``test`` holds, else ``y``."""
+        return x if test else y
+
+    def gt(self, a: Any, b: Any) -> bool:
+        """a > b on the data."""
+        return _data(a) > _data(b)
+
+    def ge(self, a: Any, b: Any) -> bool:
+        """a ≥ b on the data."""
+        return _data(a) >= _data(b)
+
+    def lt(self, a: Any, b: Any) -> bool:
+        """a < b on the data."""
+        return _data(a) < _data(b)
+
+    def le(self, a: Any, b: Any) -> bool:
+        """a ≤ b on the data."""
+        return _data(a) <= _data(b)
+
+    def eq(self, a: Any, b: Any) -> bool:
+        """a = b on the data."""
+        return _data(a) == _data(b)
+
+
+def _data(x: Any) -> float:
+    return x.data if isinstance(x, Value) else x
+
+
+VALUES = Values()
+
+_SUM, _DOT = OPS_BY_NAME["sum"], OPS_BY_NAME["dot"]
+
+
 def sum(values: Iterable[Any]) -> Value:
     """x₁ + x₂ + … + xₙ as ONE node with n edges (numbers become constants).
 
@@ -267,11 +360,7 @@ def sum(values: Iterable[Any]) -> Value:
     nodes = _nodes(values, _SUM)
     if not nodes:
         return constant(0.0, _SUM)
-    try:
-        data = builtins.sum([v.data for v in nodes])
-    except ArithmeticError as err:  # pragma: no cover - float sums give inf, not errors
-        raise _forward_error(_SUM, nodes, None, err) from None
-    return _nary(_SUM, nodes, data)
+    return nary(_SUM, nodes, builtins.sum([v.data for v in nodes]))
 
 
 def dot(ws: Iterable[Any], xs: Iterable[Any]) -> Value:
@@ -295,6 +384,5 @@ def dot(ws: Iterable[Any], xs: Iterable[Any]) -> Value:
         nodes = ws + xs
     except AttributeError:
         nodes = _nodes(ws, _DOT) + _nodes(xs, _DOT)
-        n = len(ws)
-        data = _DOT.forward([v.data for v in nodes[:n]], [v.data for v in nodes[n:]])
-    return _nary(_DOT, nodes, data)
+        data = None
+    return nary(_DOT, nodes, data)

@@ -2,30 +2,44 @@
 
 Each record says everything any reader of a graph needs: the forward function on
 floats, one local-derivative rule per input (∂out/∂input), the same rule written for
-people, the operator names it installs on ``Value``, and its input domain.
+people, the names it installs on ``Value``, and its input domain.
 
-A rule is a Python expression over the op's inputs (``a``, ``b``), its output
-(``out``), its parameter (``k`` or ``slope``) and a small math namespace ``m``.
-The expression is compiled once into a function; called with floats and ``m`` =
-:data:`FLOAT_MATH` it gives a number (first-order backward), called with ``Value``
-nodes and the ``Value`` namespace it builds the graph of the derivative itself
-(higher-order gradients). The text of the rule is also what the compiler emits.
+A rule is a plain Python function of a namespace ``m``, the op's inputs (``a``, ``b``),
+its output ``out`` and, for ops with one, its parameter ``k``. It computes with Python's
+operators and with ``m``: ``m.cos`` is the table's own ``cos`` op, ``m.where(test, x, y)``
+a branch, ``m.gt(a, b)`` a comparison. Each reader of a graph is an *interpretation*:
+an ``m`` built from this table (:mod:`autograd.interpret`), so the same rule gives floats
+(first-order backward), Values (higher order), dual numbers (forward mode), numpy arrays
+(batched replay) or source code (the compiler). Parameters are plain numbers in every
+interpretation, so a rule may branch on them with Python's ``if``; on inputs it uses
+``m.where``, whose two branches are both evaluated by array and source interpretations.
+
+N-ary ops (``sum``, ``dot``) are sums of a *term* over rows of inputs: ``dot``'s inputs
+are w₁…wₙ then x₁…xₙ, row i is (wᵢ, xᵢ), and ∂out/∂wᵢ is a rule over that row, the
+same shape as ``mul``'s rule over (a, b).
+
+``python -m autograd.ops`` prints the table as Markdown; ``--write`` updates README.md.
 """
 
 from __future__ import annotations
 
+import builtins
 import math
 import operator
 from collections.abc import Callable
 from typing import Any
 
-NAN = math.nan
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+LN2 = math.log(2.0)
+LN10 = math.log(10.0)
 
 
 def subscript(i: int) -> str:
     """Write a whole number with subscript digits: ``subscript(12) == '₁₂'``."""
     return str(i).translate(_SUBSCRIPTS)
+
+
+# ---- forward functions on floats --------------------------------------------------------
 
 
 def _sigmoid(a: float) -> float:
@@ -38,11 +52,12 @@ def _sigmoid(a: float) -> float:
 
 def _softplus(a: float) -> float:
     # log(1 + eᵃ) = max(a, 0) + log(1 + e^-|a|): exact at ±1000 instead of overflowing.
-    return max(a, 0.0) + math.log1p(math.exp(-abs(a)))
+    return _maximum(a, 0.0) + math.log1p(math.exp(-abs(a)))
 
 
 def _relu(a: float) -> float:
-    return a if a > 0.0 else 0.0
+    # Written so that nan falls through to ``a``: nan in, nan out (as in torch).
+    return 0.0 if a <= 0.0 else a
 
 
 def _leaky_relu(a: float, slope: float) -> float:
@@ -56,191 +71,361 @@ def _pow(a: float, k: float) -> float:
     return a**k
 
 
-def _dot(ws: list[float], xs: list[float]) -> float:
-    return sum([w * x for w, x in zip(ws, xs)])
+def _maximum(a: float, b: float) -> float:
+    if a != a or b != b:
+        return math.nan
+    return a if a >= b else b
 
 
-class FLOAT_MATH:
-    """The math a rule may call, on floats."""
+def _minimum(a: float, b: float) -> float:
+    if a != a or b != b:
+        return math.nan
+    return a if a <= b else b
 
-    exp = staticmethod(math.exp)
-    log = staticmethod(math.log)
-    sin = staticmethod(math.sin)
-    cos = staticmethod(math.cos)
-    sigmoid = staticmethod(_sigmoid)
+
+def _clamp(a: float, k: tuple[float | None, float | None]) -> float:
+    # Like torch: nan stays nan, and with min > max every input gives max.
+    lo, hi = k
+    if lo is not None and a < lo:
+        a = lo
+    if hi is not None and a > hi:
+        a = hi
+    return a
+
+
+def _sum(*xs: float) -> float:
+    return builtins.sum(xs)
+
+
+def _dot(*ins: float) -> float:
+    half = len(ins) // 2
+    return builtins.sum([w * x for w, x in zip(ins[:half], ins[half:])])
+
+
+# ---- the record --------------------------------------------------------------------------
 
 
 class Op:
     """One operation: how to compute it, how to differentiate it, how to show it.
 
     Attributes:
-        name: the op's name, also the ``Value`` method for unary ops (``tanh``).
+        name: the op's name (the ``Value`` method of most unary ops: ``tanh``).
         symbol: what a picture shows in the op's node (``·``).
         arity: 1, 2, or 0 for n-ary (``sum``, ``dot``).
-        expr: the op written for people, over ``a``, ``b``, ``k`` (``a·b``).
-        forward: the function on floats.
-        code: the forward written as Python over the same names (for the compiler).
-        local: one Python expression per input: ∂out/∂input (n-ary: one per input group).
+        expr: the op written for people, over its input names (``a·b``).
+        forward: the function on floats, over the inputs (then the parameter).
+        inputs: the inputs' names (``("a", "b")``; n-ary: one per row member, ``("w", "x")``).
+        rules: one function per input name: ∂out/∂input as ``rule(m, *row, out[, k])``.
         formulas: the same derivatives written for people.
-        rule: ``local`` compiled into one function returning every input's local derivative.
-        methods: names installed on ``Value``.
+        term: n-ary ops: the row's term, ``term(m, *row)`` (the output sums them).
+        via: the op written with other ops and operators, ``via(m, *inputs[, k])``, for
+            interpretations that have no native version of it (numpy arrays, JavaScript).
+        doc: a one-line description.
+        methods: names installed on ``Value`` that take the node first (``__mul__``).
+        reflected: names installed that take the node second (``__rmul__``: ``2 * x``).
+        function: installed as ``autograd.<name>(a, b)`` (binary ops on numbers or Values).
         param: ``(name, default)`` of a number parameter (``pow``'s exponent), or None.
+        promote: for a parameter op, the binary op used when the parameter is a Value.
         domain: predicate over the forward's arguments, or None when every real input works.
         domain_text: the domain written for people and error messages.
     """
 
     __slots__ = (
         "arity",
-        "code",
         "doc",
         "domain",
         "domain_text",
         "expr",
         "formulas",
         "forward",
-        "local",
+        "function",
+        "inputs",
         "methods",
         "name",
         "param",
-        "rule",
+        "promote",
+        "reflected",
+        "rules",
+        "step",
         "symbol",
+        "term",
+        "via",
     )
 
     def __init__(
         self,
         name: str,
         symbol: str,
-        arity: int,
         expr: str,
-        forward: Callable[..., float],
-        local: tuple[str, ...],
+        forward: Callable[..., Any],
+        rules: tuple[Callable[..., Any], ...],
         formulas: tuple[str, ...],
         doc: str,
+        inputs: tuple[str, ...] | None = None,
+        nary: bool = False,
+        term: Callable[..., Any] | None = None,
+        via: Callable[..., Any] | None = None,
         methods: tuple[str, ...] = (),
-        code: str | None = None,
-        param: tuple[str, float | None] | None = None,
+        reflected: tuple[str, ...] = (),
+        function: bool = False,
+        param: tuple[str, Any] | None = None,
+        promote: str | None = None,
         domain: Callable[..., bool] | None = None,
         domain_text: str = "",
-        rule: Callable[..., Any] | None = None,
     ) -> None:
+        self.inputs = inputs or ("a", "b")[: len(rules)]
+        if len(self.inputs) != len(rules) or len(formulas) != len(rules):
+            raise ValueError(f"op {name}: one rule and one formula per input name")
         self.name = name
         self.symbol = symbol
-        self.arity = arity
+        self.arity = 0 if nary else len(rules)
         self.expr = expr
         self.forward = forward
-        self.local = local
+        self.rules = rules
         self.formulas = formulas
+        self.term = term
+        self.via = via
         self.doc = doc
         self.methods = methods
+        self.reflected = reflected
+        self.function = function
         self.param = param
-        self.code = code or f"{name}({', '.join(self._argnames())})"
+        self.promote = promote
         self.domain = domain
         self.domain_text = domain_text
-        self.rule = rule or self._compile_rule()
+        self.step: Callable[..., None] | None = None  # backward's specialised step (engine)
 
-    def _argnames(self) -> list[str]:
-        names = ["a", "b"][: self.arity] if self.arity else ["xs"]
-        return names + ([self.param[0]] if self.param else [])
+    def row(self, index: int, n_inputs: int) -> tuple[int, int, int]:
+        """Input ``index`` of a node with ``n_inputs``: (its rule, its row, the row size).
 
-    def _compile_rule(self) -> Callable[..., Any]:
-        # Unary rules take (a, out, k, m), binary (a, b, out, m): one call per node
-        # returns every local derivative (a tuple for binary ops).
-        if self.arity == 1:
-            k = self.param[0] if self.param else "_"
-            source = f"lambda a, out, {k}, m: {self.local[0]}"
-        else:
-            source = f"lambda a, b, out, m: ({self.local[0]}, {self.local[1]})"
-        return eval(source, {"NAN": NAN, "__builtins__": {}})
+        The inputs of row r are ``parents[r::size]``; fixed-arity ops have one row.
+        """
+        size = n_inputs // len(self.rules)
+        return index // size, index % size, size
 
     def input_name(self, index: int, n_inputs: int) -> str:
         """The name an input has in this op's formulas: ``a``, ``b``, ``w₂``, ``x₂``."""
-        if self.arity:
-            return "ab"[index]
-        if self.name == "dot":
-            half = n_inputs // 2
-            return ("w" if index < half else "x") + subscript(index % half + 1)
-        return "x" + subscript(index + 1)
+        rule, row, _ = self.row(index, n_inputs)
+        return self.inputs[rule] + (subscript(row + 1) if self.arity == 0 else "")
 
     def formula(self, index: int, n_inputs: int) -> str:
         """The local derivative for people: ``∂(a·b)/∂a = b``, ``∂(Σ wᵢ·xᵢ)/∂w₂ = x₂``."""
-        name = self.input_name(index, n_inputs)
-        if self.arity:
-            rhs = self.formulas[index]
-        else:
-            half = n_inputs // 2 if self.name == "dot" else n_inputs
-            group = 0 if index < half else 1
-            rhs = self.formulas[group].replace("ᵢ", subscript(index % half + 1))
-        return f"∂({self.expr})/∂{name} = {rhs}"
+        rule, row, _ = self.row(index, n_inputs)
+        rhs = self.formulas[rule].replace("ᵢ", subscript(row + 1))
+        return f"∂({self.expr})/∂{self.input_name(index, n_inputs)} = {rhs}"
+
+    def locals(self, m: Any, ins: Any, out: Any, k: Any = None) -> list[Any]:
+        """∂out/∂input for every input, in ``m``'s interpretation (``ins`` in order)."""
+        return [self.local(i, m, ins, out, k) for i in range(len(ins))]
+
+    def local(self, index: int, m: Any, ins: Any, out: Any, k: Any = None) -> Any:
+        """∂out/∂input for input ``index`` alone, in ``m``'s interpretation."""
+        rule, row, size = self.row(index, len(ins))
+        extra = (k,) if self.param else ()
+        return self.rules[rule](m, *ins[row::size], out, *extra)
 
     def __repr__(self) -> str:
         return f"<op {self.name}>"
 
 
-def _sum_rule(xs: list[Any], out: Any, m: Any) -> list[float]:
-    return [1.0] * len(xs)
+# ---- rules that need more than one line ---------------------------------------------------
+# Source and array interpretations evaluate both branches of m.where: a branch that
+# would fail where it is not chosen (log of a ≤ 0) is fed a harmless value there.
 
 
-def _dot_rule(xs: list[Any], out: Any, m: Any) -> list[Any]:
-    # Inputs are w₁…wₙ then x₁…xₙ: ∂/∂wᵢ = xᵢ and ∂/∂xᵢ = wᵢ, so the halves swap.
-    half = len(xs) // 2
-    return xs[half:] + xs[:half]
+def _pow_rule(m: Any, a: Any, out: Any, k: float) -> Any:
+    # d/da a⁰ = 0 everywhere, also at 0 (never 0·0⁻¹): so every derivative of a whole
+    # power is defined at 0, the 3rd of a² and the 4th of a³ included.
+    return 0.0 if k == 0.0 else k * m.pow(a, k - 1.0)
+
+
+def _vpow_da(m: Any, a: Any, b: Any, out: Any) -> Any:
+    zero = m.eq(b, 0.0)
+    return m.where(zero, 0.0, b * m.vpow(m.where(zero, 1.0, a), b - 1.0))
+
+
+def _vpow_db(m: Any, a: Any, b: Any, out: Any) -> Any:
+    # aᵇ·ln a for a > 0; 0 at a = 0 (the limit, and torch's value); nan for a < 0.
+    positive = m.gt(a, 0.0)
+    return m.where(positive, out * m.log(m.where(positive, a, 1.0)),
+                   m.where(m.lt(a, 0.0), math.nan, 0.0))
+
+
+def _clamp_rule(m: Any, a: Any, out: Any, k: Any) -> Any:
+    # 1 inside [min, max] bounds included (torch's convention), 0 outside and for nan.
+    lo, hi = k
+    inside: Any = 1.0
+    if hi is not None:
+        inside = m.where(m.le(a, hi), inside, 0.0)
+    if lo is not None:
+        inside = m.where(m.ge(a, lo), inside, 0.0)
+    return inside
+
+
+def _clamp_via(m: Any, a: Any, k: Any) -> Any:
+    lo, hi = k
+    if lo is not None:
+        a = m.where(m.lt(a, lo), lo, a)
+    if hi is not None:
+        a = m.where(m.gt(a, hi), hi, a)
+    return a
+
+
+def _sigmoid_via(m: Any, a: Any) -> Any:
+    e = m.exp(-m.abs(a))
+    return m.where(m.ge(a, 0.0), 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _tie(m: Any, mine_loses: Any, a: Any, b: Any) -> Any:
+    # maximum/minimum: the winner takes the gradient, a tie splits it (torch's 0.5/0.5),
+    # and with a nan both sides get it.
+    return m.where(mine_loses, 0.0, m.where(m.eq(a, b), 0.5, 1.0))
 
 
 def _pow_domain(a: float, k: float) -> bool:
     return (a > 0.0 or k.is_integer()) and (a != 0.0 or k >= 0.0)
 
 
+def _clamp_domain(a: float, k: Any) -> bool:
+    return True
+
+
 # fmt: off
 OPS: tuple[Op, ...] = (
-    Op("add", "+", 2, "a + b", operator.add, ("1.0", "1.0"), ("1", "1"),
-       "a + b", methods=("__add__", "__radd__"), code="a + b"),
-    Op("sub", "−", 2, "a − b", operator.sub, ("1.0", "-1.0"), ("1", "−1"),
-       "a − b", methods=("__sub__", "__rsub__"), code="a - b"),
-    Op("mul", "·", 2, "a·b", operator.mul, ("b", "a"), ("b", "a"),
-       "a · b", methods=("__mul__", "__rmul__"), code="a * b"),
-    Op("div", "/", 2, "a/b", operator.truediv, ("1.0 / b", "-out / b"), ("1/b", "−a/b²"),
-       "a / b", methods=("__truediv__", "__rtruediv__"), code="a / b",
+    Op("add", "+", "a + b", operator.add,
+       (lambda m, a, b, out: 1.0, lambda m, a, b, out: 1.0), ("1", "1"),
+       "a + b", methods=("__add__",), reflected=("__radd__",)),
+    Op("sub", "−", "a − b", operator.sub,
+       (lambda m, a, b, out: 1.0, lambda m, a, b, out: -1.0), ("1", "−1"),
+       "a − b", methods=("__sub__",), reflected=("__rsub__",)),
+    Op("mul", "·", "a·b", operator.mul,
+       (lambda m, a, b, out: b, lambda m, a, b, out: a), ("b", "a"),
+       "a · b", methods=("__mul__",), reflected=("__rmul__",)),
+    Op("div", "/", "a/b", operator.truediv,
+       (lambda m, a, b, out: 1.0 / b, lambda m, a, b, out: -out / b), ("1/b", "−a/b²"),
+       "a / b", methods=("__truediv__",), reflected=("__rtruediv__",),
        domain=lambda a, b: b != 0.0, domain_text="b ≠ 0"),
-    Op("neg", "−", 1, "−a", operator.neg, ("-1.0",), ("−1",),
-       "−a", methods=("__neg__",), code="-a"),
-    Op("pow", "^", 1, "aᵏ", _pow, ("k * a ** (k - 1.0)",), ("k·aᵏ⁻¹",),
-       "a ** k with a number exponent k", methods=("__pow__",), code="a ** k",
-       param=("k", None), domain=_pow_domain,
+    Op("neg", "−", "−a", operator.neg, (lambda m, a, out: -1.0,), ("−1",),
+       "−a", methods=("__neg__",)),
+    Op("pow", "^", "aᵏ", _pow, (_pow_rule,), ("k·aᵏ⁻¹",),
+       "a ** k with a number exponent k", methods=("__pow__",), param=("k", None),
+       promote="vpow", domain=_pow_domain,
        domain_text="a > 0 unless k is a whole number; a ≠ 0 when k < 0"),
-    Op("vpow", "^", 2, "aᵇ", _pow,
-       ("b * a ** (b - 1.0)", "out * m.log(a) if a > 0 else (NAN if a < 0 else 0.0)"),
-       ("b·aᵇ⁻¹", "aᵇ·ln a"),
-       "a ** b with a Value exponent b", methods=("__rpow__",), code="a ** b",
-       domain=lambda a, b: _pow_domain(a, b),
+    Op("vpow", "^", "aᵇ", _pow, (_vpow_da, _vpow_db), ("b·aᵇ⁻¹", "aᵇ·ln a"),
+       "a ** b with a Value exponent b", reflected=("__rpow__",),
+       via=lambda m, a, b: a ** b, domain=_pow_domain,
        domain_text="a > 0 unless b is a whole number; a ≠ 0 when b < 0"),
-    Op("exp", "exp", 1, "exp(a)", math.exp, ("out",), ("exp(a)",), "eᵃ",
+    Op("exp", "exp", "exp(a)", math.exp, (lambda m, a, out: out,), ("exp(a)",), "eᵃ",
+       methods=("exp",),
        domain=lambda a: a <= 709.78, domain_text="a ≤ 709.78 (beyond, eᵃ overflows a float)"),
-    Op("log", "log", 1, "log(a)", math.log, ("1.0 / a",), ("1/a",), "natural logarithm",
-       domain=lambda a: a > 0.0, domain_text="a > 0"),
-    Op("tanh", "tanh", 1, "tanh(a)", math.tanh, ("1.0 - out * out",), ("1 − tanh²(a)",),
-       "hyperbolic tangent"),
-    Op("sigmoid", "σ", 1, "σ(a)", _sigmoid, ("out * (1.0 - out)",), ("σ(a)·(1 − σ(a))",),
-       "logistic sigmoid 1/(1 + e⁻ᵃ)"),
-    Op("relu", "relu", 1, "relu(a)", _relu, ("1.0 if a > 0 else 0.0",), ("1 if a > 0 else 0",),
-       "max(a, 0)"),
-    Op("leaky_relu", "lrelu", 1, "lrelu(a)", _leaky_relu, ("1.0 if a > 0 else slope",),
-       ("1 if a > 0 else slope",), "a if a > 0 else slope·a", param=("slope", 0.01)),
-    Op("softplus", "softplus", 1, "softplus(a)", _softplus, ("m.sigmoid(a)",), ("σ(a)",),
-       "log(1 + eᵃ)"),
-    Op("sin", "sin", 1, "sin(a)", math.sin, ("m.cos(a)",), ("cos(a)",), "sine"),
-    Op("cos", "cos", 1, "cos(a)", math.cos, ("-m.sin(a)",), ("−sin(a)",), "cosine"),
-    Op("sqrt", "√", 1, "√a", math.sqrt, ("0.5 / out",), ("1/(2√a)",), "square root",
+    Op("log", "log", "log(a)", math.log, (lambda m, a, out: 1.0 / a,), ("1/a",),
+       "natural logarithm", methods=("log",), domain=lambda a: a > 0.0, domain_text="a > 0"),
+    Op("tanh", "tanh", "tanh(a)", math.tanh, (lambda m, a, out: 1.0 - out * out,),
+       ("1 − tanh²(a)",), "hyperbolic tangent", methods=("tanh",)),
+    Op("sigmoid", "σ", "σ(a)", _sigmoid, (lambda m, a, out: out * (1.0 - out),),
+       ("σ(a)·(1 − σ(a))",), "logistic sigmoid 1/(1 + e⁻ᵃ)", methods=("sigmoid",),
+       via=_sigmoid_via),
+    Op("relu", "relu", "relu(a)", _relu,
+       (lambda m, a, out: m.where(m.le(a, 0.0), 0.0, 1.0),), ("1 if a > 0 else 0",),
+       "max(a, 0)", methods=("relu",), via=lambda m, a: m.where(m.le(a, 0.0), 0.0, a)),
+    Op("leaky_relu", "lrelu", "lrelu(a)", _leaky_relu,
+       (lambda m, a, out, slope: m.where(m.gt(a, 0.0), 1.0, slope),),
+       ("1 if a > 0 else slope",), "a if a > 0 else slope·a", methods=("leaky_relu",),
+       param=("slope", 0.01), via=lambda m, a, slope: m.where(m.gt(a, 0.0), a, slope * a)),
+    Op("softplus", "softplus", "softplus(a)", _softplus, (lambda m, a, out: m.sigmoid(a),),
+       ("σ(a)",), "log(1 + eᵃ)", methods=("softplus",),
+       via=lambda m, a: m.maximum(a, 0.0) + m.log1p(m.exp(-m.abs(a)))),
+    Op("sin", "sin", "sin(a)", math.sin, (lambda m, a, out: m.cos(a),), ("cos(a)",), "sine",
+       methods=("sin",)),
+    Op("cos", "cos", "cos(a)", math.cos, (lambda m, a, out: -m.sin(a),), ("−sin(a)",),
+       "cosine", methods=("cos",)),
+    Op("tan", "tan", "tan(a)", math.tan, (lambda m, a, out: 1.0 + out * out,),
+       ("1 + tan²(a)",), "tangent", methods=("tan",)),
+    Op("sinh", "sinh", "sinh(a)", math.sinh, (lambda m, a, out: m.cosh(a),), ("cosh(a)",),
+       "hyperbolic sine", methods=("sinh",),
+       domain=lambda a: abs(a) <= 710.0, domain_text="|a| ≤ 710 (beyond, overflows a float)"),
+    Op("cosh", "cosh", "cosh(a)", math.cosh, (lambda m, a, out: m.sinh(a),), ("sinh(a)",),
+       "hyperbolic cosine", methods=("cosh",),
+       domain=lambda a: abs(a) <= 710.0, domain_text="|a| ≤ 710 (beyond, overflows a float)"),
+    Op("asin", "asin", "asin(a)", math.asin,
+       (lambda m, a, out: 1.0 / m.sqrt(1.0 - a * a),), ("1/√(1 − a²)",), "inverse sine",
+       methods=("asin",), domain=lambda a: -1.0 < a < 1.0,
+       domain_text="−1 ≤ a ≤ 1 (the derivative: −1 < a < 1)"),
+    Op("acos", "acos", "acos(a)", math.acos,
+       (lambda m, a, out: -1.0 / m.sqrt(1.0 - a * a),), ("−1/√(1 − a²)",), "inverse cosine",
+       methods=("acos",), domain=lambda a: -1.0 < a < 1.0,
+       domain_text="−1 ≤ a ≤ 1 (the derivative: −1 < a < 1)"),
+    Op("atan", "atan", "atan(a)", math.atan, (lambda m, a, out: 1.0 / (1.0 + a * a),),
+       ("1/(1 + a²)",), "inverse tangent", methods=("atan",)),
+    Op("sqrt", "√", "√a", math.sqrt, (lambda m, a, out: 0.5 / out,), ("1/(2√a)",),
+       "square root", methods=("sqrt",),
        domain=lambda a: a >= 0.0, domain_text="a ≥ 0"),
-    Op("abs", "|·|", 1, "|a|", abs, ("1.0 if a > 0 else (-1.0 if a < 0 else 0.0)",),
-       ("sign(a)",), "absolute value", methods=("__abs__",)),
-    Op("sum", "Σ", 0, "Σ xᵢ", sum, ("1.0",), ("1",), "x₁ + x₂ + … + xₙ as one node",
-       rule=_sum_rule),
-    Op("dot", "Σw·x", 0, "Σ wᵢ·xᵢ", _dot, ("x[i]", "w[i]"), ("xᵢ", "wᵢ"),
-       "w₁·x₁ + … + wₙ·xₙ as one node", rule=_dot_rule),
+    Op("log1p", "log1p", "log(1 + a)", math.log1p, (lambda m, a, out: 1.0 / (1.0 + a),),
+       ("1/(1 + a)",), "log(1 + a), exact for small a", methods=("log1p",),
+       domain=lambda a: a > -1.0, domain_text="a > −1"),
+    Op("expm1", "expm1", "eᵃ − 1", math.expm1, (lambda m, a, out: out + 1.0,), ("eᵃ",),
+       "eᵃ − 1, exact for small a", methods=("expm1",),
+       domain=lambda a: a <= 709.78, domain_text="a ≤ 709.78 (beyond, eᵃ overflows a float)"),
+    Op("log2", "log₂", "log₂(a)", math.log2, (lambda m, a, out: 1.0 / (a * LN2),),
+       ("1/(a·ln 2)",), "base-2 logarithm", methods=("log2",),
+       domain=lambda a: a > 0.0, domain_text="a > 0"),
+    Op("log10", "log₁₀", "log₁₀(a)", math.log10, (lambda m, a, out: 1.0 / (a * LN10),),
+       ("1/(a·ln 10)",), "base-10 logarithm", methods=("log10",),
+       domain=lambda a: a > 0.0, domain_text="a > 0"),
+    Op("abs", "|·|", "|a|", abs,
+       (lambda m, a, out: m.where(m.gt(a, 0.0), 1.0, m.where(m.lt(a, 0.0), -1.0, 0.0)),),
+       ("sign(a)",), "absolute value", methods=("abs", "__abs__")),
+    Op("clamp", "clamp", "clamp(a)", _clamp, (_clamp_rule,),
+       ("1 if min ≤ a ≤ max else 0",), "a limited to [min, max] (either bound optional)",
+       param=("bounds", (None, None)), via=_clamp_via, domain=_clamp_domain),
+    Op("atan2", "atan2", "atan2(a, b)", math.atan2,
+       (lambda m, a, b, out: b / (a * a + b * b), lambda m, a, b, out: -a / (a * a + b * b)),
+       ("b/(a² + b²)", "−a/(a² + b²)"), "the angle of the point (b, a)", function=True,
+       domain=lambda a, b: a != 0.0 or b != 0.0,
+       domain_text="all reals (the derivative: (a, b) ≠ (0, 0))"),
+    Op("hypot", "hypot", "√(a² + b²)", math.hypot,
+       (lambda m, a, b, out: a / out, lambda m, a, b, out: b / out), ("a/√(a² + b²)",
+       "b/√(a² + b²)"), "the length √(a² + b²), without overflow", function=True,
+       domain=lambda a, b: a != 0.0 or b != 0.0,
+       domain_text="all reals (the derivative: (a, b) ≠ (0, 0))"),
+    Op("maximum", "max", "max(a, b)", _maximum,
+       (lambda m, a, b, out: _tie(m, m.lt(a, b), a, b),
+        lambda m, a, b, out: _tie(m, m.gt(a, b), a, b)),
+       ("1 if a > b, ½ if a = b, else 0", "1 if b > a, ½ if a = b, else 0"),
+       "the larger of a and b (nan if either is)", function=True),
+    Op("minimum", "min", "min(a, b)", _minimum,
+       (lambda m, a, b, out: _tie(m, m.gt(a, b), a, b),
+        lambda m, a, b, out: _tie(m, m.lt(a, b), a, b)),
+       ("1 if a < b, ½ if a = b, else 0", "1 if b < a, ½ if a = b, else 0"),
+       "the smaller of a and b (nan if either is)", function=True),
+    Op("sum", "Σ", "Σ xᵢ", _sum, (lambda m, x, out: 1.0,), ("1",),
+       "x₁ + x₂ + … + xₙ as one node", inputs=("x",), nary=True, term=lambda m, x: x),
+    Op("dot", "Σw·x", "Σ wᵢ·xᵢ", _dot, (lambda m, w, x, out: x, lambda m, w, x, out: w),
+       ("xᵢ", "wᵢ"), "w₁·x₁ + … + wₙ·xₙ as one node", inputs=("w", "x"), nary=True,
+       term=lambda m, w, x: w * x),
 )
 # fmt: on
 
 OPS_BY_NAME: dict[str, Op] = {op.name: op for op in OPS}
+
+
+def written(op: Op) -> str:
+    """How a learner writes the op: ``a + b``, ``a.tanh()``, ``autograd.atan2(a, b)``."""
+    if op.arity == 0:
+        return f"`autograd.{op.name}(...)`"
+    if op.function:
+        return f"`autograd.{op.name}({', '.join(op.inputs)})`"
+    dunders = {"__add__": "a + b", "__sub__": "a - b", "__mul__": "a * b",
+               "__truediv__": "a / b", "__neg__": "-a", "__pow__": "a ** k",
+               "__rpow__": "a ** b"}
+    for name in (*op.methods, *op.reflected):
+        if name in dunders:
+            return f"`{dunders[name]}`"
+    if op.param and op.param[1] is not None:
+        if isinstance(op.param[1], tuple):
+            return f"`a.{op.name}(min=None, max=None)`"
+        return f"`a.{op.name}({op.param[0]}={op.param[1]})`"
+    return f"`a.{op.methods[0] if op.methods else op.name}()`"
 
 
 def table_markdown() -> str:
@@ -250,15 +435,34 @@ def table_markdown() -> str:
         "| --- | --- | --- | --- |",
     ]
     for op in OPS:
-        n = 2 if op.arity == 0 and op.name == "dot" else max(op.arity, 1)
+        n = len(op.rules)
         derivs = "; ".join(op.formula(i, n) for i in range(n))
-        written = {
-            0: f"`autograd.{op.name}(...)`",
-            1: f"`{op.code}`" if op.code.startswith(("-", "a")) else f"`a.{op.name}()`",
-            2: f"`{op.code}`",
-        }[op.arity]
-        if op.param and op.param[1] is not None:
-            written = f"`a.{op.name}({op.param[0]}={op.param[1]})`"
-        cells = [op.name, written, derivs, op.domain_text or "all reals"]
+        cells = [op.name, written(op), derivs, op.domain_text or "all reals"]
         rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(rows) + "\n"
+
+
+START, END = "<!-- op-table:start -->\n", "<!-- op-table:end -->"
+
+
+def update_readme(path: str) -> bool:
+    """Rewrite the op table between README's markers; True when it changed."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    new = head + START + table_markdown() + END + tail
+    if new != text:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(new)
+    return new != text
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:2] == ["--write"]:
+        readme = sys.argv[2] if len(sys.argv) > 2 else "README.md"
+        print(f"{readme}: {'updated' if update_readme(readme) else 'already fresh'}")
+    else:
+        print(table_markdown(), end="")

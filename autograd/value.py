@@ -168,6 +168,17 @@ class Value:
     cos: ClassVar[Callable[[Value], Value]]
     sqrt: ClassVar[Callable[[Value], Value]]
     abs: ClassVar[Callable[[Value], Value]]
+    tan: ClassVar[Callable[[Value], Value]]
+    sinh: ClassVar[Callable[[Value], Value]]
+    cosh: ClassVar[Callable[[Value], Value]]
+    asin: ClassVar[Callable[[Value], Value]]
+    acos: ClassVar[Callable[[Value], Value]]
+    atan: ClassVar[Callable[[Value], Value]]
+    log1p: ClassVar[Callable[[Value], Value]]
+    expm1: ClassVar[Callable[[Value], Value]]
+    log2: ClassVar[Callable[[Value], Value]]
+    log10: ClassVar[Callable[[Value], Value]]
+    clamp: ClassVar[Callable[..., Value]]
 
 
 def _data(x: Any) -> float:

@@ -17,20 +17,41 @@ SAFE_MARGIN = 0.1  # keep inputs this far from domain edges and kinks, values bo
 BOUND = 1e4
 
 
+KINKS = {"relu", "leaky_relu", "abs"}  # not differentiable at 0
+TIES = {"maximum", "minimum"}  # not differentiable where a = b
+
+
+def param(op, k):
+    """The parameter an instruction's number ``k`` gives ``op`` (clamp: bounds ±|k|)."""
+    if op.param is None:
+        return {}
+    if isinstance(op.param[1], tuple):
+        return {op.param[0]: (-abs(k), abs(k))}
+    return {op.param[0]: k}
+
+
 def usable(op, xs, k):
     """Whether ``op`` at ``xs`` is well inside its domain and away from kinks."""
-    a = xs[0]
-    if op.name in ("relu", "leaky_relu", "abs") and abs(a) < SAFE_MARGIN:
+    extra = list(param(op, k).values())
+    for shift in (-SAFE_MARGIN, 0.0, SAFE_MARGIN):  # the domain holds around each input
+        for i in range(len(xs)):
+            moved = list(xs)
+            moved[i] += shift
+            if op.domain is not None and not op.domain(*moved, *extra):
+                return False
+    if op.name in KINKS and abs(xs[0]) < SAFE_MARGIN:
         return False
-    if op.name in ("log", "sqrt") and a < SAFE_MARGIN:
+    if op.name in TIES and abs(xs[0] - xs[1]) < SAFE_MARGIN:
         return False
-    if op.name == "div" and abs(xs[1]) < SAFE_MARGIN:
+    if op.name == "clamp" and abs(abs(xs[0]) - abs(k)) < SAFE_MARGIN:
         return False
-    if op.name == "pow" and (abs(a) < SAFE_MARGIN or (a < 0 and not k.is_integer())):
+    if op.name == "pow" and (abs(xs[0]) < SAFE_MARGIN or (xs[0] < 0 and not k.is_integer())):
         return False
-    if op.name == "vpow" and a < SAFE_MARGIN:
+    if op.name == "vpow" and xs[0] < SAFE_MARGIN:
         return False
-    return not (op.name == "exp" and a > 10)
+    if op.name in ("atan2", "hypot") and abs(xs[0]) + abs(xs[1]) < SAFE_MARGIN:
+        return False
+    return not (op.name in ("exp", "expm1", "sinh", "cosh") and xs[0] > 10)
 
 
 instruction = st.tuples(
@@ -50,28 +71,34 @@ def build(start, program):
     nodes = list(leaves)
     for name, picks, const, k in program:
         op = OPS_BY_NAME[name]
-        n = op.arity or 4
+        n = op.arity or 2 * len(op.rules)
         args = [k if const[j] and op.arity == 2 else nodes[p % len(nodes)]
                 for j, p in enumerate(picks[:n])]
         data = [a.data if isinstance(a, Value) else a for a in args]
         if all(not isinstance(a, Value) for a in args) or not usable(op, data, k):
             continue
-        out = apply(op, *args, **({op.param[0]: k} if op.param else {}))
+        out = apply(op, *args, **param(op, k))
         if abs(out.data) < BOUND:
             nodes.append(out)
     return leaves, apply(OPS_BY_NAME["sum"], *nodes[-3:])  # shared subexpressions meet here
 
 
-def rebuild(root, leaves, values):
-    """The same graph built again by the engine, the leaves set to ``values``."""
-    new = dict(zip(leaves, (Value(v, label=leaf.label) for v, leaf in zip(values, leaves))))
+def rebuild(root, leaves, values, into=None):
+    """The same graph built again by the engine, the leaves set to ``values``
+    (or replaced by the given leaves ``into``)."""
+    fresh = into or [Value(v, label=leaf.label) for v, leaf in zip(values, leaves)]
+    new = dict(zip(leaves, fresh))
     for node in topological_order(root):
         if node.op is None:
             new.setdefault(node, Value(node.data))
         else:
-            param = {node.op.param[0]: node.arg} if node.op.param else {}
-            new[node] = apply(node.op, *[new[p] for p in node.parents], **param)
+            new[node] = apply(node.op, *[new[p] for p in node.parents], **param_of(node))
     return new[root], [new[leaf] for leaf in leaves]
+
+
+def param_of(node):
+    """A node's parameter as ``apply`` takes it."""
+    return {node.op.param[0]: node.arg} if node.op.param else {}
 
 
 def eager(root, leaves, values):

@@ -9,7 +9,8 @@ import pytest
 from autograd import GradcheckError, Op, Value, apply, check_graph, gradcheck, replay
 
 # An op whose declared derivative is wrong (it claims d sin = sin): the checker must catch it.
-BROKEN = Op("badsin", "sin", 1, "sin(a)", math.sin, ("m.sin(a)",), ("sin(a)",), "wrong on purpose")
+BROKEN = Op("badsin", "sin", "sin(a)", math.sin, (lambda m, a, out: m.sin(a),), ("sin(a)",),
+            "wrong on purpose")
 
 
 def test_gradcheck_passes_a_correct_function():

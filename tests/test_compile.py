@@ -110,7 +110,7 @@ def test_negative_constants_keep_their_meaning():
     out, grads = compile(root, params=[x]).grad([3.0])
     assert out == 4.0 + 3.0**-2.0 - 9.0
     expected = eager(root, [x], [3.0])
-    assert "(-2.0) ** " in compile(root, params=[x]).source
+    assert "vpow((-2.0), " in compile(root, params=[x]).source
     assert math.isnan(grads[0]) and math.isnan(expected[1][0])  # ∂/∂b of (-2)ᵇ is undefined
 
 

@@ -10,7 +10,7 @@ import pytest
 import torch
 from oracle import TORCH, leaves
 
-from autograd import OPS, Value, apply, grad, local_derivatives
+from autograd import OPS, Op, Value, apply, grad, local_derivatives
 from autograd.ops import table_markdown
 
 FD_STEP = 1e-6  # central differences: error ~ step² · f‴ + ε/step
@@ -19,17 +19,18 @@ TORCH_TOL = 1e-12  # same float64 formulas, rounding apart
 HIGHER_TOL = 1e-10
 
 GRID = [-2.3, -0.7, 0.4, 1.9]
-PARAMS = {"pow": [2.0, 3.0, 0.5, -1.5], "leaky_relu": [0.01, 0.2]}
+PARAMS = {
+    "pow": [2.0, 3.0, 0.5, -1.5],
+    "leaky_relu": [0.01, 0.2],
+    "clamp": [(-1.0, 1.0), (None, 0.5), (0.0, None)],
+}
 
 
 def cases(op):
     """(inputs, params) points inside the op's domain, away from kinks."""
-    if op.arity == 0:
-        return (
-            [([0.3, -1.2, 2.5], {})]
-            if op.name == "sum"
-            else [([0.3, -1.2, 2.5, 1.1, 0.7, -0.4], {})]
-        )
+    if op.arity == 0:  # three rows of inputs
+        values = [0.3, -1.2, 2.5, 1.1, 0.7, -0.4, 1.6, -0.9, 0.2]
+        return [(values[: 3 * len(op.rules)], {})]
     if op.param:
         name = op.param[0]
         return [
@@ -56,12 +57,6 @@ def test_op_has_points_to_test(op):
 
 
 def forward(op, xs, params):
-    if op.arity == 0:
-        return (
-            op.forward(xs)
-            if op.name == "sum"
-            else op.forward(xs[: len(xs) // 2], xs[len(xs) // 2 :])
-        )
     return op.forward(*xs, *params.values())
 
 
@@ -182,7 +177,66 @@ def test_readme_op_table_is_generated_from_the_code():
 
 @pytest.mark.parametrize("op", OPS, ids=ids)
 def test_formulas_name_every_input(op):
-    n = 2 if op.arity == 0 else op.arity
+    n = len(op.rules)
     for i in range(n):
         formula = op.formula(i, n)
         assert formula.startswith(f"∂({op.expr})/∂{op.input_name(i, n)} = ")
+
+
+# ---- an op declared outside the table, through every interpretation --------------------
+
+# √(1 + a²): its rule calls the table's sqrt through m, as a table entry would.
+HYP = Op("hyp", "√(1+a²)", "√(1 + a²)", lambda a: math.sqrt(1.0 + a * a),
+         (lambda m, a, out: a / m.sqrt(1.0 + a * a),), ("a/√(1 + a²)",), "hyperbola")
+# Named like a table op on purpose: no reader may swap in the table's tanh.
+FAKE_TANH = Op("tanh", "t", "t(a)", lambda a: 2.0 * a, (lambda m, a, out: 2.0,), ("2",),
+               "twice a, named tanh")
+
+
+def hyp_torch(a):
+    return torch.sqrt(1.0 + a * a)
+
+
+def test_outside_op_eager_and_higher_order_match_torch():
+    for x in GRID:
+        ours = our_derivatives(lambda a: apply(HYP, a), x, 3)
+        theirs = torch_derivatives(hyp_torch, x, 3)
+        assert ours == pytest.approx(theirs, rel=HIGHER_TOL, abs=HIGHER_TOL)
+        v, (t,) = Value(x), leaves([x])
+        apply(HYP, v * 2.0).backward()
+        hyp_torch(t * 2.0).backward()
+        assert v.grad == pytest.approx(t.grad.item(), rel=TORCH_TOL, abs=TORCH_TOL)
+
+
+def test_outside_op_forward_mode_compile_and_batch():
+    from autograd import compile
+    from autograd.functional import jvp
+
+    def f(w, x):
+        return apply(HYP, w * x) + apply(FAKE_TANH, w)
+
+    _, tangent = jvp(f, (0.5, 1.5), (1.0, 0.0))
+    w, x = Value(0.5, label="w"), Value(1.5, label="x")
+    root = f(w, x)
+    (dw,) = grad(root, [w])
+    assert tangent == pytest.approx(dw, rel=TORCH_TOL)
+    tape = compile(root, params=[w], data=[x])
+    assert tape.grad(data=[1.5]) == (root.data, [dw])
+    assert "tanh_2(" in tape.source  # its own function, not the table's tanh
+    rows = [[1.5], [-0.3], [2.0]]
+    loss, (g,) = tape.grad_batch(rows, reduction="sum")
+    expected = [tape.grad(data=r) for r in rows]
+    assert loss == pytest.approx(sum(e[0] for e in expected), rel=TORCH_TOL)
+    assert g == pytest.approx(sum(e[1][0] for e in expected), rel=TORCH_TOL)
+    loop_loss, (loop_g,) = tape.grad_rows(rows, reduction="sum")
+    assert (loop_loss, loop_g) == pytest.approx((loss, g), rel=TORCH_TOL)
+
+
+def test_outside_op_is_drawn():
+    import viz
+
+    x = Value(0.5, label="x")
+    y = apply(HYP, x)
+    y.backward()
+    src = viz.draw_graph(y).source
+    assert "√(1+a²)" in src and "∂(√(1 + a²))/∂a = a/√(1 + a²)" in src

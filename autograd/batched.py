@@ -19,11 +19,10 @@ of the engine would (up to the order of the additions, so equal to ~1e-15).
 from __future__ import annotations
 
 import builtins
+import functools
 import math
 import operator
 from typing import Any
-
-import functools
 
 from .interpret import Interpretation
 from .lowering import Trace, backward_lines, float_namespace, numbers_in

@@ -6,7 +6,6 @@ from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 from .engine import grad, topological_order
-from .modes import no_grad
 from .value import Value
 
 
@@ -90,8 +89,8 @@ def gradcheck(
     analytic = grad(out, leaves)
 
     def f(point: list[float]) -> float:
-        with no_grad():
-            return fn(*[Value(p) for p in point]).data
+        # With grad enabled: fn may itself call grad(), which needs the graph it builds.
+        return fn(*[Value(p) for p in point]).data
 
     rows = [
         GradcheckRow(name, a, _central(f, x, i, eps))
@@ -111,7 +110,17 @@ def replay(root: Value, data: dict[Value, float]) -> float:
             values[node] = data.get(node, node.data)
             continue
         ins = [values[p] for p in node.parents]
-        values[node] = op.forward(*ins, *([node.arg] if op.param else []))
+        try:
+            values[node] = op.forward(*ins, *([node.arg] if op.param else []))
+        except (ArithmeticError, ValueError) as err:
+            moved = ", ".join(f"{leaf.label or 'a leaf'} = {x!r}" for leaf, x in data.items())
+            names = [op.input_name(i, len(ins)) for i in range(len(ins))]
+            given = ", ".join(f"{n} = {x!r}" for n, x in zip(names, ins))
+            need = f" ({op.name} needs {op.domain_text})" if op.domain_text else ""
+            raise type(err)(
+                f"replay with {moved}: {op.name} ({op.expr}) is undefined for {given}{need}; "
+                "a leaf this close to the edge of a domain needs a smaller eps"
+            ) from None
     return values[root]
 
 

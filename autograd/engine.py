@@ -300,21 +300,23 @@ def specialise(op: Op) -> Any:
 
 
 def _nary_step(op: Op, m: PythonSource, names: list[str]) -> list[str]:
+    # One loop per rule over the rows, the row's members read in place (_q1.data).
     rows = len(op.rules)
     lines = ["    _ps = _node.parents"]
     if rows == 1:
         loop = "for _q0 in _ps:"
     else:
         lines.append(f"    _size = _len(_ps) // {rows}")
-        slices = ", ".join(f"_ps[{g} * _size:{g + 1} * _size]" for g in range(rows))
-        loop = f"for {', '.join(f'_q{g}' for g in range(rows))} in _zip({slices}):"
-    syms = [m.var(n, g) for g, n in enumerate(names)]
+        lines.append(f"    {', '.join(f'_r{g}' for g in range(rows))} = "
+                     + ", ".join(f"_ps[{g} * _size:{g + 1} * _size]" for g in range(rows)))
+        loop = (f"for {', '.join(f'_q{g}' for g in range(rows))} in "
+                f"_zip({', '.join(f'_r{g}' for g in range(rows))}):")
+    syms = [m.var(f"_q{g}.data", g) for g in range(rows)]
     locals_ = [m.lift_value(rule(m, *syms, m.var("v_out", "out"))) for rule in op.rules]
     if any("out" in t.reads for t in locals_):
         lines.append("    v_out = _node.data")
     for g, local in enumerate(locals_):
         lines.append(f"    {loop}")
-        lines += [f"        {names[r]} = _q{r}.data" for r in range(rows) if r in local.reads]
         lines.append(f"        _q{g}._grad += {_product(local)}")
     return lines
 

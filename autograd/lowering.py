@@ -36,6 +36,7 @@ class Names:
 
     def __init__(self, reserved: Sequence[str] = ()) -> None:
         self.used = set(RESERVED) | set(reserved) | set(dir(builtins))
+        self.next: dict[str, int] = {}  # per base name, the next suffix to try
 
     def new(self, base: str) -> str:
         """A fresh identifier from ``base`` (ASCII letters, digits and ``_`` only)."""
@@ -45,9 +46,10 @@ class Names:
             name = "v_" + name
         if keyword.iskeyword(name) or keyword.issoftkeyword(name):
             name += "_"
-        candidate, n = name, 2
-        while candidate in self.used:
+        candidate, n = name, self.next.get(name, 2)
+        while candidate in self.used:  # many leaves sharing a label: linear, not quadratic
             candidate, n = f"{name}_{n}", n + 1
+        self.next[name] = n
         self.used.add(candidate)
         return candidate
 

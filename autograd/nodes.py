@@ -19,7 +19,7 @@ from typing import Any
 from .interpret import Interpretation
 from .modes import ANOMALY, FORWARD, NO_GRAD, SCOPES, AnomalyError, state
 from .ops import OPS, OPS_BY_NAME, Op
-from .value import _CONSTANT, Value, _describe, _new, _to_float
+from .value import _CONSTANT, Value, _describe, _new, _short, _to_float
 
 
 def constant(x: Any, op: Op) -> Value:
@@ -107,7 +107,7 @@ def _param_float(op: Op, k: Any, pname: str) -> float:
     try:
         return _to_float(k, f"{op.name} ({pname})")
     except OverflowError:
-        raise OverflowError(f"{op.name}: {pname} = {k!r} is too large for a float") from None
+        raise OverflowError(f"{op.name}: {pname} = {_short(k)} is too large for a float") from None
 
 
 def _with_param(op: Op, promote: Op | None) -> Callable[..., Value]:

@@ -220,12 +220,33 @@ class Op:
 
     def local(self, index: int, m: Any, ins: Any, out: Any, k: Any = None) -> Any:
         """∂out/∂input for input ``index`` alone, in ``m``'s interpretation."""
+        if self.arity:  # one row: every input
+            if self.param:
+                return self.rules[index](m, *ins, out, k)
+            return self.rules[index](m, *ins, out)
         rule, row, size = self.row(index, len(ins))
-        extra = (k,) if self.param else ()
-        return self.rules[rule](m, *ins[row::size], out, *extra)
+        return self.rules[rule](m, *ins[row::size], out, *((k,) if self.param else ()))
 
     def __repr__(self) -> str:
         return f"<op {self.name}>"
+
+    # An op is an immutable record: copies of a graph share it, and a pickle names it.
+    def __copy__(self) -> Op:
+        return self
+
+    def __deepcopy__(self, memo: dict) -> Op:
+        return self
+
+    def __reduce__(self) -> tuple[Any, tuple[str]]:
+        if OPS_BY_NAME.get(self.name) is not self:
+            raise TypeError(f"cannot pickle op {self.name!r}: it is not in the op table "
+                            "(a graph pickles only with table ops)")
+        return _table_op, (self.name,)
+
+
+def _table_op(name: str) -> Op:
+    """The table's op of this name (how a pickled graph finds its ops again)."""
+    return OPS_BY_NAME[name]
 
 
 # ---- rules that need more than one line ---------------------------------------------------
@@ -377,6 +398,7 @@ OPS: tuple[Op, ...] = (
        ("sign(a)",), "absolute value", methods=("abs", "__abs__")),
     Op("clamp", "clamp", "clamp(a)", _clamp, (_clamp_rule,),
        ("1 if min ≤ a ≤ max else 0",), "a limited to [min, max] (either bound optional)",
+       methods=("clamp",),
        param=("bounds", (None, None)), via=_clamp_via, domain=_clamp_domain),
     Op("atan2", "atan2", "atan2(a, b)", math.atan2,
        (lambda m, a, b, out: b / (a * a + b * b), lambda m, a, b, out: -a / (a * a + b * b)),

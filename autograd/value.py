@@ -13,7 +13,30 @@ from typing import Any, ClassVar
 from .ops import Op
 
 _new = object.__new__
-_CONSTANT = object()  # marks, in a leaf's unused ``arg`` slot, a leaf made from a number
+
+
+class _Constant:
+    """The mark, in a leaf's unused ``arg`` slot, of a leaf made from a number.
+
+    One object, compared by identity; copies and pickles of a graph keep it.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<constant>"
+
+    def __reduce__(self) -> str:
+        return "_CONSTANT"
+
+    def __copy__(self) -> _Constant:
+        return self
+
+    def __deepcopy__(self, memo: dict) -> _Constant:
+        return self
+
+
+_CONSTANT = _Constant()
 
 
 def _describe(v: Value, name: str = "") -> str:
@@ -23,11 +46,28 @@ def _describe(v: Value, name: str = "") -> str:
 
 def _to_float(x: Any, where: str) -> float:
     if isinstance(x, numbers.Real):
-        return float(x)
+        try:
+            return float(x)
+        except OverflowError:
+            raise OverflowError(f"{where}: {_short(x)} is too large for a float") from None
     raise TypeError(
         f"{where} needs a real number or a Value, got {x!r} ({type(x).__name__})"
-        + ("; take .real or abs() first" if isinstance(x, complex) else "")
+        + _advice(x)
     )
+
+
+def _short(x: Any) -> str:
+    text = repr(x)
+    return text if len(text) <= 40 else f"{text[:12]}…{text[-6:]} ({len(text)} digits)"
+
+
+def _advice(x: Any) -> str:
+    if isinstance(x, complex):
+        return "; take .real or abs() first"
+    if hasattr(x, "__array__") or hasattr(x, "shape"):
+        return ("; Values and arrays do not mix: a Value holds one number, so apply the "
+                "operator to each element ([v * a for a in array.tolist()])")
+    return ""
 
 
 class Value:
@@ -58,6 +98,9 @@ class Value:
     def __init__(self, data: float | numbers.Real, label: str = "") -> None:
         if not isinstance(label, str):
             raise TypeError(f"Value label must be a str, got {label!r} ({type(label).__name__})")
+        if isinstance(data, Value):
+            raise TypeError(f"Value() takes a number, got a Value ({data!r}): use it as it is, "
+                            "or v.detach() / Value(v.data) for a new leaf")
         self.data = data if type(data) is float else _to_float(data, "Value()")
         self._grad = None
         self.parents = ()
@@ -119,8 +162,19 @@ class Value:
         """A new leaf with the same data and label, cut off from this graph."""
         return Value(self.data, self.label)
 
+    # float(v) and math.exp(v) would hand back a plain number and silently cut the graph.
     def __float__(self) -> float:
-        return self.data
+        raise TypeError(
+            f"float() of a Value would cut the graph ({self!r}): use v.exp(), v.log(), ... "
+            "to stay in the graph, or v.data for the number itself"
+        )
+
+    def __format__(self, spec: str) -> str:
+        return format(self.data, spec) if spec else repr(self)
+
+    # numpy: never turn a Value into an object array; arrays on either side of an
+    # operator end in Value's own TypeError, with advice.
+    __array_ufunc__ = None
 
     # Ordering compares data, so rules like ``1.0 if a > 0 else 0.0`` read the same on
     # floats and Values. Equality and hashing stay by identity: graphs key dicts by node.

@@ -63,3 +63,19 @@ def test_check_graph_names_unlabelled_leaves_by_position():
     rows = check_graph(x * y + x.exp())
     assert [r.name for r in rows] == ["leaves[0]", "y"]
     assert all(r.ok(1e-6, 1e-6) for r in rows)
+
+
+def test_gradcheck_of_a_function_that_itself_calls_grad():
+    from autograd import grad
+
+    def slope(x):
+        (dy,) = grad(x * x * x, [x], create_graph=True)  # 3x²: its gradient is 6x
+        return dy
+
+    assert gradcheck(slope, [0.7])
+
+
+def test_check_graph_near_a_domain_edge_names_the_op_and_the_leaf():
+    x = Value(1e-7, label="x")
+    with pytest.raises(ValueError, match=r"x = -9.*e-07.*log.*a > 0.*smaller eps"):
+        check_graph(x.log())

@@ -214,3 +214,33 @@ def test_rebuilt_graph_oracle_agrees_with_the_original():
     leaves, root = build([0.5, -1.5, 1.2], [("mul", [0, 1, 2, 3, 4, 5], [False] * 6, 2.0)])
     new_root, _ = rebuild(root, leaves, [v.data for v in leaves])
     assert new_root.data == root.data
+
+
+def test_a_tape_raises_where_the_engine_raises():
+    x, w = Value(4.0, label="x"), Value(1.0, label="w")
+    tape = compile(abs(x**0.5) * w, params=[w], data=[x])
+    with pytest.raises(ValueError, match="pow"):
+        tape.grad(data=[-4.0])  # (-4)**0.5 would be complex in Python; abs() of it is 2.0
+
+
+@pytest.mark.parametrize("label", ["total", "n", "rows", "outs", "seed", "params", "data",
+                                   "float", "np", "sum", "tanh", "_x", "np_x"])
+def test_labels_never_collide_with_the_generated_codes_own_names(label):
+    w = Value(0.5, label=label)
+    x = Value(2.0, label="x")
+    root = (w * x).tanh() + vsum([w, x]) * w
+    tape = compile(root, params=[w], data=[x])
+    rows = [[2.0], [-1.0], [0.5]]
+    expected = [eager(root, [w, x], [0.5, r[0]]) for r in rows]
+    loss, (g,) = tape.grad_batch(rows, reduction="sum")
+    assert loss == pytest.approx(sum(e[0] for e in expected), rel=1e-12)
+    assert g == pytest.approx(sum(e[1][0] for e in expected), rel=1e-12)
+    loop_loss, (loop_g,) = tape.grad_rows(rows, reduction="sum")
+    assert (loop_loss, loop_g) == pytest.approx((loss, g), rel=1e-12)
+
+
+def test_many_leaves_sharing_a_label_get_distinct_names():
+    ws = [Value(0.1 * i, label="w") for i in range(300)]
+    tape = compile(vsum(ws), params=ws)
+    assert tape.grad()[1] == [1.0] * 300
+    assert len(set(tape.trace.var[w] for w in ws)) == 300

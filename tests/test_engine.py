@@ -13,7 +13,7 @@ from oracle import TORCH, leaves
 from random_graphs import build, instruction, start_values
 
 import autograd
-from autograd import OPS_BY_NAME, Value, backward_steps, grad, topological_order
+from autograd import OPS_BY_NAME, Value, backward_steps, grad, no_grad, topological_order
 
 DAG_TOL = 1e-9  # relative to max(1, |torch|): the bar for random graphs
 
@@ -222,3 +222,101 @@ def test_random_dags_steps_equal_backward_exactly(start, program):
         sums[step.input] = sums.get(step.input, 0.0) + step.contribution
     root.backward()
     assert all(node.grad == total for node, total in sums.items())
+
+
+# ---- defects: whole powers at 0, constant bases, graphs that are not there -------------
+
+
+@pytest.mark.parametrize("k, order", [(0, 1), (1, 2), (2, 3), (3, 4), (2, 5)])
+def test_whole_powers_have_every_derivative_at_zero(k, order):
+    x = Value(0.0)
+    y = x**k
+    ours = []
+    for _ in range(order):
+        (y,) = grad(y, [x], create_graph=True)
+        ours.append(y.data)
+    expected = [math.perm(k, n) * 0.0**(k - n) if n <= k else 0.0 for n in range(1, order + 1)]
+    assert ours == expected
+
+
+def test_zero_to_the_zero_backward_is_zero_like_torch():
+    x = Value(0.0)
+    (x**0).backward()
+    assert x.grad == 0.0
+
+
+def test_constant_zero_base_with_a_value_exponent():
+    y = Value(0.14, label="y")
+    out = 0.0 ** y
+    out.backward()
+    assert out.data == 0.0 and y.grad == 0.0  # torch: ∂(0ʸ)/∂y = 0
+    assert list(backward_steps(0.0 ** y))[-1].input is y  # the constant's step left out
+
+
+def test_grad_of_an_output_without_a_graph_is_an_error():
+    x = Value(2.0, label="x")
+    with no_grad():
+        y = x * x
+    with pytest.raises(ValueError, match=r"has no graph.*no_grad"):
+        grad(y, [x])
+    assert grad(x, [x]) == [1.0]  # an input is its own output
+
+
+def test_backward_restores_grads_after_an_interrupt_in_the_walk():
+    class Interrupting(Value):
+        __slots__ = ()
+
+        @property
+        def parents(self):
+            raise KeyboardInterrupt
+
+        @parents.setter
+        def parents(self, value):
+            pass
+
+    x = Value(1.0, label="x")
+    x.grad = 5.0
+    trap = Interrupting(2.0)
+    y = x * trap + x
+    with pytest.raises(KeyboardInterrupt):
+        y.backward()
+    assert x.grad == 5.0 and not y.grad_computed and trap._grad is None
+
+
+def test_concurrent_backward_on_shared_leaves_adds_exactly():
+    import threading
+
+    w = Value(0.5, label="w")
+    graphs = [[(w * float(i)).tanh() * w for i in range(1, 30)] for _ in range(4)]
+    expected = sum(grad(y, [w])[0] for ys in graphs for y in ys)
+
+    def work(ys):
+        for y in ys:
+            y.backward()
+
+    threads = [threading.Thread(target=work, args=(ys,)) for ys in graphs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert w.grad == pytest.approx(expected, rel=1e-12)
+    assert all(type(y.grad) is float for ys in graphs for y in ys)
+
+
+def test_fast_backward_equals_the_generic_chain_loop_for_every_op():
+    from random_graphs import param, usable
+
+    from autograd import OPS, apply
+
+    for op in OPS:
+        n = len(op.rules) * (2 if op.arity == 0 else 1)
+        ins = [Value(v) for v in (0.3, -0.45, 0.6, 0.2)[:n]]
+        k = 2.0
+        if not usable(op, [v.data for v in ins], k):
+            ins = [Value(abs(v.data) + 0.2) for v in ins]
+        out = apply(op, *ins, **param(op, k)) * 1.5
+        sums = {}
+        for step in backward_steps(out):
+            sums[step.input] = sums.get(step.input, 0.0) + step.contribution
+        out.backward()
+        assert [v.grad for v in ins] == [sums[v] for v in ins], op.name

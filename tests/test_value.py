@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import math
+import pickle
 from fractions import Fraction
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -155,3 +158,81 @@ def test_operator_methods_are_installed_from_the_table():
     for op in autograd.OPS:
         for name in op.methods:
             assert callable(getattr(Value, name)), name
+
+
+# ---- defects found by peers' test suites and by new users -------------------------------
+
+
+def test_float_of_a_value_raises_instead_of_cutting_the_graph():
+    v = Value(1.0, label="v")
+    with pytest.raises(TypeError, match=r"cut the graph.*v\.exp\(\).*v\.data"):
+        v * math.exp(v)
+    with pytest.raises(TypeError, match="cut the graph"):
+        float(v)
+
+
+def test_format_with_a_spec_shows_the_data():
+    v = Value(2.0 / 3.0, label="v")
+    assert f"{v:.3f}" == "0.667" and f"{v:>8.2f}" == "    0.67"
+    assert f"{v}" == repr(v)
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_numpy_arrays_on_either_side_are_one_clear_type_error(side):
+    v, array = Value(2.0), np.array([1.0, 2.0])
+    with pytest.raises(TypeError, match=r"mul.*ndarray.*do not mix.*each element"):
+        _ = array * v if side == "left" else v * array
+
+
+def test_numpy_scalars_are_numbers():
+    assert (np.float64(2.0) * Value(3.0)).data == 6.0
+    assert (Value(3.0) + np.float32(0.5)).data == 3.5
+
+
+def test_value_of_a_value_says_what_to_do():
+    with pytest.raises(TypeError, match=r"got a Value.*detach\(\)"):
+        Value(Value(2.0))
+
+
+@pytest.mark.parametrize("build", [
+    lambda x: x.relu(), lambda x: x.leaky_relu(0.1), lambda x: abs(x),
+    lambda x: x.clamp(-1.0, 1.0), lambda x: autograd.maximum(x, 0.0),
+    lambda x: autograd.minimum(0.0, x), lambda x: x.clamp(max=2.0),
+])
+def test_nan_in_nan_out(build):
+    assert math.isnan(build(Value(math.nan)).data)
+
+
+def test_huge_integer_exponent_names_the_op():
+    with pytest.raises(OverflowError, match=r"pow: k = 1000.*too large for a float"):
+        Value(2.0) ** 10**400
+    with pytest.raises(OverflowError, match=r"mul.*too large for a float"):
+        Value(2.0) * 10**400
+
+
+def test_deepcopy_keeps_constants_constant_and_shares_ops():
+    x = Value(1.5, label="x")
+    y = (x * 2.0).tanh()
+    z = copy.deepcopy(y)
+    assert z.parents[0].parents[1].is_constant and z.op is y.op
+    assert z.parents[0].parents[0] is not x
+
+
+def test_pickle_round_trip_keeps_the_graph():
+    x = Value(1.5, label="x")
+    y = (x * 2.0).tanh() + x.clamp(max=1.0)
+    z = pickle.loads(pickle.dumps(y))
+    z.backward()
+    y.backward()
+    leaf = z.parents[0].parents[0].parents[0]
+    assert leaf.label == "x" and leaf.grad == x.grad
+    assert z.parents[0].parents[0].parents[1].is_constant
+
+
+def test_pickle_refuses_an_op_outside_the_table():
+    from autograd import Op, apply
+
+    cube = Op("cube", "x³", "a³", lambda a: a**3, (lambda m, a, out: 3.0 * a * a,), ("3·a²",),
+              "a cubed")
+    with pytest.raises(TypeError, match="not in the op table"):
+        pickle.dumps(apply(cube, Value(2.0)))

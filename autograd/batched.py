@@ -7,9 +7,10 @@ nodes depend on a data leaf: they get one value per row. Two ways to run the row
 - :func:`loop_source`: pure Python, a ``for`` loop over the rows around the per-sample
   straight-line code. No numpy needed.
 - :func:`numpy_source`: every per-sample variable is a numpy array along the batch axis,
-  so each line of code runs for the whole batch. Functions come from :class:`NUMPY_MATH`,
-  and a rule's branch ``x if test else y`` becomes ``np.where(test, x, y)``. A neuron
-  (a ``dot`` of shared weights and per-sample inputs) becomes one matrix product.
+  so each line of code runs for the whole batch. Ops come from :class:`NumpyMath` (the
+  table read on arrays), and a rule's ``m.where(test, x, y)`` is written ``np.where``. A
+  neuron (an n-ary op whose term is w·x, of shared weights and per-sample inputs) becomes
+  one matrix product.
 
 The backward pass of a per-sample node adds into a shared parent's gradient the sum
 over the rows of its contributions: summed over a batch exactly as the per-sample loop
@@ -55,8 +56,9 @@ class NumpyMath(Interpretation):
 
     def lift(self, op: Op) -> Any:
         """``op`` on arrays."""
-        if op.via is not None:
-            return lambda *args: op.via(self, *args)  # type: ignore[misc]
+        via = op.via
+        if via is not None:
+            return lambda *args: via(self, *args)
         if op.forward in INFIX or op.arity == 0 or op.forward is operator.neg:
             return op.forward
         native = getattr(self.np, op.name, None)

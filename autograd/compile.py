@@ -9,8 +9,8 @@ values costs a few float operations per node and creates no objects.
 The replay does the same float operations in the same order as the engine, so its
 numbers equal eager ones (a zero's sign aside: the engine's ``0.0 + c`` is written ``c``).
 
-The traced structure is fixed. Branches *inside* an op's rule (relu's ``1.0 if a > 0
-else 0.0``) are evaluated on every replay, so they stay right; but a Python ``if`` on
+The traced structure is fixed. Branches *inside* an op's rule (relu's ``0.0 if a <= 0.0
+else 1.0``) are evaluated on every replay, so they stay right; but a Python ``if`` on
 data in *your* code ran once, while tracing, and its choice is baked into the tape.
 Leaves not listed as ``params`` or ``data`` are baked in as constants.
 """

@@ -62,13 +62,13 @@ class Dual:
     def __pow__(self, other: Any) -> Dual:
         if isinstance(other, Dual):
             return self._op("vpow", self, other)
-        return DUALS.pow(self, float(other))
+        return self._op("pow", self, float(other))
 
     def __rpow__(self, other: Any) -> Dual:
         return self._op("vpow", other, self)
 
     def __neg__(self) -> Dual:
-        return DUALS.neg(self)
+        return self._op("mul", -1.0, self)  # exactly −x, and tangent −ẋ
 
 
 def _primal(x: Any) -> float:

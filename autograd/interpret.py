@@ -79,7 +79,6 @@ class Floats(Interpretation):
         """The op's forward on floats."""
         return op.forward
 
-    where = staticmethod(lambda test, x, y: x if test else y)  # type: ignore[assignment]
     gt = staticmethod(operator.gt)  # type: ignore[assignment]
     ge = staticmethod(operator.ge)  # type: ignore[assignment]
     lt = staticmethod(operator.lt)  # type: ignore[assignment]

@@ -176,8 +176,8 @@ class Value:
     # operator end in Value's own TypeError, with advice.
     __array_ufunc__ = None
 
-    # Ordering compares data, so rules like ``1.0 if a > 0 else 0.0`` read the same on
-    # floats and Values. Equality and hashing stay by identity: graphs key dicts by node.
+    # Ordering compares data, for user code (rules branch with m.where instead). Equality
+    # and hashing stay by identity: graphs key dicts by node.
     def __lt__(self, other: Any) -> bool:
         return self.data < _data(other)
 

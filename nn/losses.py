@@ -194,7 +194,7 @@ def _rows(name: str, logits: Any, targets: Any) -> tuple[list[list[Value]], list
 def _log_sum_exp(row: Sequence[Any]) -> Any:
     # log Σ exp(zᵢ) = m + log Σ exp(zᵢ − m) with m = max zᵢ: no exp overflows. m is a
     # plain number: the result does not depend on it, so no gradient needs to flow there.
-    m = max(float(z) for z in row)
+    m = max(z.data if isinstance(z, Value) else float(z) for z in row)
     return vsum([(z - m).exp() for z in row]).log() + m
 
 
@@ -257,7 +257,7 @@ def softmax(logits: Sequence[Any]) -> list[Value]:
     """
     if not logits:
         raise ValueError("softmax: got no logits")
-    m = max(float(z) for z in logits)
+    m = max(z.data if isinstance(z, Value) else float(z) for z in logits)
     es = [(z - m).exp() if isinstance(z, Value) else Value(math.exp(z - m)) for z in logits]
     total = vsum(es)
     return [e / total for e in es]

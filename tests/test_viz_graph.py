@@ -294,3 +294,13 @@ def test_the_size_limit_is_documented_and_adjustable():
     with pytest.raises(ValueError, match="61 nodes, more than the 50"):
         viz.draw_graph(y, max_nodes=50)
     assert viz.draw_graph(y, max_nodes=61).source.count("->") == 5 * 20  # 2 ops, 3 inputs
+
+
+def test_jupyter_shows_the_picture_in_the_viewer_and_as_svg():
+    *_, y = product_graph()
+    y.backward()
+    graph = viz.draw_graph(y)
+    shown = graph._repr_html_()
+    assert shown.startswith('<iframe srcdoc="&lt;!DOCTYPE html&gt;') and "<script" not in shown
+    assert "∂(d·f)/∂d = f = −3.0" in shown and "class=&quot;legend&quot;" in shown
+    assert "<svg" in graph._repr_image_svg_xml()

@@ -159,3 +159,11 @@ def test_whole_mlp_step_through_at_collapse_level_one():
     drawn = {s.id for s in (*lesson.picture.shapes, *lesson.picture.edges)}
     assert all(f.current and set(f.current) <= drawn for f in lesson.frames)
     assert sum(1 for f in lesson.frames if set(f.current) <= boxes) > len(lesson) / 2
+
+
+def test_scope_names_with_backslashes_are_drawn_literally():
+    x = Value(1.0, label="x")
+    with record_scopes() as scopes, name_scope("layer\\N"):
+        y = x * 2.0
+    svg = viz.draw_graph(y, scopes=scopes).pipe(format="svg", encoding="utf-8")
+    assert ">layer\\N<" in svg

@@ -310,11 +310,17 @@ class CompiledTraining:
     the optimizer, so an interrupted fit leaves the model as trained so far. Otherwise
     (no numpy, another optimizer) each step goes through the Values: replay into
     ``.grad``, then ``optimizer.step()``.
+
+    ``check``, when set, is called as ``check(loss, grads)`` after the replay and before
+    the update (``grads`` in the order of the parameters, the l2 term included): a check
+    that raises (say, on a non-finite loss) leaves the weights as the previous step left
+    them.
     """
 
     def __init__(self, step: CompiledStep, optimizer: Optimizer, X: Sequence[Any],
                  y: Sequence[Any]) -> None:
         self.step, self.optimizer = step, optimizer
+        self.check: Callable[[float, Sequence[float]], None] | None = None
         self.update: Any = None
         if step.vectorized and _same_list(optimizer.params, step.params):
             maker = ARRAY_OPTIMIZERS.get(type(optimizer))
@@ -335,6 +341,8 @@ class CompiledTraining:
         if self.update is None:
             self.optimizer.zero_grad()
             result = self.step(xb, yb)
+            if self.check is not None:
+                self.check(result[0], [p.grad for p in self.step.params])
             self.optimizer.step()
             return result
         step, w = self.step, self.w
@@ -353,6 +361,8 @@ class CompiledTraining:
             g += l2 * w
             g += l2 * w
         outputs = step.outputs(inputs, values) if inputs is not None else []
+        if self.check is not None:
+            self.check(loss, g)
         self.g = g
         self.update.step(w, g)
         return loss, outputs

@@ -308,3 +308,39 @@ def test_arrays_hold_the_weights_only_for_known_optimizers_over_the_traced_param
     assert held_in_arrays(nn.AdamW(params))
     assert not held_in_arrays(HalfStepSGD(params, lr=0.1))
     assert not held_in_arrays(nn.SGD(params[1:], lr=0.1))
+
+
+class Refuse(Exception):
+    pass
+
+
+@pytest.mark.parametrize("optimizer", [
+    lambda p: nn.SGD(p, lr=0.3, momentum=0.5),
+    lambda p: HalfStepSGD(p, lr=0.3),
+], ids=["arrays", "through_values"])
+def test_a_check_sees_loss_and_gradients_before_the_update_and_can_stop_it(optimizer):
+    X, y = nn.make_moons(10, noise=0.1, seed=11)
+    model = nn.MLP(2, [3, 1], seed=5)
+    params = model.parameters()
+    eager_loss, _ = make_step(model, nn.hinge_loss, params, 1e-2)(X, y)
+    expected = [p.grad for p in params]
+    model.zero_grad()
+    before = [p.data for p in params]
+    training = make_compiled_training(model, nn.hinge_loss, params, 1e-2, X, y, True,
+                                      optimizer(params))
+    seen = []
+
+    def check(loss, grads):
+        seen.append((loss, list(grads)))
+        raise Refuse
+
+    training.check = check
+    with pytest.raises(Refuse):
+        try:
+            training.train(X, y)
+        finally:
+            training.close()
+    (loss, grads), = seen
+    assert close(loss, eager_loss), (loss, eager_loss)
+    assert all(close(g, e) for g, e in zip(grads, expected)), (grads[:3], expected[:3])
+    assert [p.data for p in params] == before  # refused: no update reached the weights

@@ -1,0 +1,73 @@
+"""The symbolic interpretation: rules run on symbols print code that computes the same."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from autograd import OPS, Value, apply, local_derivatives
+from autograd.source import JavaScriptSource, PythonSource
+
+JS_TOL = 1e-12  # JavaScript's Math and C's libm may differ in the last bits
+POINT = {"a": 0.35, "b": 0.8, "w1": 0.3, "w2": -1.2, "x1": 2.5, "x2": 1.1}
+PARAM = {"pow": 3.0, "leaky_relu": 0.1, "clamp": (-0.2, 0.3)}
+
+
+def op_inputs(op):
+    """The input names of one node of ``op`` (n-ary ops: two rows)."""
+    if op.arity:
+        return list(op.inputs)
+    return [f"{name}{row}" for name in op.inputs for row in (1, 2)]
+
+
+def node_of(op):
+    names = op_inputs(op)
+    k = PARAM.get(op.name)
+    param = {op.param[0]: k} if op.param else {}
+    return names, k, apply(op, *[Value(POINT[n]) for n in names], **param)
+
+
+@pytest.mark.parametrize("op", OPS, ids=lambda op: op.name)
+def test_python_source_of_every_rule_computes_the_engines_numbers(op):
+    names, k, node = node_of(op)
+    m = PythonSource()
+    ins = [m.var(n) for n in names]
+    env = m.namespace() | dict(zip(names, (POINT[n] for n in names)))
+    assert eval(m.call(op, ins, k).text, env) == node.data
+    env["out"] = node.data
+    texts = [m.lift_value(op.local(i, m, ins, m.var("out"), k)).text for i in range(len(ins))]
+    assert [eval(t, env) for t in texts] == local_derivatives(node)
+
+
+def test_javascript_source_computes_the_engines_numbers(browser):
+    m = JavaScriptSource()
+    blocks, expected = [], []
+    for op in OPS:
+        names, k, node = node_of(op)
+        ins = [m.var(n) for n in names]
+        locals_ = [m.lift_value(op.local(i, m, ins, m.var("out"), k)).text
+                   for i in range(len(ins))]
+        lets = ", ".join(f"{n} = {POINT[n]!r}" for n in names)
+        blocks.append(f"{{ const {lets}; const out = {m.call(op, ins, k).text}; "
+                      f"r.push([out, {', '.join(locals_)}]); }}")
+        expected.append((op.name, [node.data, *local_derivatives(node)]))
+    page = browser.new_page()
+    got = page.evaluate("(() => { const r = []; " + " ".join(blocks) + " return r; })()")
+    page.close()
+    for (name, want), have in zip(expected, got):
+        assert have == pytest.approx(want, rel=JS_TOL, abs=JS_TOL), f"{name}: {have} vs {want}"
+
+
+def test_javascript_spells_literals_branches_and_powers_for_javascript():
+    m = JavaScriptSource()
+    a = m.var("a")
+    assert m.where(m.gt(a, 0.0), math.nan, -math.inf).text == "a > 0.0 ? NaN : (-Infinity)"
+    assert (-(a ** 2.0)).text == "-(a ** 2.0)"  # JavaScript refuses -a ** 2
+    assert m.eq(a, 1.0).text == "a === 1.0"
+
+
+def test_a_rule_cannot_branch_with_python_if_on_a_symbol():
+    m = PythonSource()
+    with pytest.raises(TypeError, match=r"m\.where"):
+        bool(m.gt(m.var("a"), 0.0))

@@ -150,6 +150,9 @@ class ForwardPass:
 def forward_mode(seeds: dict[Value, float]) -> Iterator[ForwardPass]:
     """Run Value code with tangents: every node made inside gets ∂node/∂(seeds · direction).
 
+    One direction per pass; a pass opened inside another hides the outer one until it
+    closes (forward-over-forward is not supported; use ``grad(create_graph=True)``).
+
     Args:
         seeds: the tangent of each input leaf (the direction v of a jvp).
 

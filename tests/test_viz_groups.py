@@ -167,3 +167,14 @@ def test_scope_names_with_backslashes_are_drawn_literally():
         y = x * 2.0
     svg = viz.draw_graph(y, scopes=scopes).pipe(format="svg", encoding="utf-8")
     assert ">layer\\N<" in svg
+
+
+def test_every_text_a_collapsed_lesson_changes_is_addressable_in_its_page():
+    loss, scopes = mlp_loss(samples=2)
+    for collapse in (1, 2):
+        lesson = viz.step_through(loss, scopes=scopes, collapse=collapse)
+        page = lesson.to_page()
+        changing = lesson.texts()
+        assert changing
+        missing = [cid for cid in changing if f'id="{cid}"' not in page]
+        assert missing == [], missing

@@ -193,3 +193,12 @@ def test_a_very_long_pass_is_refused_with_how_to_narrate_a_part():
         f"{n} steps" in message and "one sample's loss" in message and "max_steps=None" in message
     )
     assert len(viz.step_through(y, max_steps=n)) == n + 1
+
+
+def test_every_text_a_lesson_changes_is_addressable_in_its_page():
+    loss, _ = net()
+    lesson = viz.step_through(loss)
+    page = lesson.to_page()
+    changing = lesson.texts()
+    assert len(changing) == len({c for f in lesson.frames for c in f.texts})
+    assert [cid for cid in changing if f'id="{cid}"' not in page] == []

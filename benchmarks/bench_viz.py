@@ -66,6 +66,33 @@ def fan_out(n_uses: int) -> Value:
     return total
 
 
+CHROMIUM = "/usr/bin/chromium"
+
+
+def first_frame(paths: list[Path]) -> list[tuple[str, float]]:
+    """Seconds from opening each page in headless Chromium to its first frame being shown
+    (an element marked ``aria-current``); empty without playwright or Debian's chromium."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return []
+    if not Path(CHROMIUM).exists():
+        return []
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+    seconds = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=flags)
+        for path in paths:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            start = time.perf_counter()
+            page.goto(path.as_uri())
+            page.wait_for_selector('[aria-current="step"]', state="attached")
+            seconds.append((path.stem, time.perf_counter() - start))
+            page.close()
+        browser.close()
+    return seconds
+
+
 def timed(fn: Callable[[], object], runs: int = RUNS) -> tuple[float, float]:
     seconds = []
     for _ in range(runs):
@@ -126,6 +153,7 @@ def main() -> str:
                 ),
             ),
         ]
+        opened = first_frame(sorted(Path(tmp).glob("*.html")))
     lines = [
         "## viz",
         "",
@@ -138,6 +166,13 @@ def main() -> str:
         "| --- | ---: | ---: |",
     ]
     lines += [f"| {name} | {lo:.3f} | {mid:.3f} |" for name, (lo, mid) in rows]
+    if opened:
+        lines += [
+            "",
+            "Seconds from opening a page in headless Chromium (1280×800) to its first frame: "
+            + ", ".join(f"{name} {s:.2f}" for name, s in opened)
+            + ".",
+        ]
     text = "\n".join(lines) + "\n"
     print(text)
     return text

@@ -147,8 +147,9 @@ def test_every_op_is_drawn_from_the_table(op):
 
 
 def cube_op():
-    return Op("cube", "x³", "a³", lambda a: a**3, (lambda m, a, out: 3.0 * a * a,), ("3·a²",),
-              "a cubed")
+    return Op(
+        "cube", "x³", "a³", lambda a: a**3, (lambda m, a, out: 3.0 * a * a,), ("3·a²",), "a cubed"
+    )
 
 
 def test_new_op_is_drawn_without_touching_viz():
@@ -163,8 +164,9 @@ def test_new_op_is_drawn_without_touching_viz():
 
 def test_check_highlights_only_the_wrong_gradient():
     x, w = Value(2.0, label="x"), Value(0.5, label="w")
-    wrong = Op("cube", "x³", "a³", lambda a: a**3, (lambda m, a, out: 2.0 * a,), ("2·a",),
-               "wrong rule")
+    wrong = Op(
+        "cube", "x³", "a³", lambda a: a**3, (lambda m, a, out: 2.0 * a,), ("2·a",), "wrong rule"
+    )
     y = Value(8.0, label="y")
     y.parents, y.op = (x,), wrong
     loss = y * w

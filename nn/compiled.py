@@ -367,6 +367,10 @@ class CompiledTraining:
         self.update.step(w, g)
         return loss, outputs
 
+    def weights(self) -> Any:
+        """The current weights in the parameters' order (an array while fit runs)."""
+        return self.w if self.update is not None else [p.data for p in self.step.params]
+
     def evaluate(self, X: Sequence[Any], y: Sequence[Any]) -> tuple[float, list[Any]]:
         """:meth:`CompiledStep.evaluate` at the current weights."""
         values = self.w.tolist() if self.update is not None else None

@@ -9,15 +9,16 @@ same network.
 
 from __future__ import annotations
 
+import itertools
 import numbers
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from autograd import Value, dot
 from autograd.ops import subscript
 
-from .module import Module
+from .module import Module, brief
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "leaky_relu", "linear")
 
@@ -25,13 +26,26 @@ ACTIVATIONS = ("tanh", "relu", "sigmoid", "leaky_relu", "linear")
 def _activation(name: Any, where: str) -> Any:
     """The Value method for an activation name (None for linear)."""
     if name not in ACTIVATIONS:
-        raise ValueError(f"{where}: unknown activation {name!r}; choose one of {ACTIVATIONS}")
+        raise ValueError(f"{where}: unknown activation {brief(name)}; choose one of {ACTIVATIONS}")
     return None if name == "linear" else getattr(Value, name)
+
+
+def _config_keys(config: Any, keys: tuple[str, ...], where: str) -> None:
+    """Check that ``config`` is a mapping with exactly ``keys`` (what ``config()`` returns)."""
+    if not isinstance(config, Mapping):
+        raise TypeError(f"{where}: a config is a mapping of {keys}, got {type(config).__name__}")
+    missing = [k for k in keys if k not in config]
+    extra = [k for k in config if k not in keys]
+    if missing or extra:
+        raise ValueError(
+            f"{where}: not a complete {where} config: missing {missing}, unknown "
+            f"{brief(extra)}; its keys are exactly {list(keys)}"
+        )
 
 
 def _size(n: Any, what: str, where: str) -> int:
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"{where}: {what} must be a positive whole number, got {n!r}")
+        raise ValueError(f"{where}: {what} must be a positive whole number, got {brief(n)}")
     return n
 
 
@@ -72,7 +86,8 @@ class Neuron(Module):
 
     def __init__(self, nin: int, activation: str = "tanh", seed: int | random.Random | None = None):
         nin = _size(nin, "nin", "Neuron")
-        self._act = _activation(activation, "Neuron")
+        _activation(activation, "Neuron")
+        # The name, not Value's method: a module holds only data, so it pickles and copies.
         self._activation = activation
         rng = _rng(seed)
         bound = nin**-0.5
@@ -84,12 +99,20 @@ class Neuron(Module):
     def forward(self, x: Sequence[Any]) -> Value:
         """act(w · x + b) for one input vector."""
         z = dot(self.w, x) + self.b
-        act = self._act
-        return z if act is None else act(z)
+        name = self._activation
+        return z if name == "linear" else getattr(z, name)()
 
     def config(self) -> dict[str, Any]:
         """The arguments that rebuild this neuron's shape (``nn.save`` stores them)."""
         return {"nin": len(self.w), "activation": self._activation}
+
+    @staticmethod
+    def parameter_count(config: Mapping[str, Any]) -> int:
+        """How many parameters ``Neuron(**config)`` has, checked as ``__init__`` checks it,
+        without building anything (``nn.load`` compares it with a file's count first)."""
+        _config_keys(config, ("nin", "activation"), "Neuron")
+        _activation(config["activation"], "Neuron")
+        return _size(config["nin"], "nin", "Neuron") + 1
 
     def extra_repr(self) -> str:
         return f"{len(self.w)}, activation={self._activation!r}"
@@ -142,6 +165,14 @@ class Layer(Module):
             "activation": self._activation,
         }
 
+    @staticmethod
+    def parameter_count(config: Mapping[str, Any]) -> int:
+        """How many parameters ``Layer(**config)`` has, checked without building anything."""
+        _config_keys(config, ("nin", "nout", "activation"), "Layer")
+        _activation(config["activation"], "Layer")
+        nin, nout = _size(config["nin"], "nin", "Layer"), _size(config["nout"], "nout", "Layer")
+        return (nin + 1) * nout
+
     def __repr__(self) -> str:
         c = self.config()
         return f"Layer({c['nin']} → {c['nout']}, activation={c['activation']!r})"
@@ -184,15 +215,8 @@ class MLP(Module):
         seed: int | random.Random | None = None,
         last_activation: str = "linear",
     ):
-        _size(nin, "nin", "MLP")
-        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or not nouts:
-            raise ValueError(f"MLP: nouts must be a non-empty list of layer widths, got {nouts!r}")
-        for n in nouts:
-            _size(n, "each layer width in nouts", "MLP")
-        _activation(activation, "MLP")
-        _activation(last_activation, "MLP (last_activation)")
+        sizes = _mlp_sizes(nin, nouts, activation, last_activation)
         rng = _rng(seed)
-        sizes = [nin, *nouts]
         acts = [activation] * (len(nouts) - 1) + [last_activation]
         self._config: dict[str, Any] = {
             "nin": nin,
@@ -225,3 +249,34 @@ class MLP(Module):
         from .pytorch import from_torch
 
         return from_torch(module)
+
+    @staticmethod
+    def parameter_count(config: Mapping[str, Any]) -> int:
+        """How many parameters ``MLP(**config)`` has, checked as ``__init__`` checks it,
+        without building anything (``nn.load`` compares it with a file's count first).
+
+        Example:
+            >>> from nn import MLP
+            >>> config = MLP(2, [16, 16, 1], seed=0).config()
+            >>> MLP.parameter_count(config), len(MLP(**config).parameters())
+            (337, 337)
+        """
+        _config_keys(config, ("nin", "nouts", "activation", "last_activation"), "MLP")
+        sizes = _mlp_sizes(
+            config["nin"], config["nouts"], config["activation"], config["last_activation"]
+        )
+        return sum((a + 1) * b for a, b in itertools.pairwise(sizes))
+
+
+def _mlp_sizes(nin: Any, nouts: Any, activation: Any, last_activation: Any) -> list[int]:
+    """``[nin, *nouts]`` after checking every argument of ``MLP`` but the seed."""
+    _size(nin, "nin", "MLP")
+    if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or not nouts:
+        raise ValueError(
+            f"MLP: nouts must be a non-empty list of layer widths, got {brief(nouts)}"
+        )
+    for n in nouts:
+        _size(n, "each layer width in nouts", "MLP")
+    _activation(activation, "MLP")
+    _activation(last_activation, "MLP (last_activation)")
+    return [nin, *nouts]

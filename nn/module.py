@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterator, Mapping
+import reprlib
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from autograd import Value, name_scope, recording_scopes
@@ -36,16 +37,43 @@ def _members(obj: Any) -> Iterator[tuple[str, Any]]:
                     yield f"{name}.{i}", sub
 
 
+# Values quoted in error messages are cut short: a hostile file's 10 MB string must not
+# become a 10 MB message.
+_BRIEF = reprlib.Repr()
+_BRIEF.maxstring = _BRIEF.maxother = 60
+_BRIEF.maxlong = 40
+_BRIEF.maxlist = _BRIEF.maxtuple = _BRIEF.maxdict = 6
+_BRIEF.maxlevel = 3
+
+
+def brief(value: Any) -> str:
+    """``repr(value)`` cut to a few dozen characters (long strings, lists, ints shortened)."""
+    return _BRIEF.repr(value)
+
+
+def brief_names(names: Sequence[str], shown: int = 5) -> str:
+    """A list of names for a message: the first ``shown``, each cut short, then a count."""
+    head = ", ".join(brief(n) for n in names[:shown])
+    more = len(names) - shown
+    return f"[{head}, … and {more} more]" if more > 0 else f"[{head}]"
+
+
 def state_value(name: str, value: Any, where: str) -> float:
     """Check one number of a state dict: a finite real (not a bool), returned as float."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(
-            f"{where}: parameter {name!r} must be a number, got {value!r} ({type(value).__name__})"
+            f"{where}: parameter {brief(name)} must be a number, got {brief(value)} "
+            f"({type(value).__name__})"
         )
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:
+        raise ValueError(
+            f"{where}: parameter {brief(name)} is {brief(value)}, too large for a float"
+        ) from None
     if not math.isfinite(value):
         raise ValueError(
-            f"{where}: parameter {name!r} is {value!r}; only finite numbers can be loaded"
+            f"{where}: parameter {brief(name)} is {value!r}; only finite numbers can be loaded"
         )
     return value
 
@@ -168,8 +196,9 @@ class Module:
         unexpected = [name for name in state if name not in params]
         if strict and (missing or unexpected):
             raise KeyError(
-                f"{where}: state does not match the model: missing {missing}, unexpected "
-                f"{unexpected}; pass strict=False to load only the names both have"
+                f"{where}: state does not match the model: missing {brief_names(missing)}, "
+                f"unexpected {brief_names(unexpected)}; pass strict=False to load only the "
+                "names both have"
             )
         new = {name: state_value(name, state[name], where) for name in params if name in state}
         for name, value in new.items():

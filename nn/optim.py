@@ -9,15 +9,28 @@ pass has reached (``grad_computed`` is False) is skipped.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from autograd import Value
 
 
-def _check(name: str, value: Any, ok: Callable[[float], bool], need: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not ok(value):
-        raise ValueError(f"{name}: {need}, got {value!r}")
+def check_number(name: str, value: Any, ok: Callable[[float], bool], need: str) -> float:
+    """``value`` as a float if it is a finite real number (not a bool) for which ``ok`` holds.
+
+    Raises a ValueError naming the argument, the condition and the value: PyTorch's range
+    checks, and nan or ±inf refused everywhere (an infinite lr or weight decay, a nan
+    dampening, only ever turns every parameter into nan).
+    """
+    good = not isinstance(value, bool) and isinstance(value, numbers.Real)
+    if good:
+        try:
+            good = math.isfinite(value) and ok(value)
+        except (OverflowError, TypeError):  # an int too large for a float
+            good = False
+    if not good:
+        raise ValueError(f"{name}: need a finite {need}, got {value!r}")
     return float(value)
 
 
@@ -36,7 +49,16 @@ class Optimizer:
             if id(p) in seen:
                 raise ValueError(f"{name}: params[{i}] appears twice in the parameter list")
             seen.add(id(p))
-        self.lr = _check(f"{name} lr", lr, lambda x: x >= 0, "lr ≥ 0")
+        self.lr = lr
+
+    @property
+    def lr(self) -> float:
+        """The learning rate (a scheduler sets it; any finite number ≥ 0)."""
+        return self._lr
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        self._lr = check_number(f"{type(self).__name__} lr", value, lambda x: x >= 0, "lr ≥ 0")
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to 0.0 (call before each backward pass)."""
@@ -87,9 +109,9 @@ class SGD(Optimizer):
         weight_decay: float = 0.0,
     ):
         super().__init__(params, lr)
-        self.momentum = _check("SGD momentum", momentum, lambda x: x >= 0, "momentum ≥ 0")
-        self.dampening = _check("SGD dampening", dampening, lambda x: True, "dampening is a number")
-        self.weight_decay = _check(
+        self.momentum = check_number("SGD momentum", momentum, lambda x: x >= 0, "momentum ≥ 0")
+        self.dampening = check_number("SGD dampening", dampening, lambda x: True, "dampening")
+        self.weight_decay = check_number(
             "SGD weight_decay", weight_decay, lambda x: x >= 0, "weight_decay ≥ 0"
         )
         if nesterov and (self.momentum <= 0 or self.dampening != 0):
@@ -160,11 +182,11 @@ class Adam(Optimizer):
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise ValueError(f"{name}: betas must be a pair (β₁, β₂), got {betas!r}")
         self.betas = tuple(
-            _check(f"{name} betas[{i}]", b, lambda x: 0 <= x < 1, "0 ≤ β < 1")
+            check_number(f"{name} betas[{i}]", b, lambda x: 0 <= x < 1, "0 ≤ β < 1")
             for i, b in enumerate(betas)
         )
-        self.eps = _check(f"{name} eps", eps, lambda x: x >= 0, "eps ≥ 0")
-        self.weight_decay = _check(
+        self.eps = check_number(f"{name} eps", eps, lambda x: x >= 0, "eps ≥ 0")
+        self.weight_decay = check_number(
             f"{name} weight_decay",
             weight_decay,
             lambda x: x >= 0,

@@ -9,16 +9,9 @@ optimizer (PyTorch can chain several; these do not).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import Any
 
-from .optim import Optimizer
-
-
-def _number(name: str, value: Any, ok: Callable[[float], bool], need: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not ok(value):
-        raise ValueError(f"{name}: {need}, got {value!r}")
-    return float(value)
+from .optim import Optimizer, check_number
 
 
 def _count(name: str, value: Any) -> int:
@@ -43,9 +36,19 @@ class LRScheduler:
         raise NotImplementedError
 
     def step(self) -> None:
-        """Advance one epoch and set the optimizer's lr for it."""
-        self.last_epoch += 1
-        self.optimizer.lr = self.lr_at(self.last_epoch)
+        """Advance one epoch and set the optimizer's lr for it (nothing changes on an error)."""
+        epoch = self.last_epoch + 1
+        try:
+            lr = self.lr_at(epoch)
+        except OverflowError:
+            lr = math.inf
+        if not math.isfinite(lr):
+            raise ValueError(
+                f"{type(self).__name__}: the lr of epoch {epoch} is not a finite number "
+                f"(base lr {self.base_lrs[0]!r}); choose arguments that keep it finite"
+            )
+        self.optimizer.lr = lr
+        self.last_epoch = epoch
 
     def get_last_lr(self) -> list[float]:
         """The lr set by the last step, as a list (PyTorch has one per parameter group)."""
@@ -70,7 +73,7 @@ class StepLR(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1):
         self.step_size = _count("StepLR step_size", step_size)
-        self.gamma = _number("StepLR gamma", gamma, lambda x: True, "gamma must be a number")
+        self.gamma = check_number("StepLR gamma", gamma, lambda x: x >= 0, "gamma ≥ 0")
         super().__init__(optimizer)
 
     def lr_at(self, epoch: int) -> float:
@@ -101,11 +104,11 @@ class LinearLR(LRScheduler):
         end_factor: float = 1.0,
         total_iters: int = 5,
     ):
-        self.start_factor = _number(
-            "LinearLR start_factor", start_factor, lambda x: 0 < x <= 1, "need 0 < start_factor ≤ 1"
+        self.start_factor = check_number(
+            "LinearLR start_factor", start_factor, lambda x: 0 < x <= 1, "0 < start_factor ≤ 1"
         )
-        self.end_factor = _number(
-            "LinearLR end_factor", end_factor, lambda x: 0 <= x <= 1, "need 0 ≤ end_factor ≤ 1"
+        self.end_factor = check_number(
+            "LinearLR end_factor", end_factor, lambda x: 0 <= x <= 1, "0 ≤ end_factor ≤ 1"
         )
         self.total_iters = _count("LinearLR total_iters", total_iters)
         super().__init__(optimizer)
@@ -134,7 +137,7 @@ class CosineAnnealingLR(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0):
         self.T_max = _count("CosineAnnealingLR T_max", T_max)
-        self.eta_min = _number(
+        self.eta_min = check_number(
             "CosineAnnealingLR eta_min", eta_min, lambda x: x >= 0, "eta_min ≥ 0"
         )
         super().__init__(optimizer)

@@ -8,20 +8,27 @@ bit-identical. Never pickle: a JSON file cannot run code when it is opened.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
-import tempfile
-from collections.abc import Callable, Mapping
+import re
+import secrets
+import stat
+from collections import Counter
 from typing import Any
 
 from .layers import MLP, Layer, Neuron
-from .module import Module
+from .module import Module, brief, brief_names
 
 FORMAT = "chainrule.nn"
 VERSION = 1
 KEYS = ("format", "version", "architecture", "parameters")
 MODELS: dict[str, type[Module]] = {"MLP": MLP, "Layer": Layer, "Neuron": Neuron}
+MAX_BYTES = 64 * 2**20  # load's default size cap: ~1M parameters (override with max_bytes=)
+MODEL_DEPTH = 3  # a model file nests {…{…[…]}}: the MLP's nouts list
+MAX_DEPTH = 32  # load refuses deeper JSON before parsing it (json recurses once per level)
+O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 class ModelFileError(ValueError):
@@ -38,11 +45,51 @@ def _config(model: Module) -> dict[str, Any]:
     return {"type": kind, **model.config()}  # type: ignore[attr-defined]
 
 
+def _target(path: str | os.PathLike[str]) -> str:
+    """The path to save to, refused before anything is created when it cannot be a file."""
+    path = os.fsdecode(os.fspath(path))
+    if not path or path.endswith((os.sep, "/")) or os.path.isdir(path):
+        raise IsADirectoryError(
+            f"save: {path!r} is not a file path (empty, or a directory); give a file name "
+            "such as 'model.json'"
+        )
+    return path
+
+
+def _create_temporary(directory: str, name: str) -> tuple[int, str]:
+    # O_EXCL with mode 0o666: the kernel applies the umask, as it does for open(path, "w").
+    for _ in range(100):
+        tmp = os.path.join(directory, f".{name[:200]}.tmp-{secrets.token_hex(4)}")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_CLOEXEC, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"save: could not create a temporary file next to {name!r}")
+
+
+def _sync_directory(directory: str) -> None:
+    # Makes the rename itself durable; some file systems cannot open or sync a directory.
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 def save(model: Module, path: str | os.PathLike[str]) -> None:
     """Write ``model`` to ``path`` as JSON, atomically: the old file survives any failure.
 
-    The text goes to a temporary file in the same directory, is flushed to disk, and
-    then replaces ``path`` in one ``os.replace``; on failure the temporary file is removed.
+    The text goes to a temporary file ``.NAME.tmp-XXXXXXXX`` in the same directory, is
+    flushed to disk, and then replaces ``path`` in one ``os.replace``. Any error (or
+    Ctrl-C) on the way removes the temporary file and leaves the old ``path`` as it was;
+    only a hard kill (SIGKILL, power loss) can leave a ``.NAME.tmp-*`` file behind, which
+    is safe to delete. A new file gets the usual permissions (0o666 minus the umask); an
+    existing file keeps its own.
 
     Args:
         model: an ``MLP``, ``Layer`` or ``Neuron``.
@@ -51,6 +98,7 @@ def save(model: Module, path: str | os.PathLike[str]) -> None:
     Raises:
         TypeError: the model is not one whose architecture can be saved.
         ValueError: a parameter is nan or infinite.
+        IsADirectoryError: ``path`` is empty or names a directory (nothing is created).
         OSError: the file could not be written (the old one is left as it was).
 
     Example:
@@ -62,6 +110,7 @@ def save(model: Module, path: str | os.PathLike[str]) -> None:
         >>> nn.load(path)([0.5, -0.25]).data == model([0.5, -0.25]).data
         True
     """
+    path = _target(path)
     doc: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
@@ -75,11 +124,17 @@ def save(model: Module, path: str | os.PathLike[str]) -> None:
             )
         doc["parameters"][name] = p.data
     text = json.dumps(doc, indent=1, allow_nan=False)
-    path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
+    directory, name = os.path.split(os.path.abspath(path))
+    fd, tmp = _create_temporary(directory, name)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
+            try:
+                old = os.stat(path)
+            except FileNotFoundError:
+                pass
+            else:
+                if stat.S_ISREG(old.st_mode):
+                    os.fchmod(f.fileno(), stat.S_IMODE(old.st_mode))
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
@@ -90,6 +145,7 @@ def save(model: Module, path: str | os.PathLike[str]) -> None:
         except FileNotFoundError:
             pass
         raise
+    _sync_directory(directory)
 
 
 def _reject_constant(token: str) -> None:
@@ -97,38 +153,81 @@ def _reject_constant(token: str) -> None:
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    keys = [k for k, _ in pairs]
-    repeated = sorted({k for k in keys if keys.count(k) > 1})
-    if repeated:
-        raise ValueError(f"keys {repeated} appear more than once")
-    return dict(pairs)
+    doc = dict(pairs)
+    if len(doc) != len(pairs):
+        repeated = sorted(k for k, n in Counter(k for k, _ in pairs).items() if n > 1)
+        raise ValueError(f"keys {brief_names(repeated)} appear more than once")
+    return doc
 
 
-def _read(path: str) -> dict[str, Any]:
+# Strings, then everything but brackets, are removed; what remains is the nesting.
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def _depth(text: str) -> int:
+    """How deeply the JSON text nests arrays and objects, found without recursion."""
+    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
+    return max(itertools.accumulate(map(_STEP.__getitem__, brackets)), default=0)
+
+
+def _read_bytes(path: str, max_bytes: int | None) -> bytes:
+    with open(path, "rb") as f:
+        if max_bytes is None:
+            return f.read()
+        size = os.fstat(f.fileno()).st_size
+        chunks: list[bytes] = []
+        total = 0
+        while size <= max_bytes and total <= max_bytes:
+            chunk = f.read(min(1 << 20, max_bytes + 1 - total))
+            if not chunk:
+                return b"".join(chunks)
+            chunks.append(chunk)
+            total += len(chunk)
+    raise ModelFileError(
+        f"load: {path!r} is larger than max_bytes={max_bytes} bytes; is it a model file? "
+        "(pass a larger max_bytes, or None, to read a bigger model)"
+    )
+
+
+def _read(path: str, max_bytes: int | None) -> dict[str, Any]:
+    data = _read_bytes(path, max_bytes)
     try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
+        text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         raise ModelFileError(
             f"load: {path!r} is not UTF-8 text ({err}); is it a model file?"
         ) from None
+    depth = _depth(text)
+    if depth > MAX_DEPTH:
+        raise ModelFileError(
+            f"load: {path!r} nests JSON {depth} levels deep; a model file needs "
+            f"{MODEL_DEPTH} (at most {MAX_DEPTH} are read): it is not a model file"
+        )
     try:
         doc = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as err:
         raise ModelFileError(f"load: {path!r} is truncated or corrupt JSON: {err}") from None
-    except ValueError as err:  # NaN, Infinity, -Infinity, or a repeated key
-        raise ModelFileError(f"load: {path!r} is not a valid model file: {err}") from None
+    except ValueError as err:  # NaN, Infinity, a repeated key, an integer of 4300+ digits
+        raise ModelFileError(
+            f"load: {path!r} is not a valid model file: {brief(str(err))[1:-1]}"
+        ) from None
     if not isinstance(doc, dict):
         raise ModelFileError(f"load: {path!r} holds a {type(doc).__name__}, not a model object")
     missing = [k for k in KEYS if k not in doc]
     extra = [k for k in doc if k not in KEYS]
     if missing or extra:
-        raise ModelFileError(f"load: {path!r} has missing keys {missing} and extra keys {extra}")
+        raise ModelFileError(
+            f"load: {path!r} has missing keys {missing} and extra keys {brief_names(extra)}"
+        )
     if doc["format"] != FORMAT:
-        raise ModelFileError(f"load: {path!r} has format {doc['format']!r}, expected {FORMAT!r}")
+        raise ModelFileError(
+            f"load: {path!r} has format {brief(doc['format'])}, expected {FORMAT!r}"
+        )
     if doc["version"] != VERSION or isinstance(doc["version"], bool):
         raise ModelFileError(
-            f"load: {path!r} has format version {doc['version']!r}; this chainrule reads "
+            f"load: {path!r} has format version {brief(doc['version'])}; this chainrule reads "
             f"version {VERSION}"
         )
     if not isinstance(doc["parameters"], dict):
@@ -136,36 +235,43 @@ def _read(path: str) -> dict[str, Any]:
     return doc
 
 
-def _build(arch: Any, path: str) -> Module:
-    if not isinstance(arch, dict) or arch.get("type") not in MODELS:
+def _architecture(arch: Any, path: str) -> tuple[Any, dict[str, Any], int]:
+    """The model class, its arguments and its parameter count, checked without building."""
+    kind_name = arch.get("type") if isinstance(arch, dict) else None
+    if not isinstance(kind_name, str) or kind_name not in MODELS:
         raise ModelFileError(
-            f"load: {path!r} has architecture {arch!r}; its 'type' must be one of {sorted(MODELS)}"
+            f"load: {path!r} has architecture {brief(arch)}; it must be an object whose "
+            f"'type' is one of {sorted(MODELS)}"
         )
-    kind: Callable[..., Module] = MODELS[arch["type"]]
+    kind: Any = MODELS[kind_name]
     args = {k: v for k, v in arch.items() if k != "type"}
     try:
-        model = kind(**args)
+        count = kind.parameter_count(args)
     except (TypeError, ValueError) as err:
         raise ModelFileError(
-            f"load: {path!r} has an invalid {arch['type']} architecture: {err}"
+            f"load: {path!r} has an invalid {kind_name} architecture: {err}"
         ) from None
-    if model.config() != args:  # type: ignore[attr-defined]
-        raise ModelFileError(
-            f"load: {path!r} architecture {args!r} is not a complete {arch['type']} config"
-        )
-    return model
+    return kind, args, count
 
 
-def load(path: str | os.PathLike[str], model: Module | None = None) -> Module:
+def load(
+    path: str | os.PathLike[str], model: Module | None = None, *, max_bytes: int | None = MAX_BYTES
+) -> Module:
     """Read a model saved by :func:`save`: a new one, or the parameters into ``model``.
 
-    Everything is checked before anything changes: a truncated or corrupt file, another
-    format or version, missing or extra keys, a wrong architecture, a non-number or a
-    non-finite number each raise an error naming the problem, and ``model`` is untouched.
+    Everything is checked before anything changes: a file over ``max_bytes``, a
+    truncated or corrupt file, JSON nested deeper than a model file is, another format or
+    version, missing or extra keys, a wrong architecture, a parameter count the
+    architecture does not have (compared before any parameter is built), a non-number
+    or a non-finite number each raise an error naming the problem (quoting at most a few
+    dozen characters of the file), and ``model`` is untouched. Time and memory are
+    linear in the file's size.
 
     Args:
         path: the file written by ``save``.
         model: if given, load into it in place (its architecture must match the file's).
+        max_bytes: refuse files larger than this (default :data:`MAX_BYTES`, 64 MiB,
+            about a million parameters); None reads any size.
 
     Returns:
         The loaded model (``model`` itself when one was given).
@@ -174,18 +280,31 @@ def load(path: str | os.PathLike[str], model: Module | None = None) -> Module:
         ModelFileError: the file is not a valid model file (a ``ValueError``).
         OSError: the file cannot be read.
     """
-    path = os.fspath(path)
-    doc = _read(path)
-    built = _build(doc["architecture"], path)
+    if max_bytes is not None and (
+        isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1
+    ):
+        raise ValueError(f"load: max_bytes must be a positive whole number or None, "
+                         f"got {max_bytes!r}")
+    path = os.fsdecode(os.fspath(path))
+    doc = _read(path, max_bytes)
+    arch = doc["architecture"]
+    params: dict[str, Any] = doc["parameters"]
+    kind, args, count = _architecture(arch, path)
     if model is not None:
-        arch = doc["architecture"]
         if _config(model) != arch:
             raise ModelFileError(
-                f"load: {path!r} holds a model with architecture {arch!r}, but the model "
-                f"given is {_config(model)!r}"
+                f"load: {path!r} holds a model with architecture {brief(arch)}, but the "
+                f"model given is {_config(model)!r}"
             )
         built = model
-    params: Mapping[str, Any] = doc["parameters"]
+    elif count != len(params):
+        # Compared before building: a few bytes of architecture can describe 10¹⁰ weights.
+        raise ModelFileError(
+            f"load: {path!r}: its {arch['type']} architecture has {brief(count)} parameters "
+            f"but the file holds {len(params)}; the file is corrupt or was edited"
+        )
+    else:
+        built = kind(**args)
     try:
         built.load_state_dict(params, strict=True)
     except (KeyError, TypeError, ValueError) as err:

@@ -10,6 +10,7 @@ treated as regression: loss only.
 from __future__ import annotations
 
 import functools
+import math
 import random
 import sys
 from collections.abc import Callable, Sequence
@@ -17,6 +18,14 @@ from typing import Any
 
 from autograd import Value, dot, no_grad
 
+from .checks import (
+    ON_NONFINITE,
+    NonFiniteError,
+    check_data,
+    check_targets,
+    first_nonfinite,
+    first_nonfinite_parameter,
+)
 from .compiled import make_compiled_training
 from .data import batches
 from .losses import (
@@ -110,13 +119,6 @@ def evaluate(
     return result
 
 
-def _check(X: Sequence[Any], y: Sequence[Any], where: str) -> None:
-    if len(X) != len(y):
-        raise ValueError(f"fit: {where} has {len(X)} inputs but {len(y)} targets")
-    if not len(X):
-        raise ValueError(f"fit: {where} is empty")
-
-
 def _bar(progress: bool, epochs: int) -> Any:
     # A bar only for a person watching a terminal; tqdm is optional (extra "progress").
     if not progress or not sys.stderr.isatty():
@@ -143,6 +145,7 @@ def fit(
     l2: float = 0.0,
     seed: int | random.Random | None = None,
     compile: bool = False,
+    on_nonfinite: str = "raise",
 ) -> dict[str, list[float]]:
     """Train ``model`` on (X, y): per batch zero_grad, forward, loss, backward, optimizer step.
 
@@ -168,6 +171,17 @@ def fit(
             no Python choice on the data (MLP makes none). Losses: hinge, mse, l1,
             binary_cross_entropy_with_logits, cross_entropy (mean or sum); any other
             raises a ValueError that says so (train it with compile=False).
+        on_nonfinite: ``"raise"`` (the default) refuses nan or ±inf in the data before
+            training, and stops with :class:`nn.checks.NonFiniteError` (a
+            ``FloatingPointError``) naming the epoch, the batch and the first loss,
+            gradient or parameter that is nan or infinite, as soon as one is: before the
+            optimizer step for a loss or gradient (so the parameters are those before that
+            batch), after it for a parameter the step made infinite. ``"ignore"`` trains on
+            whatever the numbers are.
+
+    Both modes check the same things before any weight moves (see :mod:`nn.checks`):
+    samples are rows of real numbers (lists, tuples or numpy arrays) of the model's
+    width, targets are what the loss accepts; validation data too.
 
     Returns:
         A history ``{"loss": [...], "accuracy": [...], "val_loss": [...],
@@ -184,11 +198,6 @@ def fit(
         >>> sorted(history), history["accuracy"][-1]
         (['accuracy', 'loss'], 1.0)
     """
-    _check(X, y, "the training set")
-    if validation is not None:
-        if not isinstance(validation, (tuple, list)) or len(validation) != 2:
-            raise ValueError(f"fit: validation must be a pair (X_val, y_val), got {validation!r}")
-        _check(validation[0], validation[1], "the validation set")
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"fit: epochs must be a positive whole number, got {epochs!r}")
     if batch_size is not None and (
@@ -201,14 +210,36 @@ def fit(
         raise TypeError(
             f"fit: scheduler must have a step() method (nn.StepLR, …), got {scheduler!r}"
         )
-    params = model.parameters()
+    if on_nonfinite not in ON_NONFINITE:
+        raise ValueError(f"fit: on_nonfinite must be one of {ON_NONFINITE}, got {on_nonfinite!r}")
+    watch = on_nonfinite == "raise"
+    if isinstance(l2, bool) or not isinstance(l2, (int, float)) or not (
+        math.isfinite(l2) and l2 >= 0
+    ):
+        raise ValueError(f"fit: l2 must be a finite number ≥ 0, got {l2!r}")
+    if validation is not None and (
+        not isinstance(validation, (tuple, list)) or len(validation) != 2
+    ):
+        raise ValueError(f"fit: validation must be a pair (X_val, y_val), got {validation!r}")
+    X, y = check_data(model, X, y, "the training set", watch, compile)
+    if validation is not None:
+        validation = check_data(
+            model, validation[0], validation[1], "the validation set", watch, compile
+        )
+    named = list(model.named_parameters())
+    params, names = [p for _, p in named], [name for name, _ in named]
     classify = label_rule(loss_fn) is not None
+    if validation is not None:
+        check_targets(model, loss_fn, *validation, "the validation set")
+    # The training targets after the compiled step is made: a loss the tape cannot trace
+    # is refused with the compiler's advice; its target check says what the loss says.
     if compile:
         # zero_grad, replay and update in one: the weights stay in arrays until close()
         step: Any = make_compiled_training(model, loss_fn, params, l2, X, y, classify,
                                            optimizer, validation)
     else:
         step = make_step(model, loss_fn, params, l2)
+    check_targets(model, loss_fn, X, y, "the training set")
     rng = seed if isinstance(seed, random.Random) else random.Random(seed)
     history: dict[str, list[float]] = {"loss": []}
     if classify:
@@ -217,21 +248,45 @@ def fit(
         history["val_loss"] = []
         if classify:
             history["val_accuracy"] = []
+    before_update = None
+    if watch:
+
+        def before_update(loss: float, grads: Sequence[float]) -> None:
+            # Called between the backward pass and the optimizer step (epoch, batch: the loop's).
+            _stop_if(first_nonfinite(loss, grads, names), epoch, batch, history, BEFORE)
+
+    if compile:
+        step.check = before_update
+    epoch = batch = 0
     bar = _bar(progress, epochs)
     try:
-        for _ in range(epochs):
+        for epoch in range(1, epochs + 1):
             total, correct = 0.0, 0.0
             if batch_size is None:
                 chunks: Any = [(X, y)]
             else:
                 chunks = batches(X, y, batch_size, shuffle=True, seed=rng)
-            for xb, yb in chunks:
-                if compile:
-                    loss, outputs = step.train(xb, yb)
-                else:
-                    optimizer.zero_grad()
-                    loss, outputs = step(xb, yb)
-                    optimizer.step()
+            for batch, (xb, yb) in enumerate(chunks, 1):
+                try:
+                    if compile:
+                        loss, outputs = step.train(xb, yb)
+                    else:
+                        optimizer.zero_grad()
+                        loss, outputs = step(xb, yb)
+                        if before_update is not None:
+                            before_update(loss, [p.grad for p in params])
+                        optimizer.step()
+                except NonFiniteError:
+                    raise
+                except ArithmeticError as err:  # the engine refuses to overflow (exp, pow)
+                    if not watch:
+                        raise
+                    culprit = f"the forward or backward pass raised {type(err).__name__} ({err})"
+                    _stop_if(culprit, epoch, batch, history, BEFORE, err)
+                if watch:
+                    weights = step.weights() if compile else [p.data for p in params]
+                    _stop_if(first_nonfinite_parameter(weights, names), epoch, batch, history,
+                             "the model holds the parameters of that step")
                 total += loss * len(yb)
                 if classify:
                     correct += accuracy(outputs, yb, loss_fn) * len(yb)
@@ -249,6 +304,9 @@ def fit(
                 history["val_loss"].append(scores["loss"])
                 if classify:
                     history["val_accuracy"].append(scores["accuracy"])
+                if watch and not math.isfinite(scores["loss"]):
+                    _stop_if(f"the validation loss is {scores['loss']!r}", epoch, 0, history,
+                             "the model holds the parameters after this epoch")
             if scheduler is not None:
                 scheduler.step()
             if bar is not None:
@@ -260,3 +318,18 @@ def fit(
         if bar is not None:
             bar.close()
     return history
+
+
+BEFORE = "the parameters are as they were before this batch"
+
+
+def _stop_if(culprit: str | None, epoch: int, batch: int, history: dict[str, list[float]],
+             state: str, cause: BaseException | None = None) -> None:
+    if culprit is None:
+        return
+    where = f"epoch {epoch}, batch {batch}" if batch else f"the end of epoch {epoch}"
+    raise NonFiniteError(
+        f"fit: {culprit} at {where}; {state}. Look for nan or huge values in the data, "
+        "lower the learning rate, or pass on_nonfinite='ignore' to train on regardless",
+        epoch, batch, culprit, history,
+    ) from cause

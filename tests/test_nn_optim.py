@@ -139,3 +139,50 @@ def test_bad_arguments_are_refused(make, error, words):
     with pytest.raises(error) as info:
         make()
     assert words in str(info.value)
+
+
+# Arguments PyTorch refuses are refused here too; beyond PyTorch, nan and ±inf are refused
+# everywhere (torch.optim.SGD takes lr=inf or dampening=nan and trains every weight to nan).
+ARGUMENTS = [
+    ("SGD", "lr", v) for v in (-1.0, math.nan, math.inf, -math.inf)
+] + [
+    ("SGD", name, v)
+    for name in ("momentum", "dampening", "weight_decay")
+    for v in (-1.0, math.nan, math.inf, 2.0)
+] + [
+    (kind, name, v)
+    for kind in ("Adam", "AdamW")
+    for name in ("lr", "eps", "weight_decay")
+    for v in (-1.0, math.nan, math.inf, 0.5)
+] + [
+    (kind, "betas", betas)
+    for kind in ("Adam", "AdamW")
+    for betas in ((math.nan, 0.9), (0.9, math.inf), (-0.1, 0.9), (0.9, 1.0), (0.5, 0.5))
+]
+
+
+@pytest.mark.parametrize(("kind", "name", "value"), ARGUMENTS, ids=str)
+def test_arguments_refused_as_torch_refuses_them_and_every_non_finite_one(kind, name, value):
+    def make(module, params):
+        return getattr(module, kind)(params, **{"lr": 0.1, name: value})
+
+    try:
+        make(torch.optim, [torch.zeros(1, requires_grad=True)])
+        torch_refuses = False
+    except ValueError:
+        torch_refuses = True
+    finite = all(math.isfinite(v) for v in (value if isinstance(value, tuple) else (value,)))
+    if torch_refuses or not finite:
+        with pytest.raises(ValueError) as info:
+            make(nn, [Value(1.0)])
+        assert name in str(info.value) and "finite" in str(info.value), str(info.value)
+    else:
+        make(nn, [Value(1.0)])
+
+
+@pytest.mark.parametrize("value", [math.inf, math.nan, -0.5, "0.1", 10**400])
+def test_setting_a_bad_lr_later_is_refused_too(value):
+    opt = nn.Adam([Value(1.0)], lr=0.1)
+    with pytest.raises(ValueError, match="Adam lr: need a finite lr ≥ 0"):
+        opt.lr = value
+    assert opt.lr == 0.1

@@ -114,3 +114,32 @@ def test_bad_arguments_are_refused(make, words):
     with pytest.raises((ValueError, TypeError)) as info:
         make(nn.SGD([Value(0.0)], lr=0.1))
     assert words in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("make", "words"),
+    [
+        (lambda o: nn.StepLR(o, step_size=1, gamma=math.nan), "gamma"),
+        (lambda o: nn.StepLR(o, step_size=1, gamma=math.inf), "gamma"),
+        (lambda o: nn.StepLR(o, step_size=1, gamma=-0.5), "gamma"),
+        (lambda o: nn.LinearLR(o, start_factor=math.nan), "start_factor"),
+        (lambda o: nn.LinearLR(o, end_factor=math.nan), "end_factor"),
+        (lambda o: nn.CosineAnnealingLR(o, T_max=5, eta_min=math.inf), "eta_min"),
+        (lambda o: nn.CosineAnnealingLR(o, T_max=5, eta_min=math.nan), "eta_min"),
+    ],
+)
+def test_non_finite_arguments_are_refused_by_name(make, words):
+    opt = nn.SGD([Value(0.0)], lr=0.1)
+    with pytest.raises(ValueError) as info:
+        make(opt)
+    assert words in str(info.value) and "finite" in str(info.value), str(info.value)
+    assert opt.lr == 0.1
+
+
+def test_a_schedule_that_overflows_stops_with_the_lr_unchanged():
+    opt = nn.SGD([Value(0.0)], lr=1.0)
+    sched = nn.StepLR(opt, step_size=1, gamma=1e200)
+    sched.step()
+    with pytest.raises(ValueError, match="StepLR: the lr of epoch 2 is not a finite number"):
+        sched.step()
+    assert opt.lr == 1e200 and sched.last_epoch == 1

@@ -252,6 +252,29 @@ def test_drag_pans_and_next_keeps_the_zoom_it_found(open_page):
     assert "scale(1)" in moved
 
 
+PINCH = """(spread) => {
+  const view = document.getElementById("view");
+  const r = view.getBoundingClientRect();
+  const cx = r.left + r.width / 2, cy = r.top + r.height / 2;
+  const send = (type, id, x) => view.dispatchEvent(new PointerEvent(type, {
+    pointerId: id, pointerType: "touch", clientX: x, clientY: cy, bubbles: true}));
+  send("pointerdown", 11, cx - 50); send("pointerdown", 12, cx + 50);
+  for (let k = 1; k <= 5; k++) {
+    send("pointermove", 11, cx - 50 - spread * k); send("pointermove", 12, cx + 50 + spread * k);
+  }
+  send("pointerup", 11, cx); send("pointerup", 12, cx);
+  return document.getElementById("camera").getAttribute("transform");
+}"""
+
+
+def test_pinch_zooms(open_page):
+    page, _ = open_page("chain")
+    spread = page.evaluate(PINCH, 10)
+    assert float(re.search(r"scale\(([^)]+)\)", spread).group(1)) > 1.2
+    pinched = page.evaluate(PINCH, -8)
+    assert float(re.search(r"scale\(([^)]+)\)", pinched).group(1)) < 1.2
+
+
 def test_narration_numbers_equal_the_engine(open_page):
     page, loss = open_page("evil")
     steps = list(backward_steps(loss))

@@ -204,7 +204,7 @@ JS = """
   let pinch = null;
   view.addEventListener("pointerdown", function (e) {
     stopMoving();
-    view.setPointerCapture(e.pointerId);
+    try { view.setPointerCapture(e.pointerId); } catch (err) { /* a pointer already gone */ }
     pointers.set(e.pointerId, { x: e.clientX, y: e.clientY });
     view.classList.add("dragging");
   });

@@ -504,7 +504,7 @@ def test_on_nonfinite_ignore_trains_on_as_asked():
     model = nn.MLP(2, [3, 1], activation="relu", seed=0)
     history = nn.fit(model, X, y, nn.mse_loss, nn.SGD(model.parameters(), lr=0.1), 2,
                      progress=False, on_nonfinite="ignore")
-    assert len(history["loss"]) == 2
+    assert len(history["loss"]) == 2 and all(math.isnan(v) for v in history["loss"])
     with pytest.raises(ValueError, match="on_nonfinite must be one of"):
         nn.fit(model, X, y, nn.mse_loss, nn.SGD(model.parameters(), lr=0.1), 2,
                progress=False, on_nonfinite="warn")
@@ -559,3 +559,15 @@ def test_numpy_arrays_train_exactly_like_lists(compile):
                          batch_size=8, seed=1, validation=data, progress=False, compile=compile)
         runs.append((history, model.state_dict()))
     assert runs[0] == runs[1]
+
+
+def test_every_guarantee_in_the_readme_names_a_test_that_exists():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Guarantees", 1)[1].split("\n## ", 1)[0]
+    named = set(re.findall(r"`(test_\w+)`", section))
+    defined = {
+        name
+        for path in (ROOT / "tests").glob("test_*.py")
+        for name in re.findall(r"^def (test_\w+)\(", path.read_text(encoding="utf-8"), re.M)
+    }
+    assert len(named) >= 15 and named <= defined, sorted(named - defined)

@@ -5,6 +5,7 @@ op's forward function and local derivatives come from one table (:mod:`autograd.
 :meth:`Value.backward` applies the chain rule from the output back to every node.
 """
 
+from . import functional
 from .check import GradcheckError, GradcheckRow, check_graph, gradcheck, replay
 from .compile import Tape, compile
 from .engine import Step, backward_steps, grad, local_derivatives, topological_order
@@ -44,6 +45,7 @@ __all__ = [
     "detect_anomaly",
     "dot",
     "enable_grad",
+    "functional",
     "grad",
     "gradcheck",
     "hypot",

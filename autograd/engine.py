@@ -116,7 +116,11 @@ def chain(root: Value, grads: dict[Value, Any], values: bool = False
                 if parent.arg is _CONSTANT:
                     continue
                 raise _backward_error(node, err) from None
-            contribution = upstream * local
+            if type(local) is float and (local == 1.0 or local == -1.0):
+                # upstream·1 is upstream exactly: on Values, no node for the product.
+                contribution = upstream if local == 1.0 else -upstream
+            else:
+                contribution = upstream * local
             previous = grads.get(parent)
             grads[parent] = contribution if previous is None else previous + contribution
             yield node, i, parent, local, upstream, contribution

@@ -240,3 +240,13 @@ def test_outside_op_is_drawn():
     y.backward()
     src = viz.draw_graph(y).source
     assert "∂(√(1 + x²))/∂x = x/√(1 + x²)" in src  # the picture's formula, in x's own name
+
+
+def test_the_readme_command_rewrites_a_stale_table(tmp_path):
+    from autograd.ops import END, START, update_readme
+
+    readme = tmp_path / "README.md"
+    readme.write_text(f"intro\n{START}| stale |\n{END}\noutro\n", encoding="utf-8")
+    assert update_readme(str(readme)) is True
+    assert readme.read_text(encoding="utf-8") == f"intro\n{START}{table_markdown()}{END}\noutro\n"
+    assert update_readme(str(readme)) is False  # already fresh: nothing written

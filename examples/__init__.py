@@ -18,7 +18,8 @@ from examples.page import write_gallery
 # The learning path: gradient descent first, then the chain rule that feeds it its
 # derivatives, then networks and their equations, then training, then a game.
 LESSONS = (
-    "regression", "chain", "neuron", "equations", "curve", "minibatch", "moons", "gan",
+    "regression", "chain", "neuron", "equations", "modes", "curve", "minibatch", "moons",
+    "gan",
 )
 
 

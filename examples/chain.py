@@ -350,6 +350,14 @@ def tell_backprop(page: Page) -> None:
         ["weights n", "each derivative on its own: n(n + 1)/2", "backprop: 2n − 1"],
         [[n, n * (n + 1) // 2, 2 * n - 1] for n in (3, 10, 100, 1000)],
     )
+    page.say(
+        "An analogy from another of the source posts: people stand in a row; the first "
+        "looks at a picture and describes it to the second, who describes it to the "
+        "third, and the last one draws it — badly. Show the last person the original (the "
+        "error); they tell the one before what to change, who tells the one before them, "
+        "and so on. Each person needs only what the next one said and their own part: "
+        "that is ∂L/∂z and ∂L/∂y above, passed back one step at a time."
+    )
     page.graph(
         first["L"],
         "graph.svg",

@@ -90,9 +90,10 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> M
         "sample's gradient is a noisy estimate. Mini-batches trade between the two."
     )
     if page.drawing:
-        import matplotlib.pyplot as plt
+        from matplotlib.figure import Figure
 
-        fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
+        fig = Figure(figsize=(11, 3.8))
+        axes = fig.subplots(1, 2)
         for s in sizes:
             label = "full batch" if s == n else f"batch {s}"
             axes[0].semilogy(range(1, epochs + 1), losses[s], label=label)
@@ -100,6 +101,8 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> M
         axes[0].set_xlabel("epoch")
         axes[1].set_xlabel("parameter updates")
         axes[1].set_xscale("log")
+        axes[0].set_title("Loss per epoch (one pass over the data)")
+        axes[1].set_title("Loss per parameter update")
         for ax in axes:
             ax.set_ylabel("loss on all data")
             ax.legend()

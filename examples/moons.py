@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import nn
 
@@ -109,9 +110,12 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> M
     if page.drawing:
         from viz import plot_decision_boundary, plot_history
 
-        page.figure(plot_decision_boundary(model, X, y), "boundary.png",
+        page.figure(_boundary(plot_decision_boundary(model, X, y),
+                              f"MLP 2-16-16-1 after {STEPS} steps: {n} training points"),
+                    "boundary.png",
                     "The decision boundary the MLP learned, with the training points.")
-        page.figure(plot_history(history), "history.png", "Loss and accuracy per step.")
+        page.figure(_titled(plot_history(history), "training on the moons, step by step"),
+                    "history.png", "Loss and accuracy per step.")
     page.heading("Is 100% luck? Other draws of the data")
     short = STEPS // 2
     table = {k: [_final_accuracy(classic(n, k, seed=s)) for s in range(seeds)]
@@ -158,12 +162,15 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> M
     if page.drawing:
         from viz import plot_decision_boundary, plot_history
 
-        page.figure(plot_decision_boundary(big, X_tr, y_tr), "overfit_boundary.png",
+        page.figure(_boundary(plot_decision_boundary(big, X_tr, y_tr),
+                              "MLP 2-32-32-1: its 20 noisy training points"),
+                    "overfit_boundary.png",
                     "The big model's boundary around its 20 training points.")
-        page.figure(plot_decision_boundary(big, X_te, y_te), "overfit_test.png",
-                    "The same boundary with the 200 held-out points.")
-        page.figure(plot_history(hist), "overfit_history.png",
-                    "Train vs held-out loss and accuracy per epoch.")
+        page.figure(_boundary(plot_decision_boundary(big, X_te, y_te),
+                              "the same boundary: 200 held-out points"),
+                    "overfit_test.png", "The same boundary with the 200 held-out points.")
+        page.figure(_titled(plot_history(hist), "overfitting: train vs held-out, per epoch"),
+                    "overfit_history.png", "Train vs held-out loss and accuracy per epoch.")
     result = MoonsResult(
         n, final["accuracy"], final["loss"], test["accuracy"], table,
         final_big["accuracy"], test_big["accuracy"], best,
@@ -176,6 +183,29 @@ def _final_accuracy(trained) -> float:
     model, X, y, _ = trained
     return nn.evaluate(model, X, y, nn.hinge_loss)["accuracy"]
 
+
+
+def _boundary(fig: Any, title: str) -> Any:
+    """viz's decision-boundary figure with a title that says which, and a class legend."""
+    from matplotlib.lines import Line2D
+
+    ax = fig.axes[0]
+    ax.set_title(title)
+    image = ax.get_images()[0]
+    handles = [
+        Line2D([], [], marker="o", ls="", markeredgecolor="black",
+               markerfacecolor=image.cmap(value), label=f"class {name} (shaded: predicted)")
+        for value, name in ((0.0, "−1"), (1.0, "+1"))
+    ]
+    ax.legend(handles=handles, fontsize=7, loc="lower right")
+    return fig
+
+
+def _titled(fig: Any, title: str) -> Any:
+    """viz's history figure, each panel titled by what it plots."""
+    for ax in fig.axes:
+        ax.set_title(f"{ax.get_ylabel()}: {title}", fontsize=9)
+    return fig
 
 if __name__ == "__main__":
     run(out=Path("out") / "moons", verbose=True)

@@ -186,9 +186,13 @@ def describe_figure(fig: Any) -> list[dict[str, Any]]:
     what it shows.
     """
     bars = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
-    records = []
-    for ax in fig.axes:
+    records: list[dict[str, Any]] = []
+    for k, ax in enumerate(fig.axes):
         if ax in bars:
+            continue
+        if any(ax.get_shared_x_axes().joined(ax, other) for other in fig.axes[:k]):
+            # a twin (twinx): a second y axis over another plot, it needs only its label
+            records.append({"twin": True, "ylabel": ax.get_ylabel()})
             continue
         labelled = [
             a for a in [*ax.lines, *ax.collections, *ax.patches]
@@ -199,7 +203,7 @@ def describe_figure(fig: Any) -> list[dict[str, Any]]:
             "xlabel": ax.get_xlabel(),
             "ylabel": ax.get_ylabel(),
             "series": len(labelled),
-            "legend": ax.get_legend() is not None,
+            "legend": ax.get_legend() is not None or bool(fig.legends),  # its own or the figure's
             "contour": any(type(c).__name__.endswith("ContourSet") for c in ax.collections),
             "colorbars": len(bars),
             "diagram": not ax.axison,  # a drawing with its axes turned off, not a plot

@@ -4,6 +4,9 @@ Every link and image on the gallery and on each lesson's page resolves to a file
 loads, and no page logs a console error.
 """
 
+import html
+import importlib
+import json
 from pathlib import Path
 from urllib.parse import urlparse
 from urllib.request import url2pathname
@@ -60,3 +63,32 @@ def test_lesson_page_resolves(gallery, browser, name):
 
 def test_text_is_escaped(gallery):
     assert "<script" not in gallery.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_every_plot_says_what_it_shows(gallery, name):
+    """Read from the matplotlib figures as they were saved (examples.page.describe_figure)."""
+    page = gallery.parent / name
+    records = json.loads((page / "figures.json").read_text(encoding="utf-8"))
+    html = (page / "index.html").read_text(encoding="utf-8")
+    for filename, axes in records.items():
+        assert f'src="{filename}"' in html, filename
+        for ax in axes:
+            if ax.get("twin"):
+                assert ax["ylabel"], (filename, ax)
+                continue
+            assert ax["title"], (filename, ax)
+            if ax["diagram"]:
+                continue
+            assert ax["xlabel"] and ax["ylabel"], (filename, ax)
+            assert ax["series"] <= 1 or ax["legend"], (filename, ax)
+            assert not ax["contour"] or ax["colorbars"] > 0, (filename, ax)
+
+
+def test_gallery_is_a_learning_path(gallery):
+    text = gallery.read_text(encoding="utf-8")
+    for name in LESSONS:
+        module = importlib.import_module(f"examples.{name}")
+        assert module.BLURB in text or html.escape(module.BLURB) in text
+        assert f"about {module.MINUTES} min" in text
+    assert LESSONS.index("regression") < LESSONS.index("chain") < LESSONS.index("modes")

@@ -70,3 +70,12 @@ def test_local_minima_are_flat_and_different():
 
 def test_least_squares_on_an_exact_line():
     assert regression.least_squares([0.0, 1.0, 2.0], [1.0, 3.0, 5.0]) == (2.0, 1.0)
+
+
+def test_replayed_descent_is_the_eager_descent():
+    t, y = regression.views()
+    for error in (regression.squared, regression.absolute):
+        replay = regression.descend(t, y, 0.2, 5, error)
+        eager = regression.descend_eagerly(t, y, 0.2, 5, error)
+        for a, b in zip(replay, eager, strict=True):
+            assert max(abs(u - v) for u, v in zip(a, b)) <= SAME

@@ -169,13 +169,14 @@ class EquationsResult:
     saturation: dict[float, list[float]] = field(default_factory=dict)
 
     def summary(self) -> str:
-        """One line: the agreements."""
+        """One line: what the lesson showed."""
+        worst = max(self.sample_difference, self.delta_difference, self.batch_difference)
+        z0 = max(self.saturation)
         return (
-            f"BP1–BP4 by hand = engine on all {self.parameters} parameters to "
-            f"{self.sample_difference:.1e} (δ = z.grad to {self.delta_difference:.1e}); "
-            f"batch of {self.batch_size} averaged to {self.batch_difference:.1e}; a neuron "
-            f"started at z = {max(self.saturation)} barely moves in "
-            f"{len(self.saturation[max(self.saturation)]) - 1} steps"
+            f"BP1–BP4 by hand give the engine's gradients on all {self.parameters} parameters "
+            f"(largest difference {worst:.0e}); δ·Δz predicts a nudge's effect; a neuron "
+            f"started saturated at z = {z0:g} barely learns in "
+            f"{len(self.saturation[z0]) - 1} steps"
         )
 
 

@@ -361,6 +361,9 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False,
     early = train(0, SIGNAL_ROUNDS, snapshots=2)
     signal = generator_signal(early.players, [[-1.0, 0.5], [0.0, 0.0], [1.2, -0.3]])
     tell_main(page, main, signal)
+    if page.drawing:
+        _histograms(page, main, "gaussian")
+        _losses(page, main)
     ablation = [Ablation(name, tricks, [train(seed, ablation_steps, tricks=tricks,
                                               snapshots=2) for seed in range(seeds)])
                 for name, tricks in switches()]
@@ -369,7 +372,7 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False,
     result = GanResult(main, mixture, ablation, signal, ablation_steps)
     tell_mixture(page, result)
     if page.drawing:
-        _pictures(page, main, mixture)
+        _histograms(page, mixture, "mixture")
     page.write(result.summary())
     return result
 
@@ -520,33 +523,37 @@ def tell_mixture(page: Page, result: GanResult) -> None:
     )
 
 
-def _pictures(page: Page, run: GanRun, mixture: GanRun) -> None:
+def _histograms(page: Page, r: GanRun, name: str) -> None:
     from matplotlib.figure import Figure
 
-    for name, r in (("gaussian", run), ("mixture", mixture)):
-        marks = sorted(r.snapshots)
-        fig = Figure(figsize=(3.2 * len(marks), 3.0))
-        axes = fig.subplots(1, len(marks), sharey=True)
-        for ax, step in zip(axes, marks):
-            ax.hist(r.real, bins=40, range=(-2, 10), alpha=0.45, density=True, label="real")
-            ax.hist(r.snapshots[step], bins=40, range=(-2, 10), alpha=0.45, density=True,
-                    label="generated")
-            twin = ax.twinx()
-            twin.plot(GRID, r.d_curves[step], color="black", lw=1.2)
-            twin.set_ylim(0, 1.05)
-            twin.set_ylabel("D(x), D's probability 'real'", fontsize=7)
-            ax.set_title(f"round {step}")
-            ax.set_xlabel("x")
-            ax.set_ylabel("density")
-            ax.plot([], [], color="black", lw=1.2, label="D(x)")
-        fig.suptitle(f"Real vs generated samples and D(x) during training ({name}, "
-                     f"seed {r.seed})")
-        fig.tight_layout()
-        handles, labels = axes[0].get_legend_handles_labels()
-        fig.legend(handles, labels, fontsize=7, loc="upper left", ncols=3)
-        page.figure(fig, f"{name}_histograms.png",
-                    "Histograms of real and generated samples (left axis) and the "
-                    "discriminator's D(x) (black, right axis) at four moments of training.")
+    marks = sorted(r.snapshots)
+    fig = Figure(figsize=(3.2 * len(marks), 3.0))
+    axes = fig.subplots(1, len(marks), sharey=True)
+    for ax, step in zip(axes, marks):
+        ax.hist(r.real, bins=40, range=(-2, 10), alpha=0.45, density=True, label="real")
+        ax.hist(r.snapshots[step], bins=40, range=(-2, 10), alpha=0.45, density=True,
+                label="generated")
+        twin = ax.twinx()
+        twin.plot(GRID, r.d_curves[step], color="black", lw=1.2)
+        twin.set_ylim(0, 1.05)
+        twin.set_ylabel("D(x), D's probability 'real'", fontsize=7)
+        ax.set_title(f"round {step}")
+        ax.set_xlabel("x")
+        ax.set_ylabel("density")
+        ax.plot([], [], color="black", lw=1.2, label="D(x)")
+    fig.suptitle(f"Real vs generated samples and D(x) during training ({name}, "
+                 f"seed {r.seed})")
+    fig.tight_layout()
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, fontsize=7, loc="upper left", ncols=3)
+    page.figure(fig, f"{name}_histograms.png",
+                "Histograms of real and generated samples (left axis) and the "
+                "discriminator's D(x) (black, right axis) at four moments of training.")
+
+
+def _losses(page: Page, run: GanRun) -> None:
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(11, 3.4))
     left, right = fig.subplots(1, 2)
     left.plot(run.d_loss, label="discriminator", lw=0.8)

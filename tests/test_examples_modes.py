@@ -56,3 +56,13 @@ def test_counts_follow_passes():
             assert c.forward_passes == 1 and c.reverse_passes == c.size
             if c.size > 1:
                 assert c.reverse_products > c.forward_products
+
+
+def test_forward_walk_is_the_engines_forward_mode():
+    from autograd.functional import jvp
+
+    inputs, outputs = modes.example()
+    v = (-0.4, 2.5)
+    tangents, _ = modes.forward_pass(outputs, dict(zip(inputs, v)))
+    _, engine = jvp(modes.f, (modes.X1, modes.X2), v)
+    assert [tangents[y] for y in outputs] == pytest.approx(list(engine), abs=SAME)

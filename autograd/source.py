@@ -11,19 +11,19 @@ how a number is written (:meth:`~SourceMath.number`), how an op is applied
 (:meth:`~SourceMath.call`), how a branch is written (:meth:`~SourceMath.where`) and how
 two values are compared (:meth:`~SourceMath.compare`). :class:`PythonSource` writes float
 Python (the tapes), :class:`NumpySource` the same over numpy arrays (batched replay), and
-:class:`JavaScriptSource` JavaScript (``Math.tanh(x)``, ``c ? x : y``, ``NaN``), writing an
-op JavaScript lacks through the op's ``via`` (the op in terms of other ops). Another
-target is one more subclass overriding those four.
+:class:`autograd.javascript.JavaScriptSource` JavaScript for live pages (``Math.tanh(x)``,
+``c ? x : y``, ``NaN``; an op JavaScript lacks through the op's ``via``). Another target
+is one more subclass overriding those four.
 
 Example:
     >>> from autograd import OPS_BY_NAME
-    >>> from autograd.source import JavaScriptSource
-    >>> m = JavaScriptSource()
+    >>> from autograd.source import PythonSource
+    >>> m = PythonSource()
     >>> a, out = m.var("a"), m.var("out")
     >>> [rule(m, a, out).text for rule in OPS_BY_NAME["tanh"].rules]
     ['1.0 - out * out']
-    >>> m.call(OPS_BY_NAME["relu"], [a]).text, OPS_BY_NAME["relu"].rules[0](m, a, out).text
-    ('a <= 0.0 ? 0.0 : a', 'a <= 0.0 ? 0.0 : 1.0')
+    >>> OPS_BY_NAME["relu"].rules[0](m, a, out).text
+    '0.0 if a <= 0.0 else 1.0'
 """
 
 from __future__ import annotations
@@ -32,10 +32,10 @@ import keyword
 import math
 import operator
 from collections.abc import Callable, Iterable
-from typing import Any, ClassVar
+from typing import Any
 
 from .interpret import Interpretation
-from .ops import OPS, OPS_BY_NAME, Op
+from .ops import OPS, Op
 
 # Names generated code uses for its own helpers: never an op's function.
 RESERVED = frozenset({"np", "nan", "inf", "float", "None", "True", "False"})
@@ -268,74 +268,3 @@ class NumpySource(SourceMath):
         args = [self.lift_value(v) for v in (test, x, y)]
         return Sym(self, f"np.where({', '.join(a.text for a in args)})", ATOM, _reads(args))
 
-
-class JavaScriptSource(SourceMath):
-    """JavaScript over numbers: ``Math.tanh(x)``, ``c ? x : y``, ``NaN``.
-
-    An op JavaScript's ``Math`` lacks (sigmoid, relu, softplus, clamp, …) is written
-    through its ``via`` (the op in terms of other ops); an op with neither is called as
-    ``ops.<name>(…)``, a function the page provides.
-    """
-
-    # The table's ops that JavaScript's Math has under another (or the same) name.
-    MATH: ClassVar[dict[str, str]] = {
-            "exp": "exp", "log": "log", "tanh": "tanh", "sin": "sin", "cos": "cos",
-            "tan": "tan", "sinh": "sinh", "cosh": "cosh", "asin": "asin", "acos": "acos",
-            "atan": "atan", "sqrt": "sqrt", "log1p": "log1p", "expm1": "expm1",
-            "log2": "log2", "log10": "log10", "abs": "abs", "atan2": "atan2",
-            "hypot": "hypot", "maximum": "max", "minimum": "min"}
-
-    def number(self, x: float) -> Sym:
-        """``NaN``, ``Infinity``, or the number."""
-        if math.isnan(x):
-            return Sym(self, "NaN")
-        if math.isinf(x):
-            return Sym(self, "Infinity" if x > 0 else "(-Infinity)")
-        return super().number(x)
-
-    def lift_value(self, x: Any) -> Sym:
-        """A Sym as it is, a boolean as ``true``/``false``, a number as a literal."""
-        if isinstance(x, bool):
-            return Sym(self, "true" if x else "false")
-        return super().lift_value(x)
-
-    def call(self, op: Op, args: list[Sym], k: Any = None) -> Sym:
-        """``Math.f(…)``, an operator, the op's ``via``, or ``ops.<name>(…)``."""
-        if op.forward in INFIX or op.forward is operator.neg:
-            return super().call(op, args, k)
-        table = OPS_BY_NAME.get(op.name) is op
-        if table and op.name in self.MATH:
-            texts = ", ".join(a.text for a in args)
-            return Sym(self, f"Math.{self.MATH[op.name]}({texts})", ATOM, _reads(args))
-        if table and op.param and op.via is None:  # pow: a number exponent
-            return self.infix(args[0], "**", POW, self.number(k))
-        if op.via is not None:
-            return self.lift_value(op.via(self, *args, *((k,) if op.param else ())))
-        if op.arity == 0 and op.term is not None:  # Σ of the rows' terms, left to right
-            size = len(args) // len(op.rules)
-            terms = [self.lift_value(op.term(self, *args[r::size])) for r in range(size)]
-            total = terms[0]
-            for term in terms[1:]:
-                total = self.infix(total, "+", ADD, term)
-            return total
-        return super().call(op, args, k)
-
-    def function(self, op: Op) -> str:
-        """``ops.name``: a function the page defines for an op JavaScript cannot spell."""
-        return "ops." + self.names[op]
-
-    def param(self, k: Any) -> str:
-        """A parameter as a literal (``null`` for a missing bound)."""
-        if isinstance(k, tuple):
-            return "[" + ", ".join("null" if x is None else self.number(x).text for x in k) + "]"
-        return self.number(k).text
-
-    def where(self, test: Any, x: Any, y: Any) -> Sym:
-        """``test ? x : y``."""
-        test, x, y = self.lift_value(test), self.lift_value(x), self.lift_value(y)
-        text = f"{self.wrap(test, COND + 1)} ? {self.wrap(x, COND + 1)} : {self.wrap(y, COND)}"
-        return Sym(self, text, COND, _reads([test, x, y]))
-
-    def eq(self, a: Any, b: Any) -> Sym:
-        """a = b (``===``)."""
-        return self.compare(a, "===", b)

@@ -9,6 +9,7 @@ picture: names from :mod:`viz.names`, numbers from :func:`viz._text.fmt`) →
 """
 
 from .graph import draw_graph
+from .live import Live, live
 from .model import MAX_NODES, SHOW
 from .narrate import Frame
 from .plots import plot_decision_boundary, plot_history, plot_regression
@@ -26,7 +27,9 @@ __all__ = [
     "Frame",
     "GraphvizNotFound",
     "Lesson",
+    "Live",
     "draw_graph",
+    "live",
     "plot_decision_boundary",
     "plot_history",
     "plot_regression",

@@ -167,6 +167,7 @@ JS = """
   let current = [];
   let index = 0;
   let shown = {};
+  const hooks = [];
   function show(k, smooth) {
     index = Math.max(0, Math.min(frames.length - 1, k));
     const texts = Object.assign({}, data.initial);
@@ -197,8 +198,13 @@ JS = """
       byId("narration").textContent = f.sentence;
       byId("detail").textContent = f.detail;
     }
+    hooks.forEach(function (hook) { hook(index); });
     reveal(false, smooth);
   }
+  // For scripts that extend a page (live lessons): rewrite data, then show(k) again.
+  window.chainrulePage = { data: data, setText: setText, hooks: hooks,
+                           index: function () { return index; },
+                           show: function (k) { show(k, false); } };
   // Pan (drag), zoom (wheel, pinch), fit.
   const pointers = new Map();
   let pinch = null;
@@ -323,8 +329,15 @@ def page(
     lesson: bool,
     note: str = "",
     interval_ms: int = 900,
+    panel: str = "",
+    aside: str = "",
+    css: str = "",
+    script: str = "",
 ) -> str:
-    """The page: controls, narration, legend, and the graph in a pan-and-zoom viewer."""
+    """The page: controls, narration, legend, and the graph in a pan-and-zoom viewer.
+
+    ``panel`` (HTML under the narration), ``aside`` (HTML beside the graph), ``css`` and
+    ``script`` (run after the viewer, through ``window.chainrulePage``) extend it."""
     data = {
         "lesson": lesson,
         "width": drawing.width,
@@ -367,27 +380,32 @@ def page(
     )
     note_html = f'<p class="note">{html_text(note)}</p>' if note else ""
     heading = f"<h1>{html_text(title)}</h1>" if title else ""
+    graph = f"""<div id="view" aria-label="graph: drag to pan, wheel or pinch to zoom">
+{drawing.svg}
+</div>"""
+    if aside:
+        graph = f'<div class="row">{graph}{aside}</div>'
+    extra = f"<script>{script}</script>" if script else ""
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html_text(title or "chainrule graph")}</title>
-<style>{CSS}</style>
+<style>{CSS}{css}</style>
 </head>
 <body class="{"lesson" if lesson else "picture"}">
 <header>
 {heading}
 <div class="controls">{steps}{zoom}</div>
 {narration}
+{panel}
 {note_html}
 <p class="legend" aria-label="legend">{legend}</p>
 </header>
-<div id="view" aria-label="graph: drag to pan, wheel or pinch to zoom">
-{drawing.svg}
-</div>
+{graph}
 <script type="application/json" id="viz-data">{script_json(data)}</script>
-<script>{JS}</script>
+<script>{JS}</script>{extra}
 </body>
 </html>
 """

@@ -257,7 +257,8 @@ def _table_op(name: str) -> Op:
 def _pow_rule(m: Any, a: Any, out: Any, k: float) -> Any:
     # d/da a⁰ = 0 everywhere, also at 0 (never 0·0⁻¹): so every derivative of a whole
     # power is defined at 0, the 3rd of a² and the 4th of a³ included.
-    return 0.0 if k == 0.0 else k * m.pow(a, k - 1.0)
+    # Python's ** is safe here: the forward already refused a < 0 with a fractional k.
+    return 0.0 if k == 0.0 else k * a ** (k - 1.0)
 
 
 def _vpow_da(m: Any, a: Any, b: Any, out: Any) -> Any:

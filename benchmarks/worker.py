@@ -48,7 +48,9 @@ def demo(name: str) -> dict:
     after = runner.params()
     # lr = 1: the first step moved each weight by exactly its gradient (to rounding).
     grads = [(b - a) / moons.LR for b, a in zip(before, after)]
-    runner.run(1)  # warm: jit caches, lazily built replays
+    slow = first >= REPETITION_S  # micrograd, PyTorch scalars: one step is a repetition
+    if not slow:
+        runner.run(1)  # warm: jit caches, lazily built replays
     times = []
     for _ in range(REPETITIONS):
         if runner.setup_per_call:
@@ -60,14 +62,17 @@ def demo(name: str) -> dict:
             runner.run(1 + k)
             many = time.perf_counter() - t0
             times.append(max(many - one, 0.0) / k)
-        else:
-            t0 = time.perf_counter()
-            runner.run(1)
-            one = time.perf_counter() - t0
-            k = max(1, min(10_000, int(REPETITION_S / max(one, 1e-7))))
-            t0 = time.perf_counter()
-            runner.run(k)
-            times.append((time.perf_counter() - t0) / k)
+            continue
+        t0 = time.perf_counter()
+        runner.run(1)
+        one = time.perf_counter() - t0
+        if slow:
+            times.append(one)
+            continue
+        k = max(1, min(10_000, int(REPETITION_S / max(one, 1e-7))))
+        t0 = time.perf_counter()
+        runner.run(k)
+        times.append((time.perf_counter() - t0) / k)
     step = statistics.median(times)
     if runner.setup_per_call:
         setup = first - step

@@ -7,6 +7,8 @@ import random
 
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import nn
 from autograd import OPS_BY_NAME, Value
@@ -157,3 +159,49 @@ def test_bad_arguments_are_refused(make, error, words):
 
 def test_layer_repr_is_compact():
     assert repr(nn.Layer(16, 8, activation="relu", seed=0)) == "Layer(16 → 8, activation='relu')"
+
+
+CONFIGS = st.one_of(
+    st.builds(lambda nin, act: (nn.Neuron, {"nin": nin, "activation": act}),
+              st.integers(1, 6), st.sampled_from(nn.ACTIVATIONS)),
+    st.builds(lambda nin, nout, act: (nn.Layer, {"nin": nin, "nout": nout, "activation": act}),
+              st.integers(1, 6), st.integers(1, 6), st.sampled_from(nn.ACTIVATIONS)),
+    st.builds(lambda nin, nouts, act, last: (nn.MLP, {"nin": nin, "nouts": nouts,
+                                                      "activation": act,
+                                                      "last_activation": last}),
+              st.integers(1, 5), st.lists(st.integers(1, 5), min_size=1, max_size=3),
+              st.sampled_from(nn.ACTIVATIONS), st.sampled_from(nn.ACTIVATIONS)),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(case=CONFIGS)
+def test_parameter_count_from_a_config_equals_the_built_models(case):
+    kind, config = case
+    model = kind(**config, seed=0)
+    assert model.config() == config
+    assert kind.parameter_count(config) == len(model.parameters())
+
+
+@pytest.mark.parametrize(
+    ("kind", "config", "words"),
+    [
+        (nn.MLP, {"nin": 2, "nouts": [3], "activation": "tanh"}, "missing ['last_activation']"),
+        (nn.MLP, {"nin": 2, "nouts": [3], "activation": "tanh", "last_activation": "linear",
+                  "seed": 1}, "unknown ['seed']"),
+        (nn.MLP, {"nin": 2, "nouts": [3, 0], "activation": "tanh", "last_activation": "linear"},
+         "width"),
+        (nn.Layer, {"nin": 2, "nout": True, "activation": "tanh"}, "nout"),
+        (nn.Neuron, {"nin": 2, "activation": ["tanh"]}, "unknown activation"),
+        (nn.Neuron, [("nin", 2)], "mapping"),
+    ],
+)
+def test_parameter_count_checks_the_config_as_the_constructor_does(kind, config, words):
+    with pytest.raises((TypeError, ValueError)) as info:
+        kind.parameter_count(config)
+    assert words in str(info.value), str(info.value)
+
+
+def test_a_huge_config_is_counted_without_building_it():
+    config = {"nin": 1, "nouts": [10**6, 10**6], "activation": "relu", "last_activation": "linear"}
+    assert nn.MLP.parameter_count(config) == 2 * 10**6 + (10**6 + 1) * 10**6

@@ -190,6 +190,10 @@ def test_without_tqdm_fit_trains_silently(monkeypatch):
         ({"epochs": 1, "batch_size": 0}, "batch_size"),
         ({"epochs": 1, "validation": ([[0.0, 0.0]], [1, -1])}, "validation set"),
         ({"epochs": 1, "validation": [[0.0, 0.0]]}, "pair"),
+        ({"epochs": 1, "l2": math.nan}, "l2"),
+        ({"epochs": 1, "l2": -1e-3}, "l2"),
+        ({"epochs": 1, "on_nonfinite": "skip"}, "on_nonfinite"),
+        ({"epochs": 1, "validation": ([[0.0, math.nan]], [1])}, "validation sample 0 holds nan"),
     ],
 )
 def test_bad_arguments_are_refused(kwargs, words):

@@ -29,15 +29,19 @@ ON_NONFINITE = ("raise", "ignore")
 class NonFiniteError(FloatingPointError):
     """``fit`` stopped: a loss, gradient or parameter became nan or infinite.
 
-    Attributes ``epoch`` and ``batch`` (counted from 1), ``culprit`` (what was not finite,
-    e.g. ``"gradient of 'layers.0.neurons.1.w.0'"``) and ``history`` (the epochs finished
-    before it) say where.
+    Attributes say where: ``epoch`` and ``batch`` (counted from 1; batch 0 for the
+    validation loss at the end of an epoch), ``culprit`` (e.g. ``"the gradient of parameter
+    'layers.0.neurons.1.w.0' is nan"``) and ``history`` (the epochs finished before it).
     """
 
     def __init__(self, message: str, epoch: int, batch: int, culprit: str,
                  history: dict[str, list[float]]) -> None:
         super().__init__(message)
         self.epoch, self.batch, self.culprit, self.history = epoch, batch, culprit, history
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickles whole (a fit in a worker process reports back where it stopped).
+        return type(self), (str(self), self.epoch, self.batch, self.culprit, self.history)
 
 
 def _number(v: Any, what: str, at: str, finite: bool) -> float:

@@ -231,14 +231,14 @@ def fit(
     classify = label_rule(loss_fn) is not None
     if validation is not None:
         check_targets(model, loss_fn, *validation, "the validation set")
-    # The training targets after the compiled step is made: a loss the tape cannot trace
-    # is refused with the compiler's advice; its target check says what the loss says.
     if compile:
         # zero_grad, replay and update in one: the weights stay in arrays until close()
         step: Any = make_compiled_training(model, loss_fn, params, l2, X, y, classify,
                                            optimizer, validation)
     else:
         step = make_step(model, loss_fn, params, l2)
+    # After the compiled step is made, so that a loss no tape can trace is refused with the
+    # compiler's advice rather than the loss's own complaint; still before any weight moves.
     check_targets(model, loss_fn, X, y, "the training set")
     rng = seed if isinstance(seed, random.Random) else random.Random(seed)
     history: dict[str, list[float]] = {"loss": []}

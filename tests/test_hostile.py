@@ -510,6 +510,23 @@ def test_on_nonfinite_ignore_trains_on_as_asked():
                progress=False, on_nonfinite="warn")
 
 
+@pytest.mark.parametrize("compile", [False, True])
+def test_one_nan_feature_is_never_reported_as_a_perfect_run(compile):
+    # The reported case: hinge loss, relu, one nan feature gave loss [0.76, 0.0, 0.0].
+    X, y = nn.make_moons(17, noise=0.1, seed=0)
+    X[4][1] = math.nan
+
+    def run(**kwargs):
+        model = nn.MLP(2, [4, 1], activation="relu", seed=0)
+        opt = nn.SGD(model.parameters(), lr=0.1)
+        return nn.fit(model, X, y, nn.hinge_loss, opt, 3, progress=False, compile=compile,
+                      **kwargs)
+
+    with pytest.raises(ValueError, match="sample 4 holds nan at input 1"):
+        run()
+    assert all(math.isnan(v) for v in run(on_nonfinite="ignore")["loss"])
+
+
 np = pytest.importorskip("numpy")
 X_GOOD, Y_GOOD = [[0.5, -1.0], [1.0, 2.0], [-0.5, 0.0]], [1, -1, 1]
 BAD_FIT_INPUTS = {

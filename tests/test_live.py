@@ -9,7 +9,7 @@ import pytest
 
 import nn
 import viz
-from autograd import OPS, Op, Value, apply, topological_order
+from autograd import OPS, Op, Value, apply, record_scopes, topological_order
 from autograd import sum as vsum
 from viz._text import fmt
 
@@ -50,9 +50,12 @@ def neuron():
 
 
 def mlp_neuron():
-    """A 2-2-1 MLP's squared error on one point."""
+    """A 2-2-1 MLP's squared error on one point (its scopes name the weights)."""
     model = nn.MLP(2, [2, 1], seed=0)
-    return nn.mse_loss([model([0.5, -1.0])], [1.0])
+    with record_scopes() as scopes:
+        loss = nn.mse_loss([model([0.5, -1.0])], [1.0])
+    SCOPES["mlp"] = scopes
+    return loss
 
 
 def every_op():
@@ -82,6 +85,7 @@ def every_op():
     return root
 
 
+SCOPES: dict = {}
 GRAPHS = {"chain": chain, "neuron": neuron, "mlp": mlp_neuron, "every_op": every_op}
 
 
@@ -117,7 +121,8 @@ def close(ours, theirs, rel=REL):
 def pages(tmp_path_factory):
     out = tmp_path_factory.mktemp("live")
     roots = {name: make() for name, make in GRAPHS.items()}
-    paths = {name: viz.live(root).save(out / f"{name}.html") for name, root in roots.items()}
+    paths = {name: viz.live(root, scopes=SCOPES.get(name)).save(out / f"{name}.html")
+             for name, root in roots.items()}
     return paths, roots
 
 
@@ -282,6 +287,11 @@ def test_predict_then_reveal(open_page):
 
 
 def test_every_leaf_has_a_labelled_control(open_page):
+    page, root = open_page("mlp")
+    labels = page.eval_on_selector_all("#leaves input[type=number]",
+                                       "els => els.map(e => e.getAttribute('aria-label'))")
+    assert len(set(labels)) == len(labels) == len(leaves_of(root))
+    assert any(label.startswith("layers.") for label in labels)  # named by their scopes
     page, root = open_page("neuron")
     for leaf in leaves_of(root):
         box = page.get_by_label(leaf.label, exact=True)
@@ -332,6 +342,13 @@ def test_screenshots_text_size_and_current_step_in_view(open_page):
           if (!l) { return null; } const r = l.getBoundingClientRect();
           return r.top >= p.top && r.bottom <= p.bottom; }""")
         assert line in (True, None)
+    page.fill("#sens-delta", "0.5")
+    page.locator("#sens-plot").scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "mlp-sensitivity.png"))
+    page.check("#predict")
+    page.click("#next")
+    page.wait_for_function("!document.getElementById('view').dataset.moving")
+    page.screenshot(path=str(SHOTS / "mlp-predict.png"))
 
 
 def test_repr_html_runs_in_a_notebook(tmp_path, browser):

@@ -20,7 +20,7 @@ lesson rebuilt in Python.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,7 @@ from autograd.javascript import Program, lower
 from . import html, layout
 from . import names as naming
 from ._text import DIGITS, MINUS, fmt, html_text, term
+from .groups import Scope
 from .model import MAX_NODES, MAX_TERMS, NOT_COMPUTED
 from .narrate import MAX_SUM_TERMS
 from .stepthrough import MAX_STEPS, TITLE, Lesson, step_through
@@ -54,6 +55,7 @@ class Live:
     def __init__(self, lesson: Lesson, program: Program, predict: bool = False) -> None:
         self.lesson, self.program, self.predict = lesson, program, predict
         self.templates = _templates(lesson, program)
+        self.leaf_names = _unique([lesson.names[leaf] for leaf in program.leaves])
         _check(self.templates, lesson, program)
 
     def __len__(self) -> int:
@@ -108,14 +110,16 @@ def live(
     predict: bool = False,
     max_nodes: int | None = MAX_NODES,
     max_steps: int | None = MAX_STEPS,
+    scopes: Mapping[Value, Scope] | None = None,
 ) -> Live:
     """A step-through of the backward pass from ``root`` whose inputs a learner can nudge.
 
     Args:
         root: the output to differentiate.
         gradient: the seed ∂root/∂root.
-        rankdir, digits, max_nodes, max_steps: as in :func:`viz.step_through` (a live
-            page draws every node: a graph that would be collapsed is refused).
+        rankdir, digits, max_nodes, max_steps, scopes: as in :func:`viz.step_through` (a
+            live page draws every node: a graph that would be collapsed is refused; scopes
+            only name the nodes, ``layers.0.neurons.1.w₁``).
         predict: open in "predict, then reveal" mode (the learner types each product).
 
     Returns:
@@ -130,7 +134,7 @@ def live(
         >>> [leaf.label for leaf in page.program.leaves], len(page)
         (['w', 'x'], 4)
     """
-    lesson = step_through(root, gradient, rankdir=rankdir, digits=digits,
+    lesson = step_through(root, gradient, scopes=scopes, rankdir=rankdir, digits=digits,
                           max_nodes=max_nodes, max_steps=max_steps)
     if lesson.picture.note:
         raise ValueError(
@@ -205,6 +209,17 @@ def _templates(lesson: Lesson, program: Program) -> dict[str, Any]:
             "flow": picture.flow_cell.get((node, s.index)),
         })
     return {"cells": cells, "frames": frames}
+
+
+def _unique(names: list[str]) -> list[str]:
+    """Names for the input controls, told apart when leaves share one (``w₁ (2)``)."""
+    seen: dict[str, int] = {}
+    counts = {n: names.count(n) for n in names}
+    out = []
+    for n in names:
+        seen[n] = seen.get(n, 0) + 1
+        out.append(f"{n} ({seen[n]})" if counts[n] > 1 else n)
+    return out
 
 
 def _cells(picture: Any, shape_id: str) -> list[Any]:
@@ -298,7 +313,7 @@ def _aside(page: Live) -> str:
     r = names[page.lesson.root]
     rows = []
     for i, leaf in enumerate(program.leaves):
-        name = html_text(names[leaf])
+        name = html_text(page.leaf_names[i])
         value = repr(leaf.data)
         span = max(1.0, 2.0 * abs(leaf.data))
         rows.append(
@@ -309,7 +324,7 @@ def _aside(page: Live) -> str:
             f'aria-label="{name} (slider)">'
             f'<output id="leaf-{i}-grad" data-value="{leaf.grad!r}"></output></div>'
         )
-    options = "".join(f'<option value="{i}">{html_text(names[leaf])}</option>'
+    options = "".join(f'<option value="{i}">{html_text(page.leaf_names[i])}</option>'
                       for i, leaf in enumerate(program.leaves))
     code = "".join(f'<span class="line" id="code-{k}">{html_text(line) or " "}</span>'
                    for k, line in enumerate(program.python.splitlines()))
@@ -356,14 +371,14 @@ CSS = """
 #live h2 { font-size: 15px; margin: .7rem 0 .3rem; }
 #live section { border-bottom: 1px solid #e2e2e2; padding-bottom: .3rem; }
 #live p { margin: .25rem 0; }
-#live fieldset { border: 0; margin: 0; padding: 0; }
-.leaf { display: grid; grid-template-columns: 5.5em 7em 1fr; gap: .2rem .4rem;
+#live fieldset { border: 0; margin: 0; padding: 0; max-height: 15.5em; overflow-y: auto; }
+.leaf { display: grid; grid-template-columns: 1fr 6.8em 6.5em; gap: 0 .4rem;
         align-items: center; margin: .15rem 0; }
 .leaf input[type=number] { width: 6.5em; font-size: 14px; }
 .leaf input[type=range] { width: 100%; }
-.leaf output { grid-column: 2 / 4; font-family: ui-monospace, monospace; font-size: 13px;
+.leaf output { grid-column: 1 / 4; font-family: ui-monospace, monospace; font-size: 13px;
                color: #1f4e9c; }
-.leaf .name { font-weight: 600; overflow: hidden; text-overflow: ellipsis; }
+.leaf .name { font-weight: 600; overflow-wrap: anywhere; }
 #live output { font-family: ui-monospace, monospace; }
 #live-status { color: #8a4b00; min-height: 1em; }
 #maths-term, #maths-numbers, #maths-local { font-family: ui-monospace, monospace;
@@ -394,7 +409,7 @@ def _script(page: Live) -> str:
         "maxSumTerms": MAX_SUM_TERMS,
         "notComputed": NOT_COMPUTED,
         "leaves": [leaf.data for leaf in program.leaves],
-        "leafNames": [names[leaf] for leaf in program.leaves],
+        "leafNames": page.leaf_names,
         "leafIndex": [program.order.index(leaf) for leaf in program.leaves],
         "root": names[lesson.root],
         "nodes": [{"name": names[n], "op": n.op.name if n.op else None,

@@ -17,7 +17,8 @@ another's heap (CPython's cyclic garbage collector scans every live object):
   machine cost far more than they give.
 
 Environment: BENCH_ROUNDS (default 5), BENCH_QUICK=1 (smaller scaling cases, for a
-smoke run), BENCH_PEERS_PYTHON (the python that has HIPS autograd).
+smoke run: writes out/bench-quick.md instead), BENCH_PEERS_PYTHON (the python that has
+HIPS autograd).
 """
 
 from __future__ import annotations
@@ -336,7 +337,10 @@ def main() -> None:
         parts += [bench_viz.main(), ""]
     parts.append(f"Whole run: {time.perf_counter() - started:.0f} s.")
     text = "\n".join(parts) + "\n"
-    (HERE / "RESULTS.md").write_text(text, encoding="utf-8")
+    # A smoke run must not overwrite the figures of a real one.
+    target = REPO / "out" / "bench-quick.md" if QUICK else HERE / "RESULTS.md"
+    target.parent.mkdir(exist_ok=True)
+    target.write_text(text, encoding="utf-8")
     print(text)
     print("\n".join(["Targets:", *goal]))
     if problems:

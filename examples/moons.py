@@ -30,7 +30,7 @@ BLURB = (
 MINUTES = 10
 L2 = 1e-4
 STEPS = 200
-SEEDS = 10  # data seeds in the robustness table
+SEEDS = 5  # data seeds in the robustness table
 
 
 def classic(n: int = 100, steps: int = STEPS, seed: int = 0):

@@ -225,9 +225,12 @@ def write_gallery(out: Path, entries: Sequence[tuple[str, str, str, int]]) -> Pa
         "</head><body><h1>chainrule: backpropagation, one lesson at a time</h1>"
         "<p>A learning path, in reading order: gradient descent first, then the chain rule "
         "that computes its derivatives, then networks, training and a game of two networks. "
-        "Every number on these pages was computed as the lesson ran. Cost convention: "
-        "C = ½(a − y)² wherever a lesson says ½; the neuron lesson, like its source, uses "
-        "C₀ = (a − y)² and says so.</p>"
+        "Every number on these pages was computed as the lesson ran. Costs: the chain and "
+        "equations lessons use ½(a − y)², whose derivative is a − y; the neuron lesson, "
+        "like its source, uses C₀ = (a − y)², whose derivative is 2(a − y); regression "
+        "averages squared or absolute errors. Each lesson states its cost; a constant "
+        "factor in a cost scales every gradient by the same factor and moves no minimum."
+        "</p>"
         f"<ol>\n{items}\n</ol></body></html>\n"
     )
     out.mkdir(parents=True, exist_ok=True)

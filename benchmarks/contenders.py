@@ -269,6 +269,54 @@ def floor_numpy(X, y, weights) -> Runner:
     return Runner(_loop(step), lambda: _flat([(W.tolist(), b.tolist()) for W, b in params]))
 
 
+def floor_numpy_flat(X, y, weights) -> Runner:
+    """The numpy floor in a tape's layout: one flat parameter vector, one data array.
+
+    What ``grad_batch`` would run if autograd's batched replay grouped a layer's ``dot``
+    nodes into one matrix product: each layer's weights gathered from the vector by an
+    index array, its gradient scattered back the same way; l2 and SGD on the vector,
+    as ``fit(compile=True)`` does. The target for that lowering (see issue #12).
+    """
+    import numpy as np
+
+    layers = _layers(weights)
+    blocks, start = [], 0
+    for W, _ in layers:
+        k, nin = len(W), len(W[0])
+        idx = start + np.arange(k)[:, None] * (nin + 1) + np.arange(nin)[None, :]
+        blocks.append((idx, idx[:, -1] + 1))  # a neuron's weights, then its bias
+        start += k * (nin + 1)
+    P = np.array(_flat(layers))
+    R = np.array([[*x, t] for x, t in zip(X, y)])
+    seed = 1.0 / len(X)
+    (i1, b1), (i2, b2), (i3, b3) = blocks
+
+    def step() -> float:
+        S = np.ascontiguousarray(R[:, :2].T)
+        t = R[:, 2]
+        W1, W2, W3 = P[i1], P[i2], P[i3]
+        Z1 = W1 @ S + P[b1][:, None]
+        H1 = np.where(Z1 > 0.0, Z1, 0.0)
+        Z2 = W2 @ H1 + P[b2][:, None]
+        H2 = np.where(Z2 > 0.0, Z2, 0.0)
+        s = (W3 @ H2 + P[b3][:, None])[0]
+        m = 1.0 - t * s
+        loss = float(np.where(m > 0.0, m, 0.0).sum()) * seed + ALPHA * float(P @ P)
+        G3 = (-t * np.where(m > 0.0, seed, 0.0))[None, :]
+        g = np.zeros_like(P)
+        g[i3], g[b3] = G3 @ H2.T, G3.sum(1)
+        G2 = (W3.T @ G3) * (Z2 > 0.0)
+        g[i2], g[b2] = G2 @ H1.T, G2.sum(1)
+        G1 = (W2.T @ G2) * (Z1 > 0.0)
+        g[i1], g[b1] = G1 @ S.T, G1.sum(1)
+        g += ALPHA * P
+        g += ALPHA * P
+        P[:] -= LR * g
+        return loss
+
+    return Runner(_loop(step), lambda: P.tolist())
+
+
 # name: (label, make, needs the chainrule checkout on sys.path)
 CONTENDERS: dict[str, tuple[str, Callable[..., Runner], bool]] = {
     "micrograd": ("micrograd 0.1.0 (reference)", micrograd, True),
@@ -282,5 +330,7 @@ CONTENDERS: dict[str, tuple[str, Callable[..., Runner], bool]] = {
     "hips_autograd": ("HIPS autograd (numpy float64)", hips_autograd, False),
     "floor_floats": ("floor: hand-written floats (pure Python)", floor_floats, False),
     "floor_numpy": ("floor: hand-written numpy (float64)", floor_numpy, False),
+    "floor_numpy_flat": ("floor: numpy over one flat parameter vector (a tape's layout)",
+                         floor_numpy_flat, False),
 }
 SLOW = {"micrograd", "torch_scalar"}

@@ -275,6 +275,8 @@ def targets(ratios: dict, demo_seconds: float | None) -> list[str]:
         f"{med('fit_compiled', 'numpy')}",
         f"- `fit(compile=True)` per step ÷ JAX jitted step: {med('fit_compiled', 'jax')}",
         f"- whole-graph compile of the demo (target ≤ 0.5 s): {compile_s}",
+        f"- what a layer-grouped replay could reach: numpy over one flat parameter vector "
+        f"÷ numpy floor: {med('floor_numpy_flat', 'numpy')}",
     ]
 
 

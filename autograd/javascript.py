@@ -330,7 +330,7 @@ def _javascript(trace: Trace, steps: Sequence[Step]) -> str:
             gvar[node] = trace.names.new("g_" + trace.var[node])
     root = trace.root
     body.append("  const locals = [], upstreams = [], contributions = [];")
-    if root.op is not None:
+    if root in gvar:
         body.append(f"  let ${gvar[root]} = seed;")
     seen = {root}
     for k, s in enumerate(steps):

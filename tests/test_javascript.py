@@ -203,3 +203,9 @@ def test_each_step_knows_its_tape_line():
     assert texts == ["g_add1 = g_y * (1.0 - y * y)", "g_mul1 = g_add1", None,
                      "g_w = g_mul1 * x", "g_x = g_mul1 * w"]
     assert lines[program.node_line[y]].strip() == "y = tanh(add1)"
+
+
+def test_a_leaf_root_is_its_own_gradient(js):
+    x = Value(0.5, label="x")
+    result = js(lower(x, 2.5), [0.75], 2.5)
+    assert result["values"] == [0.75] and result["grads"] == [2.5]

@@ -138,6 +138,7 @@ def open_page(browser, pages):
         page.on("console", lambda m: problems.append(m.text) if m.type in ("error", "warning")
                 else None)
         page.on("pageerror", lambda e: problems.append(str(e)))
+        page.on("dialog", lambda d: (problems.append("dialog: " + d.message), d.dismiss()))
         page.goto((path or paths[name]).as_uri())
         page.wait_for_function("window.chainrulePage !== undefined")
         opened.append((page, requests, problems))
@@ -374,6 +375,19 @@ def test_repr_html_runs_in_a_notebook(tmp_path, browser):
     assert close(float(frame.locator("#live-output").get_attribute("data-value")), y.data)
     assert close(float(frame.locator("#leaf-0-grad").get_attribute("data-value")), w.grad)
     page.close()
+
+
+def test_hostile_labels_stay_text(tmp_path, open_page):
+    evil = '<script>alert(1)</script>"]; x -> y [</script>'
+    w, x = Value(2.0, label="w"), Value(-0.5, label=evil)
+    y = (w * x).tanh()
+    y.label = "</script><b>y"
+    page, _ = open_page("evil", viz.live(y).save(tmp_path / "evil.html"))
+    assert page.get_by_label(evil, exact=True).get_attribute("type") == "number"
+    page.fill("#leaf-1", "0.25")
+    engine, _ = rebuild(y, [2.0, 0.25])
+    assert close(number(page, "#live-output"), engine.data)
+    assert page.locator("b").count() == 0
 
 
 def test_a_graph_too_big_to_draw_is_refused_with_how_to():

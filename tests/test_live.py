@@ -390,6 +390,22 @@ def test_hostile_labels_stay_text(tmp_path, open_page):
     assert page.locator("b").count() == 0
 
 
+def test_leaving_an_ops_domain_is_said_and_the_slider_recomputes(tmp_path, open_page):
+    x = Value(2.0, label="x")
+    y = x.log() * x
+    y.label = "y"
+    page, _ = open_page("domain", viz.live(y).save(tmp_path / "domain.html"))
+    assert page.locator("#live-status").inner_text() == ""
+    page.fill("#leaf-0", "-1")
+    assert "log is outside its domain (a > 0)" in page.locator("#live-status").inner_text()
+    page.eval_on_selector("#leaf-0-range", """e => { e.value = "3";
+        e.dispatchEvent(new Event("input", {bubbles: true})); }""")
+    assert page.locator("#leaf-0").input_value() == "3"
+    assert page.locator("#live-status").inner_text() == ""
+    assert close(number(page, "#live-output"), math.log(3.0) * 3.0)
+    assert close(number(page, "#leaf-0-grad"), math.log(3.0) + 1.0)
+
+
 def test_a_graph_too_big_to_draw_is_refused_with_how_to():
     xs = [Value(0.01 * i, label=f"x{i}") for i in range(200)]
     root = vsum([x * x for x in xs])

@@ -595,8 +595,11 @@ LIVE_JS = r"""
       xs.push(d); ys.push(outputAt(i, d) - out);
     }
     const lin = xs.map(function (d) { return g * d; });
-    let lo = Math.min.apply(null, lin), hi = Math.max.apply(null, lin);
-    ys.forEach(function (y) { if (isFinite(y)) { lo = Math.min(lo, y); hi = Math.max(hi, y); } });
+    let lo = Infinity, hi = -Infinity;
+    lin.concat(ys).forEach(function (y) {
+      if (isFinite(y)) { lo = Math.min(lo, y); hi = Math.max(hi, y); }
+    });
+    if (!isFinite(lo)) { lo = -1; hi = 1; }  // nothing finite: outside the domain
     if (!(hi > lo)) { lo -= 1; hi += 1; }
     const X = function (d) { return pad + (d + s) / (2 * s) * (W - 2 * pad); };
     const Y = function (y) { return H - pad - (y - lo) / (hi - lo) * (H - 2 * pad); };

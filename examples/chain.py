@@ -441,7 +441,8 @@ def tell_debug(page: Page, r: ChainResult) -> None:
         "A gradient check compares the gradient a backprop computes with central "
         "differences at the SAME weights: the weights of the forward pass, before any "
         "update. Here it is on the first update (x = 1), with a tolerance of "
-        f"{ATOL:g} + {RTOL:g}·|numeric|, fixing one slip at a time:"
+        "10⁻⁶ + 10⁻⁴·|numeric|, fixing one slip at a time (gradcheck's verdict as it "
+        "prints it):"
     )
     for title, _rows, verdict in r.debug:
         page.say(title)

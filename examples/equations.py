@@ -174,7 +174,8 @@ class EquationsResult:
         z0 = max(self.saturation)
         return (
             f"BP1–BP4 by hand give the engine's gradients on all {self.parameters} parameters "
-            f"(largest difference {worst:.0e}); δ·Δz predicts a nudge's effect; a neuron "
+            + f"(largest difference {worst:.0e})".replace("-", "−")
+            + "; δ·Δz predicts a nudge's effect; a neuron "
             f"started saturated at z = {z0:g} barely learns in "
             f"{len(self.saturation[z0]) - 1} steps"
         )

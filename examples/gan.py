@@ -428,7 +428,7 @@ def tell_objective(page: Page, steps: int) -> None:
     page.say(
         f"Training alternates: D takes a step on {BATCH} real and {BATCH} generated "
         "samples, then G takes a step through D with D frozen. Adam for both (β₁ = 0.5, "
-        f"rate {LR} decaying linearly to {LR * FINAL_LR:g}), {steps} rounds. Each player's "
+        f"rate {LR} decaying linearly to {LR * FINAL_LR:.5f}), {steps} rounds. Each player's "
         "loss for ONE sample is traced once through chainrule and compiled "
         "(autograd.compile: the engine's forward and backward written out); a batch "
         "replays it with numpy. Its gradients are the ones loss.backward() would give "

@@ -263,6 +263,8 @@ def test_highlighted_code_line_is_the_current_step(name, open_page):
         else:
             assert current.inner_text().strip() == lines[line].strip()
             step = program.steps[k - 1]
+            forward = page.locator("#code .forward").inner_text().strip()
+            assert forward == lines[program.node_line[step.node]].strip()
             numbers = page.locator("#code-numbers").inner_text()
             assert numbers.endswith(f"{fmt(step.upstream)} × {fmt(step.local)} = "
                                     f"{fmt(step.contribution)}")

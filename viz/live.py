@@ -335,9 +335,9 @@ def _aside(page: Live) -> str:
 <section aria-label="inputs"><h2>Nudge the inputs</h2>
 <fieldset id="leaves"{disabled}>{''.join(rows)}</fieldset>
 <p class="out">{html_text(r)} = <output id="live-output"></output>
-<button type="button" id="reset">Reset</button>
-<label class="predict"><input type="checkbox" id="predict"{predict}>
-Predict, then reveal</label></p>
+<button type="button" id="reset">Reset</button></p>
+<p><label class="predict"><input type="checkbox" id="predict"{predict}>
+Predict, then reveal: type each product before it is shown</label></p>
 <p id="live-status" role="status"></p>
 </section>
 <section aria-label="maths"><h2>Maths</h2>
@@ -349,6 +349,8 @@ step="any" aria-label="your product"></label> <button type="submit">Check</butto
 </section>
 <section aria-label="code"><h2>Code <small>(the tape of autograd.compile)</small></h2>
 <pre id="code">{code}</pre><p id="code-numbers"></p>
+<p class="key"><span class="swatch now"></span>this step&#8195;<span class="swatch fwd"></span>where
+its node was computed</p>
 </section>
 <section aria-label="sensitivity"><h2>Sensitivity: nudge one input by Δ</h2>
 <p><label>input <select id="sens-leaf" aria-label="input to nudge">{options}</select></label>
@@ -388,13 +390,17 @@ CSS = """
         background: white; border: 1px solid #ddd; padding: .3rem 0; }
 #code .line { display: block; padding: 0 .5rem; white-space: pre; }
 #code .line.current { background: #ffd966; outline: 1px solid #d62728; }
+#code .line.forward { background: #e8f0fe; }
+.key { font-size: 12px; color: #444; }
+.swatch { display: inline-block; width: 1.4em; height: .8em; vertical-align: middle;
+          margin-right: .3em; border: 1px solid #999; }
+.swatch.now { background: #ffd966; } .swatch.fwd { background: #e8f0fe; }
 #code-numbers { font-family: ui-monospace, monospace; font-size: 13px; }
 #sens-delta { width: 6em; }
 #sens-range { width: 100%; }
 #sens-plot { width: 100%; height: auto; background: white; border: 1px solid #ddd; }
 #sens-plot text { font-size: 11px; fill: #333; }
 #guess-result { margin-left: .4rem; font-weight: 600; }
-.predict { margin-left: .5rem; }
 """
 
 
@@ -420,6 +426,7 @@ def _script(page: Live) -> str:
         "frames": page.templates["frames"],
         "seedLine": program.seed_line,
         "stepLine": program.step_line,
+        "forwardLine": [program.node_line.get(s.node) for s in program.steps],
         "code": program.python.splitlines(),
         "seedTerm": f"{naming.of(names[lesson.root])}/{naming.of(names[lesson.root])}",
         "predict": page.predict,
@@ -652,9 +659,12 @@ LIVE_JS = r"""
     const texts = textsAt(k);
     hidden.forEach(function (id) { page.setText(id, texts[id]); });
     hidden = [];
-    document.querySelectorAll("#code .current").forEach(function (e) {
-      e.classList.remove("current"); e.removeAttribute("aria-current");
+    document.querySelectorAll("#code .current, #code .forward").forEach(function (e) {
+      e.classList.remove("current", "forward"); e.removeAttribute("aria-current");
     });
+    // The forward line of the node this step differentiates: where its out came from.
+    const forward = k === 0 ? null : byId("code-" + LIVE.forwardLine[k - 1]);
+    if (forward) { forward.classList.add("forward"); }
     const lineNo = k === 0 ? LIVE.seedLine : LIVE.stepLine[k - 1];
     const line = lineNo === null || lineNo === undefined ? null : byId("code-" + lineNo);
     if (line) {

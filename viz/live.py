@@ -153,10 +153,11 @@ def _templates(lesson: Lesson, program: Program) -> dict[str, Any]:
     picture, steps = lesson.picture, program.steps
     names, root, short = picture.names, picture.root, picture.short
     index = {node: i for i, node in enumerate(program.order)}
+    ids = {c.id for c in picture.cells()}
     cells: dict[str, list[Part]] = {}
     for node in program.order:
         element = picture.element.get(node, "")
-        if any(c.id == f"{element}-data" for c in _cells(picture, element)):
+        if f"{element}-data" in ids:
             cells[f"{element}-data"] = ["data ", {"v": index[node]}]
     at = {(s.node, s.index): k for k, s in enumerate(steps)}
     for node in program.order:
@@ -165,7 +166,7 @@ def _templates(lesson: Lesson, program: Program) -> dict[str, Any]:
         formulas = naming.formulas(node, short)
         for i in range(len(node.parents)):
             edge = picture.edge_of.get((node, i), "")
-            if (node, i) in at and any(c.id == f"{edge}-local" for c in _cells(picture, edge)):
+            if (node, i) in at and f"{edge}-local" in ids:
                 cells[f"{edge}-local"] = [f"{formulas[i]} = ", {"l": at[(node, i)]}]
     d, r = naming.of, names[root]
     total: dict[Value, int] = {}
@@ -220,13 +221,6 @@ def _unique(names: list[str]) -> list[str]:
         seen[n] = seen.get(n, 0) + 1
         out.append(f"{n} ({seen[n]})" if counts[n] > 1 else n)
     return out
-
-
-def _cells(picture: Any, shape_id: str) -> list[Any]:
-    for shape in (*picture.shapes, *picture.edges):
-        if shape.id == shape_id:
-            return list(shape.cells)
-    return []
 
 
 class _Numbers:
@@ -407,6 +401,7 @@ CSS = """
 def _script(page: Live) -> str:
     program, lesson = page.program, page.lesson
     names = lesson.names
+    where = {node: i for i, node in enumerate(program.order)}
     data = {
         "live": not program.not_live,
         "seed": lesson.seed,
@@ -416,11 +411,11 @@ def _script(page: Live) -> str:
         "notComputed": NOT_COMPUTED,
         "leaves": [leaf.data for leaf in program.leaves],
         "leafNames": page.leaf_names,
-        "leafIndex": [program.order.index(leaf) for leaf in program.leaves],
+        "leafIndex": [where[leaf] for leaf in program.leaves],
         "root": names[lesson.root],
         "nodes": [{"name": names[n], "op": n.op.name if n.op else None,
                    "domain": n.op.domain_text if n.op else "",
-                   "parents": [program.order.index(p) for p in n.parents]}
+                   "parents": [where[p] for p in n.parents]}
                   for n in program.order],
         "cells": page.templates["cells"],
         "frames": page.templates["frames"],

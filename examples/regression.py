@@ -249,6 +249,8 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> R
         "and the steps keep their size; MSE's gradient is 2·(miss), which fades as the line "
         "fits."
     )
+    if page.drawing:
+        _surface_picture(page, t, y, paths, mae_path, exact)
     lo, hi = curvature(t)
     critical = 2.0 / hi
     page.heading("The learning rate has a limit: 2/λmax")
@@ -281,6 +283,8 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> R
         f"0.99·2/λmax the loss is {dict(sweep)[0.99 * critical]:.3g}, at 1.01·2/λmax it "
         f"is {dict(sweep)[1.01 * critical]:.3g}."
     )
+    if page.drawing:
+        _sweep_picture(page, sweep, critical, steps)
     t2, y2 = views(outliers=3)
     sq = descend(t2, y2, RATES["good"], steps * 3)[-1]
     ab = descend(t2, y2, 0.1, mae_steps, absolute)[-1]
@@ -334,7 +338,7 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> R
         many, many_exact, valleys,
     )
     if page.drawing:
-        _pictures(page, t, y, paths, mae_path, result, t2, y2, (wt, wy))
+        _fits_picture(page, t, y, paths, result, t2, y2, (wt, wy))
     page.write(result.summary())
     return result
 
@@ -371,7 +375,7 @@ def _surface(ax, fig, tt, yy, kind: str, paths: dict, exact) -> None:
     ax.legend(fontsize=7, loc="upper right")
 
 
-def _pictures(page: Page, t, y, paths, mae_path, r: RegressionResult, t2, y2, wave_data) -> None:
+def _surface_picture(page: Page, t, y, paths, mae_path, exact) -> None:
     import numpy as np
     from matplotlib.figure import Figure
 
@@ -379,19 +383,23 @@ def _pictures(page: Page, t, y, paths, mae_path, r: RegressionResult, t2, y2, wa
     fig = Figure(figsize=(13, 4.6))
     left, right = fig.subplots(1, 2)
     _surface(left, fig, tt, yy, "MSE",
-             {f"{n}, η = {RATES[n]}": p for n, p in paths.items()}, r.exact)
+             {f"{n}, η = {RATES[n]}": p for n, p in paths.items()}, exact)
     left.set_title("MSE: descent paths for three learning rates")
     mae_min = min(mae_path, key=lambda p: p[2])
     _surface(right, fig, tt, yy, "MAE", {"η = 0.1": mae_path}, mae_min[:2])
     right.set_title("MAE: the same start, a different valley floor")
     page.figure(fig, "surface.png", "The loss surfaces as contours with each descent path "
                 "(η = 0.3 zig-zags out of the picture; its path stops at the edge).")
+
+
+def _sweep_picture(page: Page, sweep, critical: float, steps: int) -> None:
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(7, 3.6))
     ax = fig.add_subplot()
-    ax.semilogy([lr for lr, _ in r.sweep], [loss for _, loss in r.sweep], "o-", ms=3,
-                label=f"MSE after {len(paths['good']) - 1} steps")
-    ax.axvline(r.critical_rate, color="crimson", ls="--",
-               label=f"2/λmax = {r.critical_rate:.3f}")
+    ax.semilogy([lr for lr, _ in sweep], [loss for _, loss in sweep], "o-", ms=3,
+                label=f"MSE after {steps} steps")
+    ax.axvline(critical, color="crimson", ls="--", label=f"2/λmax = {critical:.3f}")
     for name, lr in RATES.items():
         ax.axvline(lr, color="0.6", lw=0.8, ls=":")
         ax.text(lr, ax.get_ylim()[1], f" {name}", rotation=90, va="top", fontsize=7)
@@ -400,6 +408,11 @@ def _pictures(page: Page, t, y, paths, mae_path, r: RegressionResult, t2, y2, wa
     ax.set_title("Rate sweep: descent converges below 2/λmax and explodes above it")
     ax.legend(fontsize=8, loc="center left")
     page.figure(fig, "sweep.png", "Final loss against the learning rate.")
+
+
+def _fits_picture(page: Page, t, y, paths, r: RegressionResult, t2, y2, wave_data) -> None:
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(13, 3.8))
     axes = fig.subplots(1, 3)
     good = paths["good"][-1]

@@ -6,7 +6,7 @@ the lesson, and the ten gradient-check lines the post prints are asserted digit 
 
 import pytest
 
-from autograd import Value, grad
+from autograd import Value, apply, grad
 from examples import chain
 
 SAME = 1e-12  # two float computations of the same formulas
@@ -115,3 +115,18 @@ def test_equal_start_stays_at_the_saddle():
     p = weights[0] * weights[1] * weights[2]
     assert abs(RESULT.equal_start_product - p) <= SAME
     assert 0 < p < 1e-3  # still the wrong sign, near zero
+
+
+def test_post_op_carries_the_posts_backward():
+    # The op's forward is the loss; its local derivatives are the post's own gradients.
+    x, t = chain.DATA[0]
+    for slip1, slip2 in ((True, True), (False, True), (False, False)):
+        ws = [Value(w) for w in chain.WEIGHTS]
+        out = apply(chain.post_op(slip1, slip2), *ws)
+        assert abs(out.data - 0.5 * (product(chain.WEIGHTS) * x - t) ** 2) <= SAME
+        hand = chain.hand_update(chain.WEIGHTS, x, t, slip1, slip2).used
+        assert grad(out, ws) == pytest.approx(list(hand), abs=SAME)
+
+
+def product(ws):
+    return ws[0] * ws[1] * ws[2]

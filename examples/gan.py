@@ -470,10 +470,11 @@ def tell_main(page: Page, main: GanRun, signal: list[tuple[float, float, float]]
     last = [p for x, p in zip(GRID, main.d_curves[max(main.d_curves)]) if 1.5 <= x <= 6.5]
     page.say(
         "D swings most early on: the standard deviation of its loss over the first 10% of "
-        f"rounds is {early:.3f}, over the last 10% {late:.3f}. Both players move the "
-        "target of the other, and D is the one that reacts first — which is why the post "
-        "advises tuning D first when a GAN misbehaves. The black D(x) curves below show D "
-        "rising where the real samples are and falling where the generated ones are; as "
+        f"rounds is {early:.3f}, over the last 10% {late:.3f}, while each player keeps "
+        "moving the other's target. The source post's advice: when a GAN misbehaves, "
+        "tune D first. The black D(x) "
+        "curves below show D rising where the real samples are and falling where the "
+        "generated ones are; as "
         "the two overlap it flattens. With real samples labelled 0.9 (label smoothing) "
         "the best D is 0.9·p_data/(p_data + p_G), so at the equilibrium it is 0.45 "
         f"everywhere, not ½: at the end D(x) averages {statistics.fmean(last):.3f} over "

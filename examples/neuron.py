@@ -142,12 +142,14 @@ class NeuronResult:
     batch_difference: float
 
     def summary(self) -> str:
-        """One line: the factor product, the path sum, the batch average."""
+        """One line: the factor product, the nudge, the path sum."""
         a, s, c = self.factors
+        small = min(self.nudge_rows, key=lambda r: abs(r[0]))
         return (
-            f"∂C₀/∂w³ = {a:.4f} · {s:.4f} · {c:.4f} = {self.grad_wL:.6f} (engine); "
-            f"{len(self.paths)} paths sum to ∂C/∂a¹₀ = {self.path_grad:.6f}; batch gradient = "
-            f"mean of per-sample ones to {self.batch_difference:.0e}"
+            f"∂C₀/∂w³ = a² · σ′(z³) · 2(a³ − y) = {a:.4f} · {s:.4f} · {c:.4f} = "
+            f"{self.grad_wL:.6f}, the engine's w³.grad; a nudge of {small[0]:g} moves C₀ by "
+            f"{small[2] / small[1]:.4f}× what the gradient predicts; {len(self.paths)} paths "
+            f"sum to ∂C/∂a¹₀ = {self.path_grad:.6f}".replace("-", "−")
         )
 
 

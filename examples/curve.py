@@ -135,6 +135,8 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> C
     page.table(["x", "relu(x + ½) − relu(x − ½)"], [[f"{x:+.1f}", f"{h:.2f}"] for x, h in hard])
     page.say("Flat at 0, a ramp, flat at 1: a sigmoid with corners. So whatever sigmoids can "
              "build, pairs of ReLUs can build too.")
+    if page.drawing:
+        _hard_sigmoid(page)
     mse: dict[str, dict[int, float]] = {"sigmoid": {}, "relu": {}}
     default: dict[str, dict[int, float]] = {"sigmoid": {}, "relu": {}}
     dead_relus: dict[int, int] = {}
@@ -226,6 +228,29 @@ def _verdict(mse: dict[str, dict[int, float]], widths, where: str) -> str:
                 "both activations.")
     return (f"{where}, adding pieces did not lower the error by {GAIN:.0%} at: "
             + ", ".join(stalls) + ". The capacity was there; this training did not use it.")
+
+
+def _hard_sigmoid(page: Page) -> None:
+    """The two ReLUs, their difference, and a sigmoid of the same slope, computed by the engine."""
+    from matplotlib.figure import Figure
+
+    xs = [-2 + 4 * i / 200 for i in range(201)]
+    up = [Value(x + 0.5).relu().data for x in xs]
+    down = [Value(x - 0.5).relu().data for x in xs]
+    fig = Figure(figsize=(6.5, 3.4))
+    ax = fig.add_subplot()
+    ax.plot(xs, up, "--", label="relu(x + ½)")
+    ax.plot(xs, [-d for d in down], "--", label="−relu(x − ½)")
+    ax.plot(xs, [u - d for u, d in zip(up, down)], color="black", lw=2,
+            label="their sum: a hard sigmoid")
+    ax.plot(xs, [Value(4 * x).sigmoid().data for x in xs], color="crimson", lw=1,
+            label="σ(4x), a sigmoid of the same slope at 0")
+    ax.set_xlabel("x")
+    ax.set_ylabel("output")
+    ax.set_ylim(-1.6, 1.6)
+    ax.set_title("Two ReLUs make a step: relu(x + ½) − relu(x − ½)")
+    ax.legend(fontsize=7, loc="lower right")
+    page.figure(fig, "hard_sigmoid.png", "A hard sigmoid from two ReLUs, beside a sigmoid.")
 
 
 def _draw_pieces(ax, model: nn.MLP, X, y, title: str, fontsize: int = 7) -> None:

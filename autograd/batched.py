@@ -8,27 +8,33 @@ nodes depend on a data leaf: they get one value per row. Two ways to run the row
   straight-line code. No numpy needed.
 - :func:`numpy_source`: every per-sample variable is a numpy array along the batch axis,
   so each line of code runs for the whole batch. Ops come from :class:`NumpyMath` (the
-  table read on arrays), and a rule's ``m.where(test, x, y)`` is written ``np.where``. A
-  neuron (an n-ary op whose term is w·x, of shared weights and per-sample inputs) becomes
-  one matrix product.
+  table read on arrays), and a rule's ``m.where(test, x, y)`` is written ``np.where``.
+  Isomorphic nodes (a layer's neurons, their bias adds, their activations) are found by
+  :mod:`autograd.vectorize` and run as the rows of one (n, batch) array: a layer of
+  neurons (an n-ary op whose term is w·x, of shared weights and per-sample inputs) is
+  one matrix product ``W @ S`` forward and ``G @ Sᵀ``, ``Wᵀ @ G`` backward; the rest, one
+  node per line as before.
 
 The backward pass of a per-sample node adds into a shared parent's gradient the sum
 over the rows of its contributions: summed over a batch exactly as the per-sample loop
-of the engine would (up to the order of the additions, so equal to ~1e-15).
+of the engine would (up to the order of the additions, so equal to ~1e-15; a matrix
+product sums in its own order too, so grouped and one-by-one replays agree to ~1e-15,
+not bit for bit).
 """
 
 from __future__ import annotations
 
 import builtins
-import functools
 import math
 import operator
+import re
 from typing import Any
 
 from .interpret import Interpretation
 from .lowering import Trace, backward_lines, float_namespace, numbers_in
 from .ops import OPS_BY_NAME, Op
-from .source import INFIX, NumpySource
+from .source import INFIX, MUL, NumpySource, SourceMath
+from .vectorize import Group, find_groups, product_op
 
 
 def _numpy() -> Any:
@@ -39,6 +45,9 @@ def _numpy() -> Any:
             "batched replay needs numpy: pip install chainrule[fast]  (or: pip install numpy)"
         ) from None
     return numpy
+
+
+FEW = 8  # up to this many params' float gradients are added into _GR one by one
 
 
 class NumpyMath(Interpretation):
@@ -82,31 +91,46 @@ def numpy_namespace(trace: Trace) -> dict[str, Any]:
     return ns
 
 
-@functools.cache
-def _is_product(op: Op) -> bool:
-    """An n-ary op whose term is the product of its row (w·x): a matrix product."""
-    if op.arity != 0 or op.term is None or len(op.rules) != 2:
-        return False
-    m = NumpySource([])
-    return op.term(m, m.var("w"), m.var("x")).text == "w * x"
-
-
 class _Emitter:
     """Writes the batched function: shared forward, per-sample forward and backward,
     shared backward."""
 
-    def __init__(self, trace: Trace, vectorized: bool) -> None:
+    def __init__(self, trace: Trace, vectorized: bool, groups: bool = True) -> None:
         self.t, self.vec = trace, vectorized
         self.flavor = NumpySource(names=trace.py.names) if vectorized else trace.py
         self.sample = [n for n in trace.order if n.op is not None and n in trace.per_sample]
         self.shared = [n for n in trace.order if n.op is not None and n not in trace.per_sample]
         self.stacks: dict[tuple, tuple[str, str]] = {}  # a neuron's inputs -> stack, its grad
         self.stacked: dict[Any, tuple[str, tuple, bool]] = {}  # dot node -> (W, stack, swapped)
+        # Isomorphic nodes run as the rows of one array (autograd.vectorize); the rest,
+        # and everything in the pure-Python loop, one node per line.
+        self.items: list[Any] = list(self.sample)
+        self.group_of: dict[Any, Group] = {}
+        if vectorized and groups:
+            self.items, self.group_of = find_groups(trace, self.sample)
+        self.groups = [g for g in self.items if isinstance(g, Group)]
+        self.pindex = {p: i for i, p in enumerate(trace.params)}
+        # Gradients of params read by groups are gathered in one array, _GR.
+        self.flat = any(g.wkind == "P" if g.product else any(k[0] == "P" for k in g.kinds)
+                        for g in self.groups)
+        self.consts: list[str] = []  # module-level index arrays
+        self.temps = 0
+        self.arr: dict[Group, tuple[str, str]] = {}  # group -> its array, its gradient
+        self.ins: dict[Group, list[Any]] = {}  # elementwise group -> its inputs' symbols
+        self.ws_stack: dict[Group, tuple[str, str]] = {}  # product group -> W, S
+        self.alias: set[Any] = set()  # grouped nodes also read one by one: named rows
+        if self.groups:
+            if trace.root in self.group_of:
+                self.alias.add(trace.root)
+            for node in self.sample:
+                g = self.group_of.get(node)
+                if g is None or (g.product and g.source is None):
+                    self.alias.update(p for p in node.parents if p in self.group_of)
 
     def stackable(self, node: Any) -> bool | None:
         """For a per-sample dot: False when ws are shared and xs per-sample, True when
         swapped, None when neither (then it is unrolled like any op)."""
-        if not self.vec or not _is_product(node.op):
+        if not self.vec or not product_op(node.op):
             return None
         half = len(node.parents) // 2
         first = [p in self.t.per_sample for p in node.parents[:half]]
@@ -140,6 +164,24 @@ class _Emitter:
         return lines
 
     def source(self, backward: bool) -> str:
+        """The function's source; with groups, only the params read one by one are named."""
+        text = self._source(backward)
+        t = self.t
+        if not (self.groups and t.params):
+            return text
+        unpack = f"    {', '.join(t.var[p] for p in t.params)}, = params\n"
+        head, _, rest = text.partition(unpack)
+        used = set(re.findall(r"[A-Za-z_][A-Za-z_0-9]*", rest))
+        named = [(i, t.var[p]) for i, p in enumerate(t.params) if t.var[p] in used]
+        if len(named) == len(t.params):
+            return text
+        if not named:
+            return head + rest
+        names = ", ".join(name for _, name in named)
+        return (head + f"    {names}, = {', '.join(f'params[{i}]' for i, _ in named)},\n"
+                + rest)
+
+    def _source(self, backward: bool) -> str:
         t = self.t
         name = ("grad" if backward else "forward") + ("_batch" if self.vec else "_rows")
         lines = [f"def {name}(params, rows, n, seed):"]
@@ -165,14 +207,19 @@ class _Emitter:
             seen |= into
             body += ["    total = 0.0" if backward else "    outs = []", f"    for {data} in rows:"]
             indent = "        "
-        for node in self.sample:
-            body += self.forward(node, indent)
+        if self.flat:
+            body.append(f"{indent}_P = np.array(params)")
+        for item in self.items:
+            body += (self.group_forward(item, indent) if isinstance(item, Group)
+                     else self.forward(item, indent))
         if not backward:
             tail = (f"    return {root}" if self.vec
                     else f"        outs.append({root})\n    return outs")
-            return "\n".join([*lines, *body, tail]) + "\n"
+            return "\n".join([*self.consts, *lines, *body, tail]) + "\n"
         if not self.vec:
             body.append(f"        total += {root}")
+        if self.flat:
+            body.append(f"{indent}_GR = np.zeros({len(t.params)})")
         if t.root in t.needs_grad:
             seed = "np.full(n, seed)" if self.vec else "seed"
             body.append(f"{indent}{t.gvar[t.root]} = {seed}")
@@ -180,14 +227,24 @@ class _Emitter:
         body += self.sample_backward(seen, indent)
         body += backward_lines(t, list(reversed(self.shared)), seen, "", "    ")
         total = f"float(np.sum({root}))" if self.vec else "total"
+        if self.flat:
+            # gradients summed one by one, as floats
+            singles = [(i, t.gvar[p]) for i, p in enumerate(t.params) if p in seen]
+            if len(singles) > FEW:
+                items = ", ".join(t.gvar[p] if p in seen else "0.0" for p in t.params)
+                body.append(f"    _GR += np.array(({items},))")
+            else:
+                body += [f"    _GR[{i}] += {g}" for i, g in singles]
+            return "\n".join([*self.consts, *lines, *body,
+                              f"    return {total}, _GR"]) + "\n"
         grads = ", ".join(t.gvar[p] if p in seen else "0.0" for p in t.params)
-        return "\n".join([*lines, *body, f"    return {total}, [{grads}]"]) + "\n"
+        return "\n".join([*self.consts, *lines, *body, f"    return {total}, [{grads}]"]) + "\n"
 
     def sample_backward(self, seen: set[Any], indent: str) -> list[str]:
         t, lines = self.t, []
         # the last consumer of a stack, in reverse order, flushes its gradient
         last_use: dict[tuple, Any] = {}
-        for node in self.sample:
+        for node in self.items:
             if node in self.stacked and node in t.needs_grad:
                 last_use.setdefault(self.stacked[node][1], node)
         flush_after = {node: xs for xs, node in last_use.items()}
@@ -202,7 +259,10 @@ class _Emitter:
                 lines.append(f"{indent}{name} += {expr}")
             seen.add(target)
 
-        for node in reversed(self.sample):
+        for node in reversed(self.items):
+            if isinstance(node, Group):
+                self.group_backward(node, seen, add, lines.append, indent)
+                continue
             if node not in t.needs_grad:
                 continue
             g = t.gvar[node]
@@ -222,6 +282,153 @@ class _Emitter:
                 else:
                     add(parent, gp, f"float(np.sum({g})) * ({local})")
         return lines
+
+    # -- groups: the rows of one (members, batch) array ----------------------------------
+    def const(self, values: Any) -> str:
+        """A module-level index array (built once, when the source is compiled)."""
+        name = f"_i{len(self.consts)}"
+        self.consts.append(f"{name} = np.array({values!r}, dtype=np.intp)")
+        return name
+
+    def temp(self) -> str:
+        """A fresh name for a gradient of stacked inputs."""
+        self.temps += 1
+        return f"_gS{self.temps}"
+
+    def scatter(self, index: list[Any], expr: str, emit: Any, indent: str) -> None:
+        """Add ``expr`` (shaped like ``index``) into the params' gradient array."""
+        flat = [i for row in index for i in (row if isinstance(row, list) else [row])]
+        name = self.const(index)
+        if len(set(flat)) == len(flat):
+            emit(f"{indent}_GR[{name}] += {expr}")
+        else:  # a param read twice: += through an index would keep one of its terms
+            emit(f"{indent}np.add.at(_GR, {name}, {expr})")
+
+    def group_forward(self, g: Group, indent: str) -> list[str]:
+        t, k, lines = self.t, len(self.arr), []
+        z = f"_Z{k}"
+        self.arr[g] = (z, f"_gZ{k}")
+        if g.product:
+            # Row i of Z is member i's Σ wᵢⱼ·xⱼ: the whole group is one product W @ S.
+            w = f"_W{k}"
+            if g.wkind == "P":
+                index: Any = [[self.pindex[p] for p in ws] for ws in g.ws]
+                lines.append(f"{indent}{w} = _P[{self.const(index)}]")
+            else:
+                rows = ", ".join("(" + ", ".join(t.ref(p) for p in ws) + ",)" for ws in g.ws)
+                lines.append(f"{indent}{w} = np.array(({rows},))")
+            if g.source is not None:
+                src = self.arr[g.source][0]
+                stack = src
+                if g.rows != list(range(len(g.source.members))):
+                    stack = f"_S{k}"
+                    lines.append(f"{indent}{stack} = {src}[{self.const(g.rows)}]")
+            else:
+                stack = f"_S{k}"
+                data = {d: i for i, d in enumerate(t.data)}
+                if all(x in data for x in g.xs):  # data leaves: rows of ``rows`` itself
+                    at = [data[x] for x in g.xs]
+                    if at == list(range(at[0], at[0] + len(at))):
+                        lines.append(f"{indent}{stack} = rows[{at[0]}:{at[0] + len(at)}]")
+                    else:
+                        lines.append(f"{indent}{stack} = rows[{self.const(at)}]")
+                else:
+                    refs = ", ".join(t.ref(x) for x in g.xs)
+                    lines.append(f"{indent}{stack} = np.array(({refs},))")
+            self.ws_stack[g] = (w, stack)
+            lines.append(f"{indent}{z} = {w} @ {stack}")
+        else:
+            # The op's own forward read on arrays (NumpySource), its inputs whole rows.
+            lang, ins = self.flavor, []
+            for i, kind in enumerate(g.kinds):
+                if kind[0] == "g":
+                    ins.append(lang.var(self.arr[kind[1]][0]))
+                elif kind[0] in ("n", "s"):
+                    ins.append(t.sym(kind[1], lang))
+                else:
+                    col = f"_c{k}_{i}"
+                    if kind[0] == "P":
+                        column: Any = [self.pindex[m.parents[i]] for m in g.members]
+                        lines.append(f"{indent}{col} = _P[{self.const(column)}][:, None]")
+                    else:
+                        refs = ", ".join(t.ref(m.parents[i]) for m in g.members)
+                        lines.append(f"{indent}{col} = np.array(({refs},))[:, None]")
+                    ins.append(lang.var(col))
+            self.ins[g] = ins
+            lines.append(f"{indent}{z} = {lang.call(g.op, ins, g.arg).text}")
+        lines += [f"{indent}{t.var[m]} = {z}[{i}]" for i, m in enumerate(g.members)
+                  if m in self.alias]
+        return lines
+
+    def group_backward(self, g: Group, seen: set[Any], add: Any, emit: Any,
+                       indent: str) -> None:
+        t = self.t
+        if g.members[0] not in t.needs_grad:  # the same for every member
+            return
+        z, gz = self.arr[g]
+        if any(m in seen for m in g.members):  # rows read one by one: their gradients
+            rows = ", ".join(t.gvar[m] if m in seen else "np.zeros(n)" for m in g.members)
+            add(gz, gz, f"np.array(({rows},))")
+        if gz not in seen:
+            return
+        if g.product:
+            # The product rule ∂(w·x)/∂w = x, ∂(w·x)/∂x = w (the op's rules, checked by
+            # product_op) for a whole group: ∂L/∂W = G @ Sᵀ summed over the batch, and
+            # ∂L/∂S = Wᵀ @ G.
+            w, stack = self.ws_stack[g]
+            if g.wkind == "P":
+                matrix: Any = [[self.pindex[p] for p in ws] for ws in g.ws]
+                self.scatter(matrix, f"{gz} @ {stack}.T", emit, indent)
+            if not any(x in t.needs_grad for x in g.xs):
+                return
+            gs = f"{w}.T @ {gz}"
+            src = g.source
+            if src is not None:
+                n_src = len(src.members)
+                gsrc = self.arr[src][1]
+                if g.rows == list(range(n_src)):
+                    add(gsrc, gsrc, gs)
+                elif sorted(g.rows) == list(range(n_src)):  # the rows reordered: undo it
+                    inverse = sorted(range(n_src), key=g.rows.__getitem__)
+                    add(gsrc, gsrc, f"({gs})[{self.const(inverse)}]")
+                else:  # some rows twice, or not at all
+                    tmp = self.temp()
+                    emit(f"{indent}{tmp} = np.zeros(({n_src}, n))")
+                    emit(f"{indent}np.add.at({tmp}, {self.const(g.rows)}, {gs})")
+                    add(gsrc, gsrc, tmp)
+                return
+            tmp = self.temp()
+            emit(f"{indent}{tmp} = {gs}")
+            for j, x in enumerate(g.xs):
+                if x in t.needs_grad:
+                    add(x, t.gvar[x], f"{tmp}[{j}]")
+            return
+        # Elementwise: the op's rule per input, run on the group's arrays (NumpySource).
+        lang, ins = self.flavor, self.ins[g]
+        out = lang.var(z)
+        for i, kind in enumerate(g.kinds):
+            if kind[0] == "C" or (kind[0] in "gns" and kind[0] != "g"
+                                  and kind[1] not in t.needs_grad):
+                continue
+            if kind[0] == "g" and kind[1].members[0] not in t.needs_grad:
+                continue
+            local = lang.lift_value(g.op.local(i, lang, ins, out, g.arg))
+            if local.text == "1.0":
+                product = gz
+            elif local.text == "(-1.0)":
+                product = f"(-{gz})"
+            else:
+                product = f"{gz} * {SourceMath.wrap(local, MUL + 1)}"
+            if kind[0] == "g":
+                target = self.arr[kind[1]][1]
+                add(target, target, product)
+            elif kind[0] == "n":
+                add(kind[1], t.gvar[kind[1]], f"np.sum({product}, axis=0)")
+            elif kind[0] == "s":
+                add(kind[1], t.gvar[kind[1]], f"float(np.sum({product}))")
+            else:
+                column = [self.pindex[m.parents[i]] for m in g.members]
+                self.scatter(column, f"np.sum({product}, axis=1)", emit, indent)
 
     def stacked_backward(self, node: Any, g: str, add: Any) -> None:
         # z = W·S: ∂z/∂W sums the stacked inputs against g; ∂z/∂S is the outer product W⊗g.
@@ -251,9 +458,11 @@ def loop_source(trace: Trace, backward: bool = True) -> str:
     return _Emitter(trace, vectorized=False).source(backward)
 
 
-def numpy_source(trace: Trace, backward: bool = True) -> str:
-    """The batched function in numpy: one array per per-sample node, along the rows."""
-    return _Emitter(trace, vectorized=True).source(backward)
+def numpy_source(trace: Trace, backward: bool = True, groups: bool = True) -> str:
+    """The batched function in numpy: one array per per-sample node, along the rows, or
+    with ``groups`` (the default) one (n, batch) array per group of isomorphic nodes
+    (see :mod:`autograd.vectorize`)."""
+    return _Emitter(trace, vectorized=True, groups=groups).source(backward)
 
 
 
@@ -261,25 +470,30 @@ def numpy_source(trace: Trace, backward: bool = True) -> str:
 class BatchedTape:
     """The batched replays of a :class:`~autograd.compile.Tape` (built on first use)."""
 
-    def __init__(self, tape: Any) -> None:
-        self.tape, self.trace = tape, tape.trace
+    def __init__(self, tape: Any, groups: bool = True) -> None:
+        self.tape, self.trace, self.groups = tape, tape.trace, groups
         self._fns: dict[tuple[bool, bool], Any] = {}
 
     def function(self, vectorized: bool, backward: bool) -> Any:
         """The generated function (compiled once, then cached)."""
         key = (vectorized, backward)
         if key not in self._fns:
-            source = (numpy_source if vectorized else loop_source)(self.trace, backward)
+            if vectorized:
+                source = numpy_source(self.trace, backward, self.groups)
+            else:
+                source = loop_source(self.trace, backward)
             ns = numpy_namespace(self.trace) if vectorized else float_namespace(self.trace.py)
             name = ("grad" if backward else "forward") + ("_batch" if vectorized else "_rows")
             exec(builtins.compile(source, f"<tape {name}>", "exec"), ns)
             self._fns[key] = ns[name]
         return self._fns[key]
 
-    def _params(self, params: Any) -> list[float]:
+    def _params(self, params: Any) -> Any:
         tape = self.tape
         if params is None:
             return [p.data for p in tape.params]
+        if getattr(params, "dtype", None) == "float64" and params.shape == (len(tape.params),):
+            return params  # a float64 vector (a trainer's weights): numbers already
         return numbers_in(params, len(tape.params), tape.params, "params")
 
     def _rows(self, rows: Any, vectorized: bool) -> tuple[Any, int]:
@@ -322,8 +536,13 @@ class BatchedTape:
             np = _numpy()
             with np.errstate(all="ignore"):
                 total, grads = fn(ps, data, n, seed)
-            if not (math.isfinite(total) and all(map(math.isfinite, grads))):
-                self._explain(ps, data.T.tolist())
+            if isinstance(grads, np.ndarray):  # grouped: the gradients in one array
+                finite = bool(np.isfinite(grads).all())
+                grads = grads.tolist()
+            else:
+                finite = all(map(math.isfinite, grads))
+            if not (math.isfinite(total) and finite):
+                self._explain(list(ps), data.T.tolist())
         else:
             try:
                 total, grads = fn(ps, data, n, seed)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 import sys
 
 import numpy as np
@@ -14,7 +15,9 @@ from random_graphs import NUDGE_ROWS, build, eager, instruction, start_values
 
 from autograd import Value, compile, dot
 from autograd import sum as vsum
-from autograd.batched import numpy_source
+from autograd.batched import BatchedTape, numpy_source
+from autograd.ops import Op
+from autograd.vectorize import Group, find_groups, product_op
 
 BATCH_TOL = 1e-12  # relative to max(1, |expected|): summation order and numpy's last ulp
 
@@ -104,7 +107,10 @@ def test_demo_step_equals_the_eager_full_batch_graph(reduction):
         out, grads = run(rows, reduction=reduction)
         assert close(out, total.data)
         assert all(close(g, p.grad) for g, p in zip(grads, params))
-    assert "np.dot(W_" in numpy_source(tape.trace)  # neurons ran as matrix products
+    source = numpy_source(tape.trace)
+    # each layer's neurons ran as one matrix product, not one product per neuron
+    assert len(re.findall(r"_Z\d+ = _W\d+ @ ", source)) == 3
+    assert "np.dot(W_" not in source
 
 
 def test_neuron_written_inputs_first_is_stacked_too():
@@ -112,7 +118,9 @@ def test_neuron_written_inputs_first_is_stacked_too():
     x = [Value(0.0, label="x0"), Value(0.0, label="x1")]
     root = dot(x, w).tanh() + dot(w, x) * 0.5  # both orders share one stack of inputs
     tape = compile(root, params=w, data=x)
-    assert numpy_source(tape.trace).count("np.stack") == 1
+    source = numpy_source(tape.trace)
+    assert source.count("= rows[0:2]") == 1  # the inputs, stacked once: rows x0 and x1
+    assert len(re.findall(r"= _W\d+ @ ", source)) == 1  # both neurons in one product
     check_batch(tape, root, [[0.5, -1.0], [2.0, 0.25], [-0.3, 0.9]], "mean")
 
 
@@ -193,3 +201,189 @@ def test_without_numpy_the_error_says_how_to_get_it(monkeypatch):
     with pytest.raises(ImportError, match=r"pip install chainrule\[fast\]"):
         tape.grad_batch([[1.0]])
     assert tape.grad_rows([[1.0], [3.0]]) == (2.0, [2.0])  # pure Python needs no numpy
+
+
+# ---- grouping isomorphic nodes (autograd.vectorize) ------------------------------------
+
+
+def ungrouped(tape, rows, reduction="mean"):
+    """The batched replay one node per numpy call (no groups)."""
+    return BatchedTape(tape, groups=False).grad(rows, None, reduction)
+
+
+def check_grouping(tape, root, rows, reduction="mean", min_groups=1):
+    """Grouped replay equals the one-by-one replay and the engine's per-sample loop."""
+    trace = tape.trace
+    sample = [n for n in trace.order if n.op is not None and n in trace.per_sample]
+    items, _ = find_groups(trace, sample)
+    assert sum(isinstance(i, Group) for i in items) >= min_groups
+    out, grads = tape.grad_batch(rows, reduction=reduction)
+    out0, grads0 = ungrouped(tape, rows, reduction)
+    assert close(out, out0) and all(close(g, e) for g, e in zip(grads, grads0))
+    check_batch(tape, root, rows, reduction)
+    forward = tape.forward_batch(rows)
+    forward0 = BatchedTape(tape, groups=False).forward(rows)
+    assert all(close(a, b) for a, b in zip(forward.tolist(), forward0.tolist()))
+
+
+def mlp(sizes, activation, rng, bias=True, shared_weight=None, const_layer=None):
+    """A per-sample MLP graph built from Values: layers of dot(w, x) (+ b), then activation."""
+    params, layers = [], []
+    for i in range(len(sizes) - 1):
+        layer = []
+        for j in range(sizes[i + 1]):
+            if const_layer == i:  # weights baked in as constants
+                w = [Value(rng.uniform(-1, 1)) for _ in range(sizes[i])]
+            else:
+                w = [shared_weight if shared_weight is not None and k == 0
+                     else Value(rng.uniform(-1, 1), label=f"w{i}.{j}.{k}")
+                     for k in range(sizes[i])]
+                params += [p for p in w if p not in params]
+            b = Value(rng.uniform(-0.5, 0.5), label=f"b{i}.{j}") if bias else None
+            if b is not None:
+                params.append(b)
+            layer.append((w, b))
+        layers.append(layer)
+
+    def model(x):
+        for i, layer in enumerate(layers):
+            z = [dot(w, x) + b if b is not None else dot(w, x) for w, b in layer]
+            x = [getattr(v, activation)() for v in z] if i < len(layers) - 1 else z
+        return x
+
+    return params, model
+
+
+@pytest.mark.parametrize("sizes, activation", [
+    ([2, 16, 16, 1], "relu"), ([3, 4, 1], "tanh"), ([1, 7, 3, 2], "sigmoid"),
+    ([4, 1, 5, 1], "relu"), ([2, 3, 3, 3, 1], "tanh"),
+])
+def test_mlps_of_several_shapes_group_and_equal_the_engine(sizes, activation):
+    rng = random.Random(sum(sizes))
+    params, model = mlp(sizes, activation, rng)
+    xs = [Value(0.0, label=f"x{i}") for i in range(sizes[0])]
+    y = Value(1.0, label="y")
+    outs = model(xs)
+    root = (1.0 - y * vsum(outs)).relu() + 1e-4 * vsum([p * p for p in params])
+    tape = compile(root, params=params, data=[*xs, y])
+    rows = [[rng.uniform(-2, 2) for _ in xs] + [rng.choice([-1.0, 1.0])] for _ in range(9)]
+    check_grouping(tape, root, rows, "mean", min_groups=len(sizes) - 1)
+    check_grouping(tape, root, rows[:1], "sum")  # a batch of one row
+
+
+def test_demo_mlp_runs_one_array_op_per_layer_and_activation():
+    rng = random.Random(0)
+    params, model = mlp([2, 16, 16, 1], "relu", rng)
+    xs, y = [Value(0.0, label="x0"), Value(0.0, label="x1")], Value(1.0, label="y")
+    tape = compile((1.0 - y * model(xs)[0]).relu(), params=params, data=[*xs, y])
+    source = numpy_source(tape.trace)
+    assert len(re.findall(r"= _W\d+ @ ", source)) == 3  # the forward's matrix products
+    assert source.count("np_relu(_Z") == 2  # each hidden layer's relu on one array
+    assert len(re.findall(r"^ +g_\w+ = ", source, re.M)) < 10  # no per-neuron gradients
+
+
+def test_inputs_read_twice_and_by_two_layers():
+    rng = random.Random(3)
+    w = [[Value(rng.uniform(-1, 1), label=f"w{j}{k}") for k in range(3)] for j in range(4)]
+    params = [p for row in w for p in row]
+    x0, x1 = Value(0.0, label="x0"), Value(0.0, label="x1")
+    xs = [x0, x1, x0]  # one input twice in every neuron
+    h = [dot(row, xs).tanh() for row in w]
+    g = [dot(row[:2], [h[0], h[0]]) for row in w]  # a group's row read twice by a product
+    root = vsum(h) * x1 + vsum(g) + dot(w[0], h[1:])  # rows of a group in another order
+    tape = compile(root, params=params, data=[x0, x1])
+    rows = [[rng.uniform(-1, 1), rng.uniform(-1, 1)] for _ in range(5)]
+    check_grouping(tape, root, rows, "sum", min_groups=2)
+
+
+def test_a_weight_shared_by_every_neuron_sums_its_gradients():
+    rng = random.Random(4)
+    shared = Value(0.7, label="shared")
+    params, model = mlp([3, 5, 1], "tanh", rng, shared_weight=shared)
+    assert params.count(shared) == 1
+    xs = [Value(0.0, label=f"x{i}") for i in range(3)]
+    root = model(xs)[0]
+    tape = compile(root, params=params, data=xs)
+    assert "np.add.at(_GR" in numpy_source(tape.trace)
+    rows = [[rng.uniform(-1, 1) for _ in xs] for _ in range(6)]
+    check_grouping(tape, root, rows, "mean", min_groups=2)
+
+
+def test_constant_weights_layers_without_bias_and_computed_shared_inputs():
+    rng = random.Random(5)
+    params, model = mlp([2, 4, 3, 1], "relu", rng, bias=False, const_layer=1)
+    scale = Value(0.5, label="scale")  # a shared node needing a gradient, read by every row
+    xs = [Value(0.0, label=f"x{i}") for i in range(2)]
+    h = [v * (scale * 2.0) + 1.5 for v in model(xs)[:1]]
+    z = [dot(w, xs) for w in ([params[0], params[1]], [params[2], params[3]])]
+    mixed = [(v * (scale * 3.0)).sigmoid() * xs[1] for v in z]  # s and n kinds
+    root = vsum(h) + vsum(mixed)
+    tape = compile(root, params=[*params, scale], data=xs)
+    rows = [[rng.uniform(-1, 1) for _ in xs] for _ in range(7)]
+    check_grouping(tape, root, rows, "sum", min_groups=2)
+
+
+# An op outside the table named like a table op: the group must run the op itself.
+FAKE_RELU = Op("relu", "f", "f(a)", lambda a: a * a * 0.5, (lambda m, a, out: a,), ("a",),
+               "half a squared, named relu")
+# An n-ary op whose term is twice a product: no matrix product, an elementwise group.
+FAKE_DOT = Op("fdot", "Σ", "Σ 2wᵢ·xᵢ", lambda *ins: sum(
+    2.0 * w * x for w, x in zip(ins[:len(ins) // 2], ins[len(ins) // 2:])),
+    (lambda m, w, x, out: 2.0 * x, lambda m, w, x, out: 2.0 * w), ("2xᵢ", "2wᵢ"),
+    "twice a dot", inputs=("w", "x"), nary=True, term=lambda m, w, x: 2.0 * w * x)
+
+
+def test_ops_outside_the_table_group_by_their_own_rules():
+    from autograd import apply
+
+    assert not product_op(FAKE_DOT)
+    rng = random.Random(6)
+    w = [[Value(rng.uniform(-1, 1), label=f"w{j}{k}") for k in range(2)] for j in range(3)]
+    params = [p for row in w for p in row]
+    xs = [Value(0.0, label="x0"), Value(0.0, label="x1")]
+    h = [apply(FAKE_RELU, dot(row, xs)) for row in w]
+    f = [apply(FAKE_DOT, *row, *xs) for row in w]
+    root = vsum(h) + vsum(f)
+    tape = compile(root, params=params, data=xs)
+    source = numpy_source(tape.trace)
+    assert "np_relu_2(_Z" in source  # the outside op on a group's array, not numpy's relu
+    rows = [[rng.uniform(-1, 1), rng.uniform(-1, 1)] for _ in range(4)]
+    check_grouping(tape, root, rows, "mean", min_groups=2)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sizes=st.lists(st.integers(1, 5), min_size=2, max_size=4),
+       activation=st.sampled_from(["relu", "tanh", "sigmoid", "abs"]),
+       bias=st.booleans(), share=st.booleans(), seed=st.integers(0, 1000))
+def test_random_layered_graphs_group_without_changing_results(sizes, activation, bias, share,
+                                                              seed):
+    rng = random.Random(seed)
+    shared = Value(0.3, label="shared") if share else None
+    params, model = mlp(sizes, activation, rng, bias=bias, shared_weight=shared)
+    xs = [Value(0.0, label=f"x{i}") for i in range(sizes[0])]
+    outs = model(xs)
+    root = vsum([o * o for o in outs]) if len(outs) > 1 else outs[0]
+    tape = compile(root, params=params, data=xs)
+    rows = [[rng.uniform(-1, 1) for _ in xs] for _ in range(rng.randint(1, 5))]
+    check_grouping(tape, root, rows, "mean", min_groups=0)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(start=start_values, program=st.lists(instruction, min_size=1, max_size=25),
+       n_params=st.integers(0, 2), seed=st.integers(0, 1000))
+def test_random_graphs_grouped_equal_ungrouped(start, program, n_params, seed):
+    leaves, root = build(start, program)
+    tape = compile(root, params=leaves[:n_params], data=leaves[n_params:])
+    rng = random.Random(seed)
+    rows = [[v * (1 + rng.uniform(-NUDGE_ROWS, NUDGE_ROWS)) for v in start[n_params:]]
+            for _ in range(rng.randint(1, 6))]
+    with np.errstate(all="ignore"):
+        try:
+            expected = ungrouped(tape, rows)
+        except (ArithmeticError, ValueError, TypeError) as err:
+            with pytest.raises(type(err)):
+                tape.grad_batch(rows)
+            return
+        out, grads = tape.grad_batch(rows)
+    assert close(out, expected[0])
+    assert all(close(g, e) for g, e in zip(grads, expected[1]))

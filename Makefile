@@ -38,7 +38,7 @@ graphviz:
 	@sh .ci/need "make demo" dot=graphviz
 
 # The peers are bench-only: micrograd and JAX in .venv (the bench extra); HIPS autograd in a
-# venv of its own, since its package is also called `autograd`. 13 min on a busy 2-core machine.
+# venv of its own, since its package is also called `autograd`. 12 min on a busy 2-core machine.
 PEERS ?= .venv-peers
 HIPS_AUTOGRAD ?= autograd==1.9.1
 

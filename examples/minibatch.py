@@ -61,6 +61,12 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> M
         "nn.fit(compile=True) replays one sample's compiled loss (the engine's backward "
         "written out) for each batch: the same updates as eager training, faster."
     )
+    page.say(
+        "The recipe: shuffle the data into batches of B samples; for each batch, the "
+        "gradient is the mean over its samples, g = (1/B)·Σ ∇Lᵢ, and the parameters step "
+        "θ ← θ − η·g. One epoch visits every batch once, so it makes ⌈N/B⌉ updates: one "
+        "for the full batch, N for single samples."
+    )
     losses: dict[int, list[float]] = {}
     updates: dict[int, int] = {}
     for size in sizes:

@@ -12,6 +12,7 @@ Example:
     (3, ['accuracy', 'loss'])
 """
 
+from .checks import NonFiniteError
 from .data import (
     batches,
     make_blobs,
@@ -56,6 +57,7 @@ __all__ = [
     "ModelFileError",
     "Module",
     "Neuron",
+    "NonFiniteError",
     "Optimizer",
     "StepLR",
     "accuracy",

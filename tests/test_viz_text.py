@@ -61,3 +61,8 @@ def test_term_parenthesises_negative_numbers():
 @given(st.floats(min_value=-1e300, max_value=1e300))  # rounding 1.7976e308 up overflows
 def test_fmt_reads_back_within_its_precision(x):
     assert math.isclose(parse(fmt(x)), x, rel_tol=FORMAT_RTOL, abs_tol=0.0)
+
+
+def test_fmt_keeps_the_sign_of_zero_whichever_zero_came_first():
+    assert (fmt(0.0), fmt(-0.0)) == ("0.0", "−0.0")
+    assert (fmt(-0.0), fmt(0.0)) == ("−0.0", "0.0")

@@ -61,14 +61,20 @@ def dot_text(text: str) -> str:
     return html_text(text).replace("\\", "\\\\")
 
 
-@functools.lru_cache(maxsize=1 << 16)  # a lesson writes each gradient in several places
 def fmt(x: float, digits: int = DIGITS) -> str:
     """A number as pictures and lessons write it: ``digits`` significant digits, real minus.
 
     Example:
-        >>> fmt(-3.0), fmt(0.761594), fmt(2e-7), fmt(float("nan"))
-        ('−3.0', '0.7616', '2.0e−07', 'nan')
+        >>> fmt(-3.0), fmt(0.761594), fmt(2e-7), fmt(float("nan")), fmt(-0.0)
+        ('−3.0', '0.7616', '2.0e−07', 'nan', '−0.0')
     """
+    if x == 0.0:  # 0.0 and −0.0 are one key to a cache: answer the sign here
+        return MINUS + "0.0" if math.copysign(1.0, x) < 0.0 else "0.0"
+    return _fmt(x, digits)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a lesson writes each gradient in several places
+def _fmt(x: float, digits: int) -> str:
     if math.isnan(x):
         return "nan"
     if math.isinf(x):

@@ -130,3 +130,44 @@ def test_post_op_carries_the_posts_backward():
 
 def product(ws):
     return ws[0] * ws[1] * ws[2]
+
+
+def framework_in_floats(ws, x, t):
+    """The post's framework as it is written: layers with input, w, public value, grad."""
+    inputs, out = [], x
+    for w in ws:
+        inputs.append(out)
+        out = w * out
+    public, grads = [0.0] * 3, [0.0] * 3
+
+    def backward(i, value):
+        public[i] = value * ws[i]
+        grads[i] = public[i] * inputs[i]
+
+    backward(2, out - t)  # calc_gradient: the last layer first, then the loop over all
+    value = public[2]
+    for i in range(3):
+        backward(i, value)
+        value = public[i]
+    return grads
+
+
+def test_framework_tally_from_random_starts():
+    import math
+    import random
+
+    want = {"right signs": 0, "wrong signs": 0, "overflow": 0}
+    for seed in range(chain.STARTS):
+        rng = random.Random(seed)
+        ws = [rng.random() - 0.5 for _ in range(3)]
+        for _ in range(chain.EPOCHS):
+            for x, t in ((1, -1), (-1, 1)):
+                ws = [w - 0.05 * g for w, g in zip(ws, framework_in_floats(ws, x, t))]
+            if not all(math.isfinite(w) for w in ws):
+                break
+        key = ("overflow" if not all(math.isfinite(w) for w in ws)
+               else "right signs" if product(ws) < 0 else "wrong signs")
+        want[key] += 1
+    assert RESULT.starts["the post's framework"] == want
+    assert RESULT.starts["exact gradient descent"]["right signs"] >= 0.95 * chain.STARTS
+    assert framework_in_floats(chain.WEIGHTS, 1, -1) == pytest.approx(RESULT.framework_first)

@@ -296,7 +296,7 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> R
         f"outliers count like any other point: w = {ab[0]:.3f}, b = {ab[1]:.3f}."
     )
     xs, target = lagged(t, y, 3)
-    many = descend_many(xs, target, 0.01, 1000 if fast else 2000)
+    many = descend_many(xs, target, 0.01, 1000)
     many_exact = _lstsq_loss(xs, target)
     page.heading("Several inputs: r = b + Wx")
     page.say(

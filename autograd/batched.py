@@ -28,12 +28,14 @@ import builtins
 import math
 import operator
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from .interpret import Interpretation
 from .lowering import Trace, backward_lines, float_namespace, numbers_in
 from .ops import OPS_BY_NAME, Op
 from .source import INFIX, MUL, NumpySource, SourceMath
+from .value import Value
 from .vectorize import Group, find_groups, product_op
 
 
@@ -95,8 +97,9 @@ class _Emitter:
     """Writes the batched function: shared forward, per-sample forward and backward,
     shared backward."""
 
-    def __init__(self, trace: Trace, vectorized: bool, groups: bool = True) -> None:
-        self.t, self.vec = trace, vectorized
+    def __init__(self, trace: Trace, vectorized: bool, groups: bool = True,
+                 keep: tuple[Any, ...] = ()) -> None:
+        self.t, self.vec, self.keep = trace, vectorized, keep
         self.flavor = NumpySource(names=trace.py.names) if vectorized else trace.py
         self.sample = [n for n in trace.order if n.op is not None and n in trace.per_sample]
         self.shared = [n for n in trace.order if n.op is not None and n not in trace.per_sample]
@@ -120,8 +123,7 @@ class _Emitter:
         self.ws_stack: dict[Group, tuple[str, str]] = {}  # product group -> W, S
         self.alias: set[Any] = set()  # grouped nodes also read one by one: named rows
         if self.groups:
-            if trace.root in self.group_of:
-                self.alias.add(trace.root)
+            self.alias.update(n for n in (trace.root, *keep) if n in self.group_of)
             for node in self.sample:
                 g = self.group_of.get(node)
                 if g is None or (g.product and g.source is None):
@@ -195,7 +197,7 @@ class _Emitter:
                 seen: set[Any] = set()
                 lines += backward_lines(t, list(reversed(self.shared)), seen, "seed * n", "    ")
                 grads = ", ".join(t.gvar[p] if p in seen else "0.0" for p in t.params)
-                return "\n".join([*lines, f"    return {root} * n, [{grads}]"]) + "\n"
+                return "\n".join([*lines, f"    return {root} * n, [{grads}]{self.kept()}"]) + "\n"
             return "\n".join([*lines, f"    return [{root}] * n"]) + "\n"
         data = ", ".join(t.var[d] for d in t.data) + ","
         seen = set()
@@ -236,9 +238,10 @@ class _Emitter:
             else:
                 body += [f"    _GR[{i}] += {g}" for i, g in singles]
             return "\n".join([*self.consts, *lines, *body,
-                              f"    return {total}, _GR"]) + "\n"
+                              f"    return {total}, _GR{self.kept()}"]) + "\n"
         grads = ", ".join(t.gvar[p] if p in seen else "0.0" for p in t.params)
-        return "\n".join([*self.consts, *lines, *body, f"    return {total}, [{grads}]"]) + "\n"
+        return "\n".join([*self.consts, *lines, *body,
+                          f"    return {total}, [{grads}]{self.kept()}"]) + "\n"
 
     def sample_backward(self, seen: set[Any], indent: str) -> list[str]:
         t, lines = self.t, []
@@ -282,6 +285,12 @@ class _Emitter:
                 else:
                     add(parent, gp, f"float(np.sum({g})) * ({local})")
         return lines
+
+    def kept(self) -> str:
+        """The values of the nodes asked for, after the gradient (``, (a, b,)``)."""
+        if not self.keep:
+            return ""
+        return f", ({', '.join(self.t.ref(node) for node in self.keep)},)"
 
     # -- groups: the rows of one (members, batch) array ----------------------------------
     def const(self, values: Any) -> str:
@@ -458,11 +467,12 @@ def loop_source(trace: Trace, backward: bool = True) -> str:
     return _Emitter(trace, vectorized=False).source(backward)
 
 
-def numpy_source(trace: Trace, backward: bool = True, groups: bool = True) -> str:
+def numpy_source(trace: Trace, backward: bool = True, groups: bool = True,
+                 keep: tuple[Any, ...] = ()) -> str:
     """The batched function in numpy: one array per per-sample node, along the rows, or
     with ``groups`` (the default) one (n, batch) array per group of isomorphic nodes
     (see :mod:`autograd.vectorize`)."""
-    return _Emitter(trace, vectorized=True, groups=groups).source(backward)
+    return _Emitter(trace, vectorized=True, groups=groups, keep=keep).source(backward)
 
 
 
@@ -472,14 +482,14 @@ class BatchedTape:
 
     def __init__(self, tape: Any, groups: bool = True) -> None:
         self.tape, self.trace, self.groups = tape, tape.trace, groups
-        self._fns: dict[tuple[bool, bool], Any] = {}
+        self._fns: dict[tuple[bool, bool, tuple[Any, ...]], Any] = {}
 
-    def function(self, vectorized: bool, backward: bool) -> Any:
+    def function(self, vectorized: bool, backward: bool, keep: tuple[Any, ...] = ()) -> Any:
         """The generated function (compiled once, then cached)."""
-        key = (vectorized, backward)
+        key = (vectorized, backward, keep)
         if key not in self._fns:
             if vectorized:
-                source = numpy_source(self.trace, backward, self.groups)
+                source = numpy_source(self.trace, backward, self.groups, keep)
             else:
                 source = loop_source(self.trace, backward)
             ns = numpy_namespace(self.trace) if vectorized else float_namespace(self.trace.py)
@@ -526,16 +536,52 @@ class BatchedTape:
     def grad(self, rows: Any, params: Any = None, reduction: str = "mean",
              vectorized: bool = True) -> tuple[float, list[float]]:
         """Reduced output over the rows and its gradient per param."""
+        total, grads, _ = self._grad(rows, params, reduction, vectorized, ())
+        return total, grads
+
+    def grad_keeping(self, rows: Any, nodes: Sequence[Value], params: Any = None,
+                     reduction: str = "mean") -> tuple[float, list[float], list[Any]]:
+        """:meth:`grad` (numpy), and the value of each of ``nodes`` (nodes of the traced
+        graph: a model's outputs inside its loss) for every row, from the same replay.
+
+        Returns:
+            ``(loss, grads, values)``, one array of shape (batch,) per node.
+
+        Example:
+            >>> from autograd import Value, compile
+            >>> w, x = Value(2.0, label="w"), Value(0.0, label="x")
+            >>> out = w * x
+            >>> tape = compile(out * out, params=[w], data=[x])
+            >>> loss, grads, (outs,) = tape._batch().grad_keeping([[1.0], [3.0]], [out])
+            >>> loss, grads, outs.tolist()
+            (20.0, [20.0], [2.0, 6.0])
+        """
+        order = set(self.trace.order)
+        for i, node in enumerate(nodes):
+            if node not in order:
+                raise ValueError(f"tape: nodes[{i}] ({node!r}) is not in the traced graph; "
+                                 "keep only nodes the traced output depends on")
+        total, grads, values = self._grad(rows, params, reduction, True, tuple(nodes))
+        np = _numpy()
+        n = len(rows)  # a node no row changes has one value: one per row all the same
+        return total, grads, [np.full(n, v, dtype=np.float64) if np.ndim(v) == 0 else v
+                              for v in values]
+
+    def _grad(self, rows: Any, params: Any, reduction: str, vectorized: bool,
+              keep: tuple[Any, ...]) -> tuple[float, list[float], Any]:
         if reduction not in ("mean", "sum"):
             raise ValueError(f"tape: reduction must be 'mean' or 'sum', got {reduction!r}")
         ps = self._params(params)
         data, n = self._rows(rows, vectorized)
         seed = 1.0 / n if reduction == "mean" else 1.0
-        fn = self.function(vectorized, True)
+        fn = self.function(vectorized, True, keep)
+        values: Any = ()
         if vectorized:
             np = _numpy()
             with np.errstate(all="ignore"):
-                total, grads = fn(ps, data, n, seed)
+                total, grads, *rest = fn(ps, data, n, seed)
+            if keep:
+                values = rest[0]
             if isinstance(grads, np.ndarray):  # grouped: the gradients in one array
                 finite = bool(np.isfinite(grads).all())
                 grads = grads.tolist()
@@ -549,7 +595,7 @@ class BatchedTape:
             except (ArithmeticError, ValueError, TypeError):
                 self._explain(ps, data)
                 raise
-        return (total / n if reduction == "mean" else total), grads
+        return (total / n if reduction == "mean" else total), grads, values
 
     def _explain(self, ps: list[float], rows: list[list[float]]) -> None:
         # numpy turns a domain error into nan silently; the engine raises. Replay the

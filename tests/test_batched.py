@@ -387,3 +387,23 @@ def test_random_graphs_grouped_equal_ungrouped(start, program, n_params, seed):
         out, grads = tape.grad_batch(rows)
     assert close(out, expected[0])
     assert all(close(g, e) for g, e in zip(grads, expected[1]))
+
+
+def test_grad_keeping_returns_inner_values_from_the_same_replay():
+    rng = random.Random(7)
+    params, model = mlp([2, 4, 3], "tanh", rng)
+    xs, y = [Value(0.0, label="x0"), Value(0.0, label="x1")], Value(1.0, label="y")
+    outs = model(xs)
+    shared = params[0] * 2.0  # no row changes it
+    root = vsum([(o - y) * (o - y) for o in outs]) + shared
+    tape = compile(root, params=params, data=[*xs, y])
+    rows = [[rng.uniform(-1, 1), rng.uniform(-1, 1), rng.uniform(-1, 1)] for _ in range(5)]
+    keep = [*outs, xs[1], shared]
+    loss, grads, values = tape._batch().grad_keeping(rows, keep, reduction="sum")
+    assert (loss, grads) == tape.grad_batch(rows, reduction="sum")
+    for node, got in zip(keep, values):
+        alone = compile(node, params=params, data=xs)
+        expected = alone.forward_batch([r[:2] for r in rows])
+        assert got.shape == (5,) and all(close(a, b) for a, b in zip(got, expected))
+    with pytest.raises(ValueError, match="not in the traced graph"):
+        tape._batch().grad_keeping(rows, [Value(1.0)])

@@ -149,6 +149,7 @@ class CompiledStep:
             loss = self.base([out], targets, reduction="none")[0]
         self.loss_tape = autograd.compile(loss, params=self.params, data=[*xs, *targets])
         self.output_tape, self.picks = None, 0
+        self.kept = [out] if isinstance(out, Value) else list(out)  # the outputs, in the loss
         if outputs:
             if isinstance(out, Value):
                 self.output_tape = autograd.compile(out, params=self.params, data=xs)
@@ -350,9 +351,14 @@ class CompiledTraining:
         if xb is not X or yb is not y:
             rows = step.rows(xb, yb)
             inputs = step.inputs(xb) if step.output_tape is not None else None
-        values = w.tolist()
-        loss, grads = step.loss_tape.grad_batch(rows, params=values,
-                                                   reduction=step.reduction)
+        outputs: list[Any] | None = None
+        if inputs is not None:  # the outputs, read off the loss's own replay
+            loss, grads, kept = step.loss_tape._batch().grad_keeping(rows, step.kept, w,
+                                                                     step.reduction)
+            outputs = kept[0].tolist() if not step.picks else \
+                step._np.stack(kept, axis=1).tolist()
+        else:
+            loss, grads = step.loss_tape.grad_batch(rows, params=w, reduction=step.reduction)
         g = step._np.array(grads)
         l2 = step.l2
         if l2:
@@ -360,7 +366,8 @@ class CompiledTraining:
             loss += l2 * float(w @ w)
             g += l2 * w
             g += l2 * w
-        outputs = step.outputs(inputs, values) if inputs is not None else []
+        if outputs is None:
+            outputs = []
         if self.check is not None:
             self.check(loss, g)
         self.g = g

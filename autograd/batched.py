@@ -90,6 +90,7 @@ def numpy_namespace(trace: Trace) -> dict[str, Any]:
     ns = float_namespace(trace.py)
     ns |= {"np_" + name: m.lift(op) for op, name in trace.py.names.items()}
     ns["np"] = np
+    ns["_sum"] = np.add.reduce  # np.sum without its Python wrapper: the same sums
     return ns
 
 
@@ -228,7 +229,7 @@ class _Emitter:
             seen.add(t.root)
         body += self.sample_backward(seen, indent)
         body += backward_lines(t, list(reversed(self.shared)), seen, "", "    ")
-        total = f"float(np.sum({root}))" if self.vec else "total"
+        total = f"float(_sum({root}, None))" if self.vec else "total"
         if self.flat:
             # gradients summed one by one, as floats
             singles = [(i, t.gvar[p]) for i, p in enumerate(t.params) if p in seen]
@@ -279,11 +280,11 @@ class _Emitter:
                 if parent in t.per_sample or not self.vec:
                     add(parent, gp, product.format(g=g))
                 elif local in ("1.0", "-1.0"):
-                    add(parent, gp, f"{local[:-3]}float(np.sum({g}))")
+                    add(parent, gp, f"{local[:-3]}float(_sum({g}, None))")
                 elif reads & t.per_sample:
                     add(parent, gp, f"float(np.dot({g}, {local}))")
                 else:
-                    add(parent, gp, f"float(np.sum({g})) * ({local})")
+                    add(parent, gp, f"float(_sum({g}, None)) * ({local})")
         return lines
 
     def kept(self) -> str:
@@ -432,12 +433,12 @@ class _Emitter:
                 target = self.arr[kind[1]][1]
                 add(target, target, product)
             elif kind[0] == "n":
-                add(kind[1], t.gvar[kind[1]], f"np.sum({product}, axis=0)")
+                add(kind[1], t.gvar[kind[1]], f"_sum({product}, 0)")
             elif kind[0] == "s":
-                add(kind[1], t.gvar[kind[1]], f"float(np.sum({product}))")
+                add(kind[1], t.gvar[kind[1]], f"float(_sum({product}, None))")
             else:
                 column = [self.pindex[m.parents[i]] for m in g.members]
-                self.scatter(column, f"np.sum({product}, axis=1)", emit, indent)
+                self.scatter(column, f"_sum({product}, 1)", emit, indent)
 
     def stacked_backward(self, node: Any, g: str, add: Any) -> None:
         # z = W·S: ∂z/∂W sums the stacked inputs against g; ∂z/∂S is the outer product W⊗g.
@@ -540,12 +541,13 @@ class BatchedTape:
         return total, grads
 
     def grad_keeping(self, rows: Any, nodes: Sequence[Value], params: Any = None,
-                     reduction: str = "mean") -> tuple[float, list[float], list[Any]]:
+                     reduction: str = "mean") -> tuple[float, Any, list[Any]]:
         """:meth:`grad` (numpy), and the value of each of ``nodes`` (nodes of the traced
         graph: a model's outputs inside its loss) for every row, from the same replay.
 
         Returns:
-            ``(loss, grads, values)``, one array of shape (batch,) per node.
+            ``(loss, grads, values)``: the gradients as one float64 array, the values as
+            one array of shape (batch,) per node.
 
         Example:
             >>> from autograd import Value, compile
@@ -553,16 +555,19 @@ class BatchedTape:
             >>> out = w * x
             >>> tape = compile(out * out, params=[w], data=[x])
             >>> loss, grads, (outs,) = tape._batch().grad_keeping([[1.0], [3.0]], [out])
-            >>> loss, grads, outs.tolist()
+            >>> loss, grads.tolist(), outs.tolist()
             (20.0, [20.0], [2.0, 6.0])
         """
-        order = set(self.trace.order)
-        for i, node in enumerate(nodes):
-            if node not in order:
-                raise ValueError(f"tape: nodes[{i}] ({node!r}) is not in the traced graph; "
-                                 "keep only nodes the traced output depends on")
-        total, grads, values = self._grad(rows, params, reduction, True, tuple(nodes))
+        keep = tuple(nodes)
+        if (True, True, keep) not in self._fns:
+            order = set(self.trace.order)
+            for i, node in enumerate(keep):
+                if node not in order:
+                    raise ValueError(f"tape: nodes[{i}] ({node!r}) is not in the traced graph; "
+                                     "keep only nodes the traced output depends on")
+        total, grads, values = self._grad(rows, params, reduction, True, keep)
         np = _numpy()
+        grads = np.asarray(grads, dtype=np.float64)
         n = len(rows)  # a node no row changes has one value: one per row all the same
         return total, grads, [np.full(n, v, dtype=np.float64) if np.ndim(v) == 0 else v
                               for v in values]
@@ -584,7 +589,8 @@ class BatchedTape:
                 values = rest[0]
             if isinstance(grads, np.ndarray):  # grouped: the gradients in one array
                 finite = bool(np.isfinite(grads).all())
-                grads = grads.tolist()
+                if not keep:
+                    grads = grads.tolist()
             else:
                 finite = all(map(math.isfinite, grads))
             if not (math.isfinite(total) and finite):

@@ -127,7 +127,10 @@ def find_groups(trace: Any, sample: Sequence[Any]) -> tuple[list[Any], dict[Any,
         for node in nodes:
             key, slot = _key(node, per_sample, needs_grad, params, group_of, column_kind)
             if key is not None:
-                buckets.setdefault(key, []).append((slot, node))
+                try:
+                    buckets.setdefault(key, []).append((slot, node))
+                except TypeError:  # a parameter that cannot be hashed: replayed alone
+                    continue
         made: dict[Any, Group] = {}
         for key, found in buckets.items():
             group = _make(key, found, group_of)

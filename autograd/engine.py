@@ -184,10 +184,10 @@ def backward(root: Value, gradient: float = 1.0) -> None:
     """
     seed = _to_float(gradient, "backward(gradient=...)")
     visited: list[Value] = []
-    before: list[Any] = []
+    held: list[Any] = []
     with _LOCK:
         try:
-            order = _order_and_reset(root, visited, before)
+            order = _order_and_reset(root, visited, held)
             root._grad = seed
             if state.mode & ANOMALY:
                 for step in backward_steps(root, seed):
@@ -196,29 +196,33 @@ def backward(root: Value, gradient: float = 1.0) -> None:
                 _propagate(order)
             # This pass was computed from zero; now add what each node held before, so
             # that gradients from an earlier pass are never pushed through the graph again.
-            for node, old in zip(visited, before):
+            for node, old in zip(held[::2], held[1::2]):
                 if old:
                     node._grad += old
         except BaseException:
-            for node, old in zip(visited, before):
+            for node in visited:
+                node._grad = None
+            for node, old in zip(held[::2], held[1::2]):
                 node._grad = old
             raise
 
 
-def _order_and_reset(root: Value, visited: list[Value], before: list[Any]) -> list[Value]:
-    """topological_order, fused with saving and zeroing every node's gradient.
+def _order_and_reset(root: Value, visited: list[Value], held: list[Any]) -> list[Value]:
+    """topological_order without the leaves, fused with saving and zeroing every gradient.
 
     The same depth-first walk, but the marks live in each node's ``_grad`` (two
     sentinels for "on the stack" and "finished") instead of in sets: no hashing, which
-    makes backward's bookkeeping about twice as fast. Fills ``visited`` (nodes in visiting
-    order) and ``before`` (their gradients before this pass) as it goes, so an interrupt
-    at any point can put every gradient back.
+    makes backward's bookkeeping about twice as fast. A leaf is finished as soon as it is
+    reached (it waits for no input, and backward has no step to take at it). Fills
+    ``visited`` (every node reached) and ``held`` (node, gradient, node, gradient, … for
+    the nodes whose gradient was not None) as it goes, so an interrupt at any point can
+    put every gradient back.
     """
     on_stack, finished = object(), object()
     order: list[Value] = []
     stack = [root]
     pop, push = stack.pop, stack.append
-    visit, save = visited.append, before.append
+    visit, hold = visited.append, held.append
     while stack:
         node = pop()
         mark = node._grad
@@ -227,12 +231,30 @@ def _order_and_reset(root: Value, visited: list[Value], before: list[Any]) -> li
             order.append(node)
         elif mark is not finished:
             visit(node)
-            save(mark)
-            node._grad = on_stack
-            push(node)
-            for parent in node.parents:
-                if parent._grad is not finished:
-                    push(parent)
+            if mark is not None:
+                hold(node)
+                hold(mark)
+            # The inputs are pushed in order, so the last is walked first, as in
+            # topological_order: both walks give the same order, hence the same sums.
+            a = node._a
+            if a is not None:  # one or two inputs, in slots
+                node._grad = on_stack
+                push(node)
+                if a._grad is not finished:
+                    push(a)
+                b = node._b
+                if b is not None and b._grad is not finished:
+                    push(b)
+            else:
+                inputs = node._b
+                if inputs is None:  # a leaf
+                    node._grad = finished
+                    continue
+                node._grad = on_stack
+                push(node)
+                for parent in inputs:
+                    if parent._grad is not finished:
+                        push(parent)
     for node in visited:
         node._grad = 0.0
     return order
@@ -241,9 +263,7 @@ def _order_and_reset(root: Value, visited: list[Value], before: list[Any]) -> li
 def _propagate(order: list[Value]) -> None:
     # chain(), specialised: each op's steps run as one generated function (see specialise).
     for node in reversed(order):
-        op = node.op
-        if op is None:
-            continue
+        op: Op = node.op  # type: ignore[assignment]  # every node of the order has an op
         try:
             (op.step or specialise(op))(node, node._grad)
         except (ArithmeticError, ValueError):
@@ -282,7 +302,7 @@ def specialise(op: Op) -> Any:
     if op.arity == 0:
         lines += _nary_step(op, m, names)
     else:
-        lines.append(f"    {', '.join(f'_p{i}' for i in range(op.arity))}, = _node.parents")
+        lines += [f"    _p{i} = _node.{'_a' if i == 0 else '_b'}" for i in range(op.arity)]
         if op.param:
             args = ", ".join(f"_p{i}.data" for i in range(op.arity))
             locals_ = [m.var(f"_rules[{i}](_FLOATS, {args}, _node.data, _node.arg)")
@@ -295,8 +315,8 @@ def specialise(op: Op) -> Any:
             if "out" in reads:
                 lines.append("    v_out = _node.data")
         if op.arity > 1:  # every local first: a failing rule leaves no partial sum
-            lines += [f"    _l{i} = {t.text}" for i, t in enumerate(locals_)]
-            locals_ = [m.var(f"_l{i}") for i in range(op.arity)]
+            lines += [f"    _l{i} = {t.text}" for i, t in enumerate(locals_) if _computed(t)]
+            locals_ = [m.var(f"_l{i}") if _computed(t) else t for i, t in enumerate(locals_)]
         lines += [f"    _p{i}._grad += {_product(t)}" for i, t in enumerate(locals_)]
     exec(compile("\n".join(lines) + "\n", f"<backward step of {op.name}>", "exec"), ns)
     op.step = ns["step"]
@@ -306,7 +326,8 @@ def specialise(op: Op) -> Any:
 def _nary_step(op: Op, m: PythonSource, names: list[str]) -> list[str]:
     # One loop per rule over the rows, the row's members read in place (_q1.data).
     rows = len(op.rules)
-    lines = ["    _ps = _node.parents"]
+    # Inputs set by hand (Value.parents) may sit in the two slots instead of a tuple.
+    lines = ["    _ps = _node._b if _node._a is None else _node.parents"]
     if rows == 1:
         loop = "for _q0 in _ps:"
     else:
@@ -323,6 +344,12 @@ def _nary_step(op: Op, m: PythonSource, names: list[str]) -> list[str]:
         lines.append(f"    {loop}")
         lines.append(f"        _q{g}._grad += {_product(local)}")
     return lines
+
+
+def _computed(local: Sym) -> bool:
+    # A local that is a number or an input's value needs no variable of its own (and ±1
+    # then multiplies nothing away).
+    return local.text not in ("1.0", "(-1.0)") and not local.text.isidentifier()
 
 
 def _product(local: Sym) -> str:

@@ -27,7 +27,7 @@ def constant(x: Any, op: Op) -> Value:
     out = _new(Value)
     out.data = x if type(x) is float else _to_float(x, f"{op.name} ({op.expr})")
     out._grad = None
-    out.parents = ()
+    out._a = out._b = None
     out.op = None
     out.arg = _CONSTANT
     out.label = ""
@@ -47,10 +47,11 @@ def _forward_error(op: Op, inputs: tuple[Value, ...], arg: Any, err: Exception) 
     return type(err)(f"{op.name}: {op.expr} {what} for {given}{need}")
 
 
-def _record(out: Value, op: Op, parents: tuple[Value, ...], arg: Any) -> Value:
+def _record(out: Value, op: Op, a: Value | None, b: Any, arg: Any) -> Value:
     """The slow path of every op: only inside no_grad(), detect_anomaly(), record_scopes(),
-    forward mode."""
+    forward mode. ``a``, ``b``: the inputs as the node's slots hold them (see Value)."""
     mode = state.mode
+    parents: tuple[Value, ...] = (b if a is None else (a,) if b is None else (a, b))
     if mode & ANOMALY and not math.isfinite(out.data):
         names = [op.input_name(i, len(parents)) for i in range(len(parents))]
         given = ", ".join(_describe(v, n) for v, n in zip(parents, names))
@@ -58,10 +59,11 @@ def _record(out: Value, op: Op, parents: tuple[Value, ...], arg: Any) -> Value:
     if mode & FORWARD:
         state.forward.push(out, op, parents, arg)
     if mode & NO_GRAD:
-        out.parents = ()
+        out._a = out._b = None
         out.op = None
     else:
-        out.parents = parents
+        out._a = a
+        out._b = b
         out.op = op
         if mode & SCOPES and state.scope_path and state.scope_map is not None:
             state.scope_map[out] = state.scope_path
@@ -82,8 +84,9 @@ def _unary(op: Op) -> Callable[..., Value]:
         out._grad = None
         out.label = ""
         if state.mode:
-            return _record(out, op, (a,), None)
-        out.parents = (a,)
+            return _record(out, op, a, None, None)
+        out._a = a
+        out._b = None
         out.op = op
         out.arg = None
         return out
@@ -128,8 +131,9 @@ def _with_param(op: Op, promote: Op | None) -> Callable[..., Value]:
         out._grad = None
         out.label = ""
         if state.mode:
-            return _record(out, op, (a,), k)
-        out.parents = (a,)
+            return _record(out, op, a, None, k)
+        out._a = a
+        out._b = None
         out.op = op
         out.arg = k
         return out
@@ -162,8 +166,9 @@ def binary_op(op: Op, a: Any, b: Any) -> Value:
     out._grad = None
     out.label = ""
     if state.mode:
-        return _record(out, op, (a, b), None)
-    out.parents = (a, b)
+        return _record(out, op, a, b, None)
+    out._a = a
+    out._b = b
     out.op = op
     out.arg = None
     return out
@@ -185,8 +190,9 @@ def _binary(op: Op) -> tuple[Callable[..., Value], Callable[..., Value]]:
         out._grad = None
         out.label = ""
         if state.mode:
-            return _record(out, op, (a, b), None)
-        out.parents = (a, b)
+            return _record(out, op, a, b, None)
+        out._a = a
+        out._b = b
         out.op = op
         out.arg = None
         return out
@@ -210,8 +216,9 @@ def nary(op: Op, nodes: tuple[Value, ...], data: float | None = None) -> Value:
     out._grad = None
     out.label = ""
     if state.mode:
-        return _record(out, op, nodes, None)
-    out.parents = nodes
+        return _record(out, op, None, nodes, None)
+    out._a = None
+    out._b = nodes
     out.op = op
     out.arg = None
     return out
@@ -380,7 +387,9 @@ def dot(ws: Iterable[Any], xs: Iterable[Any]) -> Value:
     if not ws:
         return constant(0.0, _DOT)
     try:  # the common case: every input already a Value
-        data = builtins.sum([w.data * x.data for w, x in zip(ws, xs)])
+        data = 0.0  # the same sum, term by term, as builtins.sum of the products
+        for w, x in zip(ws, xs):
+            data += w.data * x.data
         nodes = ws + xs
     except AttributeError:
         nodes = _nodes(ws, _DOT) + _nodes(xs, _DOT)

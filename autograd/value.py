@@ -86,11 +86,17 @@ class Value:
         (-4.0, -2.0, 2.0)
     """
 
-    __slots__ = ("_grad", "arg", "data", "label", "op", "parents")
+    # A node's inputs live in two slots rather than a tuple: one object per node
+    # instead of two, so building a graph allocates half as many objects for the
+    # garbage collector to track. ``_a`` is the first input of a unary or binary node and
+    # ``_b`` the second; an n-ary node keeps its inputs' tuple in ``_b`` (``_a`` None);
+    # a leaf has neither. ``parents`` reads them back as one ordered tuple.
+    __slots__ = ("_a", "_b", "_grad", "arg", "data", "label", "op")
 
     _grad: Any  # float, None before any backward pass, or a mark during one
+    _a: Value | None
+    _b: Any  # Value, tuple of Values (n-ary) or None
     data: float
-    parents: tuple[Value, ...]
     op: Op | None
     arg: Any
     label: str
@@ -103,10 +109,28 @@ class Value:
                             "or v.detach() / Value(v.data) for a new leaf")
         self.data = data if type(data) is float else _to_float(data, "Value()")
         self._grad = None
-        self.parents = ()
+        self._a = self._b = None
         self.op = None
         self.arg = None
         self.label = label
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The node's inputs in order (``a * a`` has ``(a, a)``); ``()`` for a leaf."""
+        a, b = self._a, self._b
+        if a is None:
+            return () if b is None else b
+        return (a,) if b is None else (a, b)
+
+    @parents.setter
+    def parents(self, inputs: tuple[Value, ...]) -> None:
+        # For ops tried out by hand (``y.parents, y.op = (x,), cube``): one or two inputs
+        # go in the slots, any other number in ``_b`` as a tuple.
+        inputs = tuple(inputs)
+        if 0 < len(inputs) <= 2:
+            self._a, self._b = inputs[0], (inputs[1] if len(inputs) == 2 else None)
+        else:
+            self._a, self._b = None, (inputs or None)
 
     @property
     def grad(self) -> float:

@@ -264,14 +264,15 @@ def test_grad_of_an_output_without_a_graph_is_an_error():
 
 def test_backward_restores_grads_after_an_interrupt_in_the_walk():
     class Interrupting(Value):
+        # Ctrl-C as the walk reads this node's first input (its slot, shadowed here).
         __slots__ = ()
 
         @property
-        def parents(self):
+        def _a(self):
             raise KeyboardInterrupt
 
-        @parents.setter
-        def parents(self, value):
+        @_a.setter
+        def _a(self, value):
             pass
 
     x = Value(1.0, label="x")
@@ -320,3 +321,35 @@ def test_fast_backward_equals_the_generic_chain_loop_for_every_op():
             sums[step.input] = sums.get(step.input, 0.0) + step.contribution
         out.backward()
         assert [v.grad for v in ins] == [sums[v] for v in ins], op.name
+
+
+def test_an_input_in_both_halves_of_a_dot_sums_in_step_order():
+    # w is a weight and an input of the same dot, x twice: backward's generated dot step
+    # must add their contributions in backward_steps' order, bit for bit.
+    w, x = Value(0.1, label="w"), Value(0.7, label="x")
+    out = autograd.dot([w, x, w], [x, w, x]) * 1.3
+    sums = {}
+    for step in backward_steps(out):
+        sums[step.input] = sums.get(step.input, 0.0) + step.contribution
+    out.backward()
+    assert (w.grad, x.grad) == (sums[w], sums[x])
+
+
+@pytest.mark.parametrize("n", [1, 2, 3])
+def test_an_nary_op_with_inputs_set_by_hand_backpropagates(n):
+    # Two inputs set through Value.parents land in the slots, not in a tuple.
+    xs = [Value(float(i + 1)) for i in range(n)]
+    y = Value(sum(v.data for v in xs))
+    y.parents, y.op = tuple(xs), OPS_BY_NAME["sum"]
+    (y * 2.0).backward()
+    assert [v.grad for v in xs] == [2.0] * n
+
+
+def test_leaves_are_reset_and_restored_like_interior_nodes():
+    # The walk finishes a leaf at once: its gradient still accumulates exactly.
+    a, c = Value(3.0), Value(0.5)
+    a.grad = 1.0
+    y = (a * c + a).relu()
+    y.backward()
+    y.backward()
+    assert (a.grad, c.grad, y.grad) == (1.0 + 2 * 1.5, 2 * 3.0, 2.0)

@@ -236,3 +236,21 @@ def test_pickle_refuses_an_op_outside_the_table():
               "a cubed")
     with pytest.raises(TypeError, match="not in the op table"):
         pickle.dumps(apply(cube, Value(2.0)))
+
+
+def test_parents_are_the_ordered_inputs_of_every_shape():
+    a, b = Value(1.0), Value(2.0)
+    assert a.parents == ()
+    assert (a.exp()).parents == (a,)
+    assert (a * a).parents == (a, a) and (b - a).parents == (b, a)
+    assert autograd.sum([a, b, a]).parents == (a, b, a)
+    assert autograd.dot([a], [b]).parents == (a, b)  # one row: still the n-ary op's tuple
+    assert (2.0 * a).parents[1] is a and (2.0 * a).parents[0].is_constant
+
+
+@pytest.mark.parametrize("inputs", [(), (1,), (1, 2), (1, 2, 1)])
+def test_parents_set_by_hand_read_back_in_order(inputs):
+    xs = [Value(1.0), Value(2.0), Value(3.0)]
+    y = Value(0.0)
+    y.parents = tuple(xs[i] for i in inputs)
+    assert y.parents == tuple(xs[i] for i in inputs)

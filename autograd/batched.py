@@ -365,7 +365,16 @@ class _Emitter:
                         lines.append(f"{indent}{col} = np.array(({refs},))[:, None]")
                     ins.append(lang.var(col))
             self.ins[g] = ins
-            lines.append(f"{indent}{z} = {lang.call(g.op, ins, g.arg).text}")
+            expr = lang.call(g.op, ins, g.arg).text
+            if g.op.via is not None:
+                # What np_<op> runs (the op written with other ops, its via), printed
+                # inline: one numpy expression instead of three Python calls per group.
+                try:
+                    extra = (g.arg,) if g.op.param else ()
+                    expr = lang.lift_value(g.op.via(lang, *ins, *extra)).text
+                except (TypeError, ValueError, AttributeError):  # a via for values only
+                    pass
+            lines.append(f"{indent}{z} = {expr}")
         lines += [f"{indent}{t.var[m]} = {z}[{i}]" for i, m in enumerate(g.members)
                   if m in self.alias]
         return lines

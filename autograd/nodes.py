@@ -179,7 +179,15 @@ def _binary(op: Op) -> tuple[Callable[..., Value], Callable[..., Value]]:
 
     def method(a: Value, b: Any) -> Value:
         if type(b) is not Value:
-            if not isinstance(b, Value):
+            if type(b) is float:  # x * 2.0: the constant leaf, made here (no call)
+                b, c = _new(Value), b
+                b.data = c
+                b._grad = None
+                b._a = b._b = None
+                b.op = None
+                b.arg = _CONSTANT
+                b.label = ""
+            elif not isinstance(b, Value):
                 b = constant(b, op)
         try:
             data = forward(a.data, b.data)
@@ -381,7 +389,10 @@ def dot(ws: Iterable[Any], xs: Iterable[Any]) -> Value:
         >>> z.data, [wi.grad for wi in w]
         (-2.0, [2.0, 3.0])
     """
-    ws, xs = tuple(ws), tuple(xs)
+    if type(ws) is not tuple:
+        ws = tuple(ws)
+    if type(xs) is not tuple:
+        xs = tuple(xs)
     if len(ws) != len(xs):
         raise ValueError(f"dot needs as many weights as inputs, got {len(ws)} and {len(xs)}")
     if not ws:
@@ -390,8 +401,17 @@ def dot(ws: Iterable[Any], xs: Iterable[Any]) -> Value:
         data = 0.0  # the same sum, term by term, as builtins.sum of the products
         for w, x in zip(ws, xs):
             data += w.data * x.data
-        nodes = ws + xs
     except AttributeError:
-        nodes = _nodes(ws, _DOT) + _nodes(xs, _DOT)
-        data = None
-    return nary(_DOT, nodes, data)
+        return nary(_DOT, _nodes(ws, _DOT) + _nodes(xs, _DOT))
+    # nary(), written out: a neuron makes one of these per sample.
+    out = _new(Value)
+    out.data = data
+    out._grad = None
+    out.label = ""
+    if state.mode:
+        return _record(out, _DOT, None, ws + xs, None)
+    out._a = None
+    out._b = ws + xs
+    out.op = _DOT
+    out.arg = None
+    return out

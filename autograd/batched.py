@@ -576,10 +576,11 @@ class BatchedTape:
                                      "keep only nodes the traced output depends on")
         total, grads, values = self._grad(rows, params, reduction, True, keep)
         np = _numpy()
-        grads = np.asarray(grads, dtype=np.float64)
+        if type(grads) is not np.ndarray:
+            grads = np.array(grads, dtype=np.float64)
         n = len(rows)  # a node no row changes has one value: one per row all the same
-        return total, grads, [np.full(n, v, dtype=np.float64) if np.ndim(v) == 0 else v
-                              for v in values]
+        return total, grads, [v if type(v) is np.ndarray and v.ndim else
+                              np.full(n, v, dtype=np.float64) for v in values]
 
     def _grad(self, rows: Any, params: Any, reduction: str, vectorized: bool,
               keep: tuple[Any, ...]) -> tuple[float, list[float], Any]:
@@ -597,7 +598,8 @@ class BatchedTape:
             if keep:
                 values = rest[0]
             if isinstance(grads, np.ndarray):  # grouped: the gradients in one array
-                finite = bool(np.isfinite(grads).all())
+                # a finite sum has finite terms (an overflowing one is checked term by term)
+                finite = math.isfinite(np.add.reduce(grads)) or bool(np.isfinite(grads).all())
                 if not keep:
                     grads = grads.tolist()
             else:

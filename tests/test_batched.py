@@ -408,3 +408,15 @@ def test_grad_keeping_returns_inner_values_from_the_same_replay():
         assert got.shape == (5,) and all(close(a, b) for a, b in zip(got, expected))
     with pytest.raises(ValueError, match="not in the traced graph"):
         tape._batch().grad_keeping(rows, [Value(1.0)])
+
+
+def test_a_domain_error_inside_a_group_names_the_row_and_the_op():
+    w = [[Value(1.0, label=f"w{j}{k}") for k in range(2)] for j in range(3)]
+    xs = [Value(1.0, label="x0"), Value(1.0, label="x1")]
+    root = vsum([dot(row, xs).log() for row in w])
+    tape = compile(root, params=[p for row in w for p in row], data=xs)
+    assert "np_log(_Z" in numpy_source(tape.trace)  # the logs ran as one group
+    with pytest.raises(ValueError, match=r"row 1: log: log\(a\) is undefined"):
+        tape.grad_batch([[1.0, 2.0], [-3.0, 1.0], [2.0, 2.0]])
+    with pytest.raises(ValueError, match=r"row 1: log"):
+        tape._batch().grad_keeping([[1.0, 2.0], [-3.0, 1.0]], [root])

@@ -119,6 +119,7 @@ class _Emitter:
                         for g in self.groups)
         self.consts: list[str] = []  # module-level index arrays
         self.temps = 0
+        self.touched: set[int] = set()  # params whose gradient _GR holds a term of already
         self.arr: dict[Group, tuple[str, str]] = {}  # group -> its array, its gradient
         self.ins: dict[Group, list[Any]] = {}  # elementwise group -> its inputs' symbols
         self.ws_stack: dict[Group, tuple[str, str]] = {}  # product group -> W, S
@@ -211,7 +212,7 @@ class _Emitter:
             body += ["    total = 0.0" if backward else "    outs = []", f"    for {data} in rows:"]
             indent = "        "
         if self.flat:
-            body.append(f"{indent}_P = np.array(params)")
+            body.append(f"{indent}_P = np.asarray(params)")
         for item in self.items:
             body += (self.group_forward(item, indent) if isinstance(item, Group)
                      else self.forward(item, indent))
@@ -309,10 +310,13 @@ class _Emitter:
         """Add ``expr`` (shaped like ``index``) into the params' gradient array."""
         flat = [i for row in index for i in (row if isinstance(row, list) else [row])]
         name = self.const(index)
-        if len(set(flat)) == len(flat):
+        if len(set(flat)) == len(flat) and self.touched.isdisjoint(flat):
+            emit(f"{indent}_GR[{name}] = {expr}")  # the first terms of these gradients
+        elif len(set(flat)) == len(flat):
             emit(f"{indent}_GR[{name}] += {expr}")
         else:  # a param read twice: += through an index would keep one of its terms
             emit(f"{indent}np.add.at(_GR, {name}, {expr})")
+        self.touched.update(flat)
 
     def group_forward(self, g: Group, indent: str) -> list[str]:
         t, k, lines = self.t, len(self.arr), []

@@ -246,15 +246,16 @@ def _order_and_reset(root: Value, visited: list[Value], held: list[Any]) -> list
                 if b is not None and b._grad is not finished:
                     push(b)
             else:
-                inputs = node._b
-                if inputs is None:  # a leaf
+                rows = node._b
+                if rows is None:  # a leaf
                     node._grad = finished
                     continue
                 node._grad = on_stack
                 push(node)
-                for parent in inputs:
-                    if parent._grad is not finished:
-                        push(parent)
+                for row in rows:  # an n-ary node's inputs, row by row
+                    for parent in row:
+                        if parent._grad is not finished:
+                            push(parent)
     for node in visited:
         node._grad = 0.0
     return order
@@ -296,7 +297,8 @@ def specialise(op: Op) -> Any:
     a parameter (``pow``'s k) branches on it, so it is called as a function instead.
     """
     m = PythonSource([op])
-    ns = m.namespace() | {"_FLOATS": FLOATS, "_rules": op.rules, "_len": len, "_zip": zip}
+    ns = m.namespace() | {"_FLOATS": FLOATS, "_rules": op.rules, "_len": len, "_zip": zip,
+                          "_regroup": _regroup}
     names = [f"v_{n}" for n in op.inputs]
     lines = ["def step(_node, _up):"]
     if op.arity == 0:
@@ -326,16 +328,18 @@ def specialise(op: Op) -> Any:
 def _nary_step(op: Op, m: PythonSource, names: list[str]) -> list[str]:
     # One loop per rule over the rows, the row's members read in place (_q1.data).
     rows = len(op.rules)
-    # Inputs set by hand (Value.parents) may sit in the two slots instead of a tuple.
-    lines = ["    _ps = _node._b if _node._a is None else _node.parents"]
+    row_names = ", ".join(f"_r{g}" for g in range(rows))
+    lines = [
+        "    _rows = _node._b",
+        # Inputs set by hand (Value.parents) may sit in the slots, or in one row.
+        f"    if _node._a is not None or _len(_rows) != {rows}:",
+        f"        _rows = _regroup(_node.parents, {rows})",
+        f"    {row_names}, = _rows",
+    ]
     if rows == 1:
-        loop = "for _q0 in _ps:"
+        loop = "for _q0 in _r0:"
     else:
-        lines.append(f"    _size = _len(_ps) // {rows}")
-        lines.append(f"    {', '.join(f'_r{g}' for g in range(rows))} = "
-                     + ", ".join(f"_ps[{g} * _size:{g + 1} * _size]" for g in range(rows)))
-        loop = (f"for {', '.join(f'_q{g}' for g in range(rows))} in "
-                f"_zip({', '.join(f'_r{g}' for g in range(rows))}):")
+        loop = f"for {', '.join(f'_q{g}' for g in range(rows))} in _zip({row_names}):"
     syms = [m.var(f"_q{g}.data", g) for g in range(rows)]
     locals_ = [m.lift_value(rule(m, *syms, m.var("v_out", "out"))) for rule in op.rules]
     if any("out" in t.reads for t in locals_):
@@ -344,6 +348,12 @@ def _nary_step(op: Op, m: PythonSource, names: list[str]) -> list[str]:
         lines.append(f"    {loop}")
         lines.append(f"        _q{g}._grad += {_product(local)}")
     return lines
+
+
+def _regroup(inputs: tuple[Value, ...], rows: int) -> tuple[tuple[Value, ...], ...]:
+    # A flat tuple of inputs as the op's rows (row r holds inputs r·size … (r+1)·size − 1).
+    size = len(inputs) // rows
+    return tuple(inputs[r * size:(r + 1) * size] for r in range(rows))
 
 
 def _computed(local: Sym) -> bool:

@@ -51,7 +51,8 @@ def _record(out: Value, op: Op, a: Value | None, b: Any, arg: Any) -> Value:
     """The slow path of every op: only inside no_grad(), detect_anomaly(), record_scopes(),
     forward mode. ``a``, ``b``: the inputs as the node's slots hold them (see Value)."""
     mode = state.mode
-    parents: tuple[Value, ...] = (b if a is None else (a,) if b is None else (a, b))
+    parents: tuple[Value, ...] = (
+        tuple(p for row in b for p in row) if a is None else (a,) if b is None else (a, b))
     if mode & ANOMALY and not math.isfinite(out.data):
         names = [op.input_name(i, len(parents)) for i in range(len(parents))]
         given = ", ".join(_describe(v, n) for v, n in zip(parents, names))
@@ -223,10 +224,14 @@ def nary(op: Op, nodes: tuple[Value, ...], data: float | None = None) -> Value:
     out.data = data
     out._grad = None
     out.label = ""
+    rows = len(op.rules)
+    size = len(nodes) // rows
+    grouped = (nodes,) if rows == 1 else tuple(nodes[r * size:(r + 1) * size]
+                                              for r in range(rows))
     if state.mode:
-        return _record(out, op, None, nodes, None)
+        return _record(out, op, None, grouped, None)
     out._a = None
-    out._b = nodes
+    out._b = grouped
     out.op = op
     out.arg = None
     return out
@@ -409,9 +414,9 @@ def dot(ws: Iterable[Any], xs: Iterable[Any]) -> Value:
     out._grad = None
     out.label = ""
     if state.mode:
-        return _record(out, _DOT, None, ws + xs, None)
+        return _record(out, _DOT, None, (ws, xs), None)
     out._a = None
-    out._b = ws + xs
+    out._b = (ws, xs)  # its two rows, as given
     out.op = _DOT
     out.arg = None
     return out

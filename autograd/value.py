@@ -89,8 +89,9 @@ class Value:
     # A node's inputs live in two slots rather than a tuple: one object per node
     # instead of two, so building a graph allocates half as many objects for the
     # garbage collector to track. ``_a`` is the first input of a unary or binary node and
-    # ``_b`` the second; an n-ary node keeps its inputs' tuple in ``_b`` (``_a`` None);
-    # a leaf has neither. ``parents`` reads them back as one ordered tuple.
+    # ``_b`` the second; an n-ary node keeps in ``_b`` its rows (``dot``: the weights'
+    # tuple and the inputs' tuple, as given: nothing copied) and ``_a`` None; a leaf has
+    # neither. ``parents`` reads them back as one ordered tuple.
     __slots__ = ("_a", "_b", "_grad", "arg", "data", "label", "op")
 
     _grad: Any  # float, None before any backward pass, or a mark during one
@@ -119,18 +120,20 @@ class Value:
         """The node's inputs in order (``a * a`` has ``(a, a)``); ``()`` for a leaf."""
         a, b = self._a, self._b
         if a is None:
-            return () if b is None else b
+            if b is None:
+                return ()
+            return b[0] if len(b) == 1 else tuple(p for row in b for p in row)
         return (a,) if b is None else (a, b)
 
     @parents.setter
     def parents(self, inputs: tuple[Value, ...]) -> None:
         # For ops tried out by hand (``y.parents, y.op = (x,), cube``): one or two inputs
-        # go in the slots, any other number in ``_b`` as a tuple.
+        # go in the slots, any other number in ``_b`` as one row.
         inputs = tuple(inputs)
         if 0 < len(inputs) <= 2:
             self._a, self._b = inputs[0], (inputs[1] if len(inputs) == 2 else None)
         else:
-            self._a, self._b = None, (inputs or None)
+            self._a, self._b = None, ((inputs,) if inputs else None)
 
     @property
     def grad(self) -> float:

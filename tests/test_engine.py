@@ -353,3 +353,11 @@ def test_leaves_are_reset_and_restored_like_interior_nodes():
     y.backward()
     y.backward()
     assert (a.grad, c.grad, y.grad) == (1.0 + 2 * 1.5, 2 * 3.0, 2.0)
+
+
+def test_a_dot_with_inputs_set_by_hand_splits_them_into_its_rows():
+    w1, w2, x1, x2 = (Value(v) for v in (0.5, -1.0, 2.0, 3.0))
+    y = Value(w1.data * x1.data + w2.data * x2.data)
+    y.parents, y.op = (w1, w2, x1, x2), OPS_BY_NAME["dot"]
+    y.backward()
+    assert [v.grad for v in (w1, w2, x1, x2)] == [2.0, 3.0, 0.5, -1.0]

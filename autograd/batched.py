@@ -36,7 +36,7 @@ from .lowering import Trace, backward_lines, float_namespace, numbers_in
 from .ops import OPS_BY_NAME, Op
 from .source import INFIX, MUL, NumpySource, SourceMath
 from .value import Value
-from .vectorize import Group, find_groups, product_op
+from .vectorize import Group, Reduction, find_groups, product_op
 
 
 def _numpy() -> Any:
@@ -110,9 +110,17 @@ class _Emitter:
         # and everything in the pure-Python loop, one node per line.
         self.items: list[Any] = list(self.sample)
         self.group_of: dict[Any, Group] = {}
+        # Nodes shared by every row group too (an l2 penalty: p·p for every param, then
+        # their sum), as (n,) arrays, when the output is per row (else floats throughout).
+        self.shared_items: list[Any] = list(self.shared)
         if vectorized and groups:
-            self.items, self.group_of = find_groups(trace, self.sample)
-        self.groups = [g for g in self.items if isinstance(g, Group)]
+            shared_groups: dict[Any, Group] = {}
+            if trace.root in trace.per_sample:
+                self.shared_items, shared_groups = find_groups(trace, self.shared)
+            self.items, self.group_of = find_groups(trace, self.sample, shared_groups)
+        everything = [*self.items, *self.shared_items]
+        self.groups = [g for g in everything if isinstance(g, Group)]
+        reduced = {r.node for r in everything if isinstance(r, Reduction)}
         self.pindex = {p: i for i, p in enumerate(trace.params)}
         # Gradients of params read by groups are gathered in one array, _GR.
         self.flat = any(g.wkind == "P" if g.product else any(k[0] == "P" for k in g.kinds)
@@ -126,8 +134,10 @@ class _Emitter:
         self.alias: set[Any] = set()  # grouped nodes also read one by one: named rows
         if self.groups:
             self.alias.update(n for n in (trace.root, *keep) if n in self.group_of)
-            for node in self.sample:
+            for node in [*self.sample, *self.shared]:
                 g = self.group_of.get(node)
+                if node in reduced:
+                    continue
                 if g is None or (g.product and g.source is None):
                     self.alias.update(p for p in node.parents if p in self.group_of)
 
@@ -191,8 +201,10 @@ class _Emitter:
         lines = [f"def {name}(params, rows, n, seed):"]
         if t.params:
             lines.append(f"    {', '.join(t.var[p] for p in t.params)}, = params")
-        for node in self.shared:
-            lines += self.forward(node, "    ")
+        if self.flat:
+            lines.append("    _P = np.asarray(params)")
+        for item in self.shared_items:
+            lines += self.item_forward(item, "    ")
         root = t.ref(t.root)
         if t.root not in t.per_sample:  # every row has the same output
             if backward:
@@ -211,11 +223,8 @@ class _Emitter:
             seen |= into
             body += ["    total = 0.0" if backward else "    outs = []", f"    for {data} in rows:"]
             indent = "        "
-        if self.flat:
-            body.append(f"{indent}_P = np.asarray(params)")
         for item in self.items:
-            body += (self.group_forward(item, indent) if isinstance(item, Group)
-                     else self.forward(item, indent))
+            body += self.item_forward(item, indent)
         if not backward:
             tail = (f"    return {root}" if self.vec
                     else f"        outs.append({root})\n    return outs")
@@ -228,8 +237,8 @@ class _Emitter:
             seed = "np.full(n, seed)" if self.vec else "seed"
             body.append(f"{indent}{t.gvar[t.root]} = {seed}")
             seen.add(t.root)
-        body += self.sample_backward(seen, indent)
-        body += backward_lines(t, list(reversed(self.shared)), seen, "", "    ")
+        body += self.sample_backward(seen, indent, self.items)
+        body += self.sample_backward(seen, "    ", self.shared_items)
         total = f"float(_sum({root}, None))" if self.vec else "total"
         if self.flat:
             # gradients summed one by one, as floats
@@ -245,11 +254,21 @@ class _Emitter:
         return "\n".join([*self.consts, *lines, *body,
                           f"    return {total}, [{grads}]{self.kept()}"]) + "\n"
 
-    def sample_backward(self, seen: set[Any], indent: str) -> list[str]:
+    def item_forward(self, item: Any, indent: str) -> list[str]:
+        """The forward lines of a node, a group or a reduction."""
+        if isinstance(item, Group):
+            return self.group_forward(item, indent)
+        if isinstance(item, Reduction):
+            z = self.arr[item.source][0]
+            total = f"_sum({z}, 0)" if item.node in self.t.per_sample else f"float(_sum({z}, None))"
+            return [f"{indent}{self.t.var[item.node]} = {total}"]
+        return self.forward(item, indent)
+
+    def sample_backward(self, seen: set[Any], indent: str, items: list[Any]) -> list[str]:
         t, lines = self.t, []
         # the last consumer of a stack, in reverse order, flushes its gradient
         last_use: dict[tuple, Any] = {}
-        for node in self.items:
+        for node in items:
             if node in self.stacked and node in t.needs_grad:
                 last_use.setdefault(self.stacked[node][1], node)
         flush_after = {node: xs for xs, node in last_use.items()}
@@ -264,11 +283,20 @@ class _Emitter:
                 lines.append(f"{indent}{name} += {expr}")
             seen.add(target)
 
-        for node in reversed(self.items):
+        for node in reversed(items):
             if isinstance(node, Group):
                 self.group_backward(node, seen, add, lines.append, indent)
                 continue
+            if isinstance(node, Reduction):
+                # ∂Σ/∂ each row = 1 (the op's rule): the sum's gradient, on every row
+                if node.node in seen and node.source.members[0] in t.needs_grad:
+                    z, gz = self.arr[node.source]
+                    add(gz, gz, f"np.broadcast_to({t.gvar[node.node]}, {z}.shape)")
+                continue
             if node not in t.needs_grad:
+                continue
+            if node not in t.per_sample:  # shared by every row: float code
+                lines += backward_lines(t, [node], seen, "", indent)
                 continue
             g = t.gvar[node]
             if node in self.stacked:
@@ -356,17 +384,21 @@ class _Emitter:
             lang, ins = self.flavor, []
             for i, kind in enumerate(g.kinds):
                 if kind[0] == "g":
-                    ins.append(lang.var(self.arr[kind[1]][0]))
+                    source = self.arr[kind[1]][0]
+                    if g.members[0] in t.per_sample and kind[1].members[0] not in t.per_sample:
+                        source += "[:, None]"  # a shared group's rows, the same on every row
+                    ins.append(lang.var(source))
                 elif kind[0] in ("n", "s"):
                     ins.append(t.sym(kind[1], lang))
                 else:
                     col = f"_c{k}_{i}"
+                    across = "[:, None]" if g.members[0] in t.per_sample else ""
                     if kind[0] == "P":
                         column: Any = [self.pindex[m.parents[i]] for m in g.members]
-                        lines.append(f"{indent}{col} = _P[{self.const(column)}][:, None]")
+                        lines.append(f"{indent}{col} = _P[{self.const(column)}]{across}")
                     else:
                         refs = ", ".join(t.ref(m.parents[i]) for m in g.members)
-                        lines.append(f"{indent}{col} = np.array(({refs},))[:, None]")
+                        lines.append(f"{indent}{col} = np.array(({refs},)){across}")
                     ins.append(lang.var(col))
             self.ins[g] = ins
             expr = lang.call(g.op, ins, g.arg).text
@@ -389,8 +421,10 @@ class _Emitter:
         if g.members[0] not in t.needs_grad:  # the same for every member
             return
         z, gz = self.arr[g]
+        batch = g.members[0] in t.per_sample  # else a group of nodes shared by every row
         if any(m in seen for m in g.members):  # rows read one by one: their gradients
-            rows = ", ".join(t.gvar[m] if m in seen else "np.zeros(n)" for m in g.members)
+            zero = "np.zeros(n)" if batch else "0.0"
+            rows = ", ".join(t.gvar[m] if m in seen else zero for m in g.members)
             add(gz, gz, f"np.array(({rows},))")
         if gz not in seen:
             return
@@ -444,6 +478,8 @@ class _Emitter:
                 product = f"{gz} * {SourceMath.wrap(local, MUL + 1)}"
             if kind[0] == "g":
                 target = self.arr[kind[1]][1]
+                if batch and kind[1].members[0] not in t.per_sample:  # summed over the rows
+                    product = f"_sum({product}, 1)"
                 add(target, target, product)
             elif kind[0] == "n":
                 add(kind[1], t.gvar[kind[1]], f"_sum({product}, 0)")
@@ -451,7 +487,7 @@ class _Emitter:
                 add(kind[1], t.gvar[kind[1]], f"float(_sum({product}, None))")
             else:
                 column = [self.pindex[m.parents[i]] for m in g.members]
-                self.scatter(column, f"_sum({product}, 1)", emit, indent)
+                self.scatter(column, f"_sum({product}, 1)" if batch else product, emit, indent)
 
     def stacked_backward(self, node: Any, g: str, add: Any) -> None:
         # z = W·S: ∂z/∂W sums the stacked inputs against g; ∂z/∂S is the outer product W⊗g.

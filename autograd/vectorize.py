@@ -16,7 +16,12 @@ replay (:mod:`autograd.batched`) would run each of them as its own numpy call on
 - a **product group**: nodes of an op whose term is ``w·x`` (see :func:`product_op`,
   decided by running the op's own term and rules on symbols, not by its name) whose ``x``
   half is the same tuple of per-sample nodes and whose ``w`` half is params (or
-  constants). The group is one matrix product ``Z = W @ S`` with S the stacked inputs.
+  constants). The group is one matrix product ``Z = W @ S`` with S the stacked inputs;
+- a **reduction**: a node of an op whose term is its input and whose rule is 1 (a sum,
+  see :func:`reduction_op`) over every row of one group, each once: one reduce.
+
+Nodes shared by every row (an l2 penalty: p·p for each param, then their sum) are grouped
+the same way, as (n,) arrays, before the per-sample nodes, whose groups may read them.
 
 Groups are found level by level (a node's level is one more than its deepest per-sample
 input), so the inputs' groups are final when a level is grouped; each node is keyed once
@@ -81,6 +86,30 @@ def product_op(op: Op) -> bool:
     return term == "w * x" and [getattr(s, "text", None) for s in locals_] == ["x", "w"]
 
 
+@functools.cache
+def reduction_op(op: Op) -> bool:
+    """An n-ary op whose term is its input and whose rule is 1: a sum of its inputs.
+
+    Decided from the op's own term and rule run on symbols, never from its name.
+    """
+    if op.arity != 0 or op.term is None or len(op.rules) != 1:
+        return False
+    m = NumpySource([])
+    x, out = m.var("x"), m.var("out")
+    try:
+        term, local = op.term(m, x), m.lift_value(op.rules[0](m, x, out))
+    except Exception:  # a term or rule that does not run on symbols: no reduction
+        return False
+    return getattr(term, "text", None) == "x" and local.text == "1.0"
+
+
+class Reduction:
+    """A sum (see :func:`reduction_op`) of every row of one group, each once: one reduce."""
+
+    def __init__(self, node: Any, source: Group) -> None:
+        self.node, self.source = node, source
+
+
 def halves(node: Any, per_sample: set) -> tuple[tuple, tuple, bool] | None:
     """A product node's (weights, inputs, swapped): the per-sample half is the inputs."""
     half = len(node.parents) // 2
@@ -92,16 +121,19 @@ def halves(node: Any, per_sample: set) -> tuple[tuple, tuple, bool] | None:
     return None
 
 
-def find_groups(trace: Any, sample: Sequence[Any]) -> tuple[list[Any], dict[Any, Group]]:
+def find_groups(trace: Any, sample: Sequence[Any], known: dict[Any, Group] | None = None,
+                ) -> tuple[list[Any], dict[Any, Group]]:
     """The per-sample nodes as a replay order of single nodes and :class:`Group` s.
 
     Args:
         trace: the :class:`~autograd.lowering.Trace`.
-        sample: its per-sample op nodes in topological order.
+        sample: its per-sample op nodes in topological order (or its shared ones).
+        known: groups found before (the shared nodes'), which inputs may be rows of.
 
     Returns:
         ``(items, group_of)``: items in an order where every input comes first (level by
-        level), each a node or a Group; ``group_of`` maps each grouped node to its group.
+        level), each a node, a Group or a Reduction; ``group_of`` maps each grouped node
+        to its group (``known`` included).
     """
     per_sample, needs_grad, params = trace.per_sample, trace.needs_grad, set(trace.params)
     level: dict[Any, int] = {}
@@ -112,7 +144,7 @@ def find_groups(trace: Any, sample: Sequence[Any]) -> tuple[list[Any], dict[Any,
         while len(levels) < d:
             levels.append([])
         levels[d - 1].append(node)
-    group_of: dict[Any, Group] = {}
+    group_of: dict[Any, Group] = dict(known or {})
     items: list[Any] = []
 
     def column_kind(nodes: Sequence[Any]) -> str | None:
@@ -124,7 +156,12 @@ def find_groups(trace: Any, sample: Sequence[Any]) -> tuple[list[Any], dict[Any,
 
     for nodes in levels:
         buckets: dict[tuple, list[tuple[int, Any]]] = {}
+        reductions: dict[Any, Reduction] = {}
         for node in nodes:
+            reduction = _reduction(node, group_of)
+            if reduction is not None:
+                reductions[node] = reduction
+                continue
             key, slot = _key(node, per_sample, needs_grad, params, group_of, column_kind)
             if key is not None:
                 try:
@@ -142,11 +179,26 @@ def find_groups(trace: Any, sample: Sequence[Any]) -> tuple[list[Any], dict[Any,
         for node in nodes:
             group = made.get(node)
             if group is None:
-                items.append(node)
+                items.append(reductions.get(node, node))
             elif id(group) not in placed:
                 placed.add(id(group))
                 items.append(group)
     return items, group_of
+
+
+def _reduction(node: Any, group_of: dict[Any, Group]) -> Reduction | None:
+    """A sum of all the rows of one group, each once (in any order), or None."""
+    if not node.parents or not reduction_op(node.op):
+        return None
+    source = group_of.get(node.parents[0])
+    if source is None or len(node.parents) != len(source.members):
+        return None
+    slots = set()
+    for p in node.parents:
+        if group_of.get(p) is not source:
+            return None
+        slots.add(source.slot[p])
+    return Reduction(node, source) if len(slots) == len(source.members) else None
 
 
 def _key(node: Any, per_sample: set, needs_grad: set, params: set,

@@ -420,3 +420,38 @@ def test_a_domain_error_inside_a_group_names_the_row_and_the_op():
         tape.grad_batch([[1.0, 2.0], [-3.0, 1.0], [2.0, 2.0]])
     with pytest.raises(ValueError, match=r"row 1: log"):
         tape._batch().grad_keeping([[1.0, 2.0], [-3.0, 1.0]], [root])
+
+
+def test_l2_penalty_shared_by_every_row_is_one_array_op_and_one_reduce():
+    params, _, loss, reg, X, Y = _demo()
+    xs, y = [Value(0.0, label="x0"), Value(0.0, label="x1")], Value(0.0, label="y")
+    root = loss(xs, y) + reg
+    tape = compile(root, params=params, data=[*xs, y])
+    source = numpy_source(tape.trace)
+    assert re.search(r"_Z\d+ = _c\d+_0 \* _c\d+_1\n", source)  # every p·p at once
+    assert re.search(r"= float\(_sum\(_Z\d+, None\)\)", source)  # their sum: one reduce
+    check_grouping(tape, root, [[*x, t] for x, t in zip(X, Y)], "mean", min_groups=4)
+
+
+def test_sums_of_a_groups_rows_and_shared_groups_read_one_by_one():
+    rng = random.Random(8)
+    mixed = 0
+    for order in (1, -1):  # a per-row group times a shared one groups when rows line up
+        params, model = mlp([2, 4, 1], "tanh", rng)
+        xs = [Value(0.0, label=f"x{i}") for i in range(2)]
+        outs = model(xs)
+        hidden = [n for n in compile(outs[0], params=params, data=xs).trace.order
+                  if n.op is not None and n.op.name == "tanh"]
+        scales = [p * 0.5 for p in params[:4]]  # a shared group
+        root = (vsum(hidden[::-1])  # every row of a group once, in another order: one reduce
+                + vsum([hidden[0], hidden[0], hidden[1], hidden[2]])  # a row twice: no reduce
+                + vsum([h * s for h, s in zip(hidden[::order], scales)])
+                + outs[0] * scales[1] + vsum(scales))  # shared rows read one by one
+        tape = compile(root, params=params, data=xs)
+        source = numpy_source(tape.trace)
+        assert re.search(r"= _sum\(_Z\d+, 0\)", source)
+        mixed += bool(re.search(r" \* _Z\d+\[:, None\]", source))
+        for batch in (4, 5):  # four rows as long as the groups: no accidental broadcasting
+            rows = [[rng.uniform(-1, 1), rng.uniform(-1, 1)] for _ in range(batch)]
+            check_grouping(tape, root, rows, "sum", min_groups=3)
+    assert mixed  # a shared group was read across the rows

@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import lesson_graphs
 import pytest
 
-import nn
 import viz
-from autograd import OPS, Op, Value, apply, record_scopes, topological_order
+from autograd import OPS, Op, Value, apply, topological_order
 from autograd import sum as vsum
 from viz._text import fmt
 
@@ -20,21 +20,6 @@ SHOTS = Path(__file__).resolve().parent.parent / "out" / "live"
 
 
 # ---- the graphs ----------------------------------------------------------------------------
-
-
-def chain():
-    """The chain lesson's graph: y = w₁x, z = w₂y, e = w₃z, L = ½(e − ê)²."""
-    x, target = Value(1.0, label="x"), Value(-1.0, label="ê")
-    w1, w2, w3 = Value(0.2333, label="w₁"), Value(-0.233, label="w₂"), Value(-0.5213, label="w₃")
-    y = w1 * x
-    z = w2 * y
-    e = w3 * z
-    y.label, z.label, e.label = "y", "z", "e"
-    d = e - target
-    d.label = "e − ê"
-    loss = 0.5 * d**2
-    loss.label = "L"
-    return loss
 
 
 def neuron():
@@ -51,10 +36,7 @@ def neuron():
 
 def mlp_neuron():
     """A 2-2-1 MLP's squared error on one point (its scopes name the weights)."""
-    model = nn.MLP(2, [2, 1], seed=0)
-    with record_scopes() as scopes:
-        loss = nn.mse_loss([model([0.5, -1.0])], [1.0])
-    SCOPES["mlp"] = scopes
+    loss, SCOPES["mlp"] = lesson_graphs.mlp_neuron()
     return loss
 
 
@@ -86,7 +68,7 @@ def every_op():
 
 
 SCOPES: dict = {}
-GRAPHS = {"chain": chain, "neuron": neuron, "mlp": mlp_neuron, "every_op": every_op}
+GRAPHS = {"chain": lesson_graphs.chain, "neuron": neuron, "mlp": mlp_neuron, "every_op": every_op}
 
 
 def leaves_of(root):

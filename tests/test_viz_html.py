@@ -8,11 +8,11 @@ keys; graph text is legible at the default zoom; nothing is fetched; nothing log
 import math
 import re
 
+import lesson_graphs
 import pytest
 
-import nn
 import viz
-from autograd import Value, backward_steps, grad, record_scopes
+from autograd import Value, backward_steps, grad
 from viz._text import DIGITS, parse
 
 NARRATION_RTOL = 0.5 * 10 ** (1 - DIGITS)
@@ -37,29 +37,6 @@ TEXT_HEIGHTS = """() => Array.from(document.querySelectorAll("#graph text"))
 SCALE = """() => document.getElementById("camera").getAttribute("transform")"""
 
 
-def chain_lesson():
-    """The chain lesson's graph: y = w₁x, z = w₂y, e = w₃z, L = ½(e − ê)²."""
-    x, target = Value(1.0, label="x"), Value(-1.0, label="ê")
-    w1, w2, w3 = Value(0.2333, label="w₁"), Value(-0.233, label="w₂"), Value(-0.5213, label="w₃")
-    y = w1 * x
-    z = w2 * y
-    e = w3 * z
-    y.label, z.label, e.label = "y", "z", "e"
-    d = e - target
-    d.label = "e − ê"
-    loss = 0.5 * d**2
-    loss.label = "L"
-    return loss
-
-
-def mlp_neuron_lesson():
-    """A 2-2-1 MLP's squared error on one point, drawn with its scopes."""
-    model = nn.MLP(2, [2, 1], seed=0)
-    with record_scopes() as scopes:
-        loss = nn.mse_loss([model([0.5, -1.0])], [1.0])
-    return loss, scopes
-
-
 def evil_lesson():
     w, x, b = Value(2.0, label="w"), Value(-0.5, label=EVIL), Value(0.3, label="b")
     h = (w * x + b).tanh()
@@ -71,8 +48,8 @@ def evil_lesson():
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
     out = tmp_path_factory.mktemp("lessons")
-    chain = chain_lesson()
-    mlp, scopes = mlp_neuron_lesson()
+    chain = lesson_graphs.chain()
+    mlp, scopes = lesson_graphs.mlp_neuron()
     evil = evil_lesson()
     paths = {
         "chain": viz.step_through(chain).to_html(out / "chain.html"),

@@ -44,7 +44,8 @@ def _numpy() -> Any:
         import numpy
     except ImportError:  # pragma: no cover - numpy is in the test extra
         raise ImportError(
-            "batched replay needs numpy: pip install chainrule[fast]  (or: pip install numpy)"
+            "batched replay needs numpy: pip install numpy (from a chainrule checkout: "
+            "pip install -e '.[fast]')"
         ) from None
     return numpy
 

@@ -19,7 +19,8 @@ def _figure(size: tuple[float, float]) -> Any:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
     except ImportError:  # pragma: no cover - matplotlib is part of the viz extra
-        raise ImportError("viz plots need matplotlib: pip install 'chainrule[viz]'") from None
+        raise ImportError("viz plots need matplotlib: pip install matplotlib "
+                          "(from a chainrule checkout: pip install -e '.[viz]')") from None
     fig = Figure(figsize=size, layout="constrained")
     FigureCanvasAgg(fig)
     return fig

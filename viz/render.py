@@ -31,7 +31,8 @@ def _import_graphviz() -> Any:
         import graphviz
     except ImportError:  # pragma: no cover - graphviz is part of the viz extra
         raise ImportError(
-            "viz pictures need the Python package graphviz: pip install 'chainrule[viz]'"
+            "viz pictures need the Python package graphviz: pip install graphviz "
+            "(from a chainrule checkout: pip install -e '.[viz]')"
         ) from None
     return graphviz
 

@@ -126,7 +126,6 @@ POST_PRINTED = (
     (2, -0.033947, -0.034625),
     (1, -0.029097, -0.029094),
 )
-POST_FRAMEWORK = (-0.125, 0.0068, 0.0008)  # the post's framework, first sample, its start
 
 
 def framework_gradients(weights: tuple[float, ...], x: float, target: float) -> list[float]:
@@ -339,11 +338,6 @@ def compute(epochs: int = EPOCHS) -> ChainResult:
         rows, verdict = gradcheck_hand(s1, s2)
         result.debug.append((title, rows, verdict))
     return result
-
-
-def fmt_row(values: list[float] | tuple[float, ...], digits: int = 4) -> str:
-    """[a, b, c] with Unicode minus signs."""
-    return "[" + ", ".join(f"{v:.{digits}f}".replace("-", "−") for v in values) + "]"
 
 
 def signed(v: float, digits: int = 6) -> str:

@@ -40,11 +40,6 @@ SIZES = (3, 4, 3, 2)
 AGREEMENT = 1e-12  # the issue's bar for hand-computed vs engine gradients
 
 Matrix = list[list[float]]
-EQUATIONS = """\
-(BP1) δᴸ = ∇ₐC ⊙ σ′(zᴸ)              the error at the output (here ∇ₐC = aᴸ − y)
-(BP2) δˡ = ((Wˡ⁺¹)ᵀ δˡ⁺¹) ⊙ σ′(zˡ)     the error moved back one layer
-(BP3) ∂C/∂bˡⱼ = δˡⱼ
-(BP4) ∂C/∂wˡⱼₖ = aˡ⁻¹ₖ δˡⱼ"""
 
 
 def network(seed: int = 0) -> tuple[list[Matrix], list[list[float]]]:

@@ -59,11 +59,6 @@ def level(name: str) -> int:
     return found
 
 
-def is_compound(name: str) -> bool:
-    """True when a name needs parentheses as a factor (``e − ê``, ``w·x``, ``−1``)."""
-    return level(name) < 3
-
-
 def paren(name: str, need: int = 3) -> str:
     """The name in parentheses unless it binds at least as tightly as ``need``."""
     return f"({name})" if level(name) < need else name

@@ -39,12 +39,11 @@ from __future__ import annotations
 
 import functools
 import math
-import numbers
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import autograd
-from autograd import Value, no_grad
+from autograd import Value
 
 from .losses import (
     binary_cross_entropy,
@@ -400,50 +399,16 @@ def _same_list(a: Sequence[Value], b: Sequence[Value]) -> bool:
     return len(a) == len(b) and all(p is q for p, q in zip(a, b))
 
 
-def check_targets(loss_fn: Callable[..., Any], y: Sequence[Any], classes: int) -> None:
-    """Run the eager loss once on zero outputs, so bad targets fail with its own message."""
-    zero = Value(0.0)
-    with no_grad():
-        outputs: list[Any] = [[zero] * classes if classes else zero for _ in y]
-        loss_fn(outputs, list(y))
-
-
 def make_compiled_step(model: Module, loss_fn: Callable[..., Any], params: Sequence[Value],
-                       l2: float, X: Sequence[Any], y: Sequence[Any], outputs: bool,
-                       validation: tuple[Sequence[Any], Sequence[Any]] | None = None,
-                       ) -> CompiledStep:
-    """Check the whole training set once, then trace: the step ``fit(compile=True)`` runs."""
-    nin = _width(X[0], 0)
-    for i, x in enumerate(X):
-        if _width(x, i) != nin:
-            raise ValueError(f"fit: sample {i} has {len(x)} inputs, sample 0 has {nin}; "
-                             "every sample needs the same number")
-    step = CompiledStep(model, loss_fn, params, l2, nin, outputs)
-    check_targets(loss_fn, y, step.classes)
-    if validation is not None:
-        for i, x in enumerate(validation[0]):
-            if _width(x, i) != nin:
-                raise ValueError(f"fit: validation sample {i} has {len(x)} inputs, the "
-                                 f"training samples have {nin}")
-        check_targets(loss_fn, validation[1], step.classes)
-    return step
+                       l2: float, X: Sequence[Any], outputs: bool) -> CompiledStep:
+    """Trace the step ``fit(compile=True)`` runs, for data ``fit`` has already checked
+    (``nn.checks.check_data``: every sample as wide as the model's input)."""
+    return CompiledStep(model, loss_fn, params, l2, len(X[0]), outputs)
 
 
 def make_compiled_training(model: Module, loss_fn: Callable[..., Any], params: Sequence[Value],
                            l2: float, X: Sequence[Any], y: Sequence[Any], outputs: bool,
-                           optimizer: Optimizer,
-                           validation: tuple[Sequence[Any], Sequence[Any]] | None = None,
-                           ) -> CompiledTraining:
+                           optimizer: Optimizer) -> CompiledTraining:
     """:func:`make_compiled_step`, trained by ``optimizer``: what ``fit(compile=True)`` runs."""
-    step = make_compiled_step(model, loss_fn, params, l2, X, y, outputs, validation)
+    step = make_compiled_step(model, loss_fn, params, l2, X, outputs)
     return CompiledTraining(step, optimizer, X, y)
-
-
-def _width(x: Any, i: int) -> int:
-    if isinstance(x, (str, bytes)) or not isinstance(x, Sequence):
-        raise TypeError(f"fit: sample {i} must be a list of numbers, got {x!r}")
-    for v in x:
-        if isinstance(v, bool) or not isinstance(v, numbers.Real):
-            raise TypeError(f"fit: sample {i} must hold numbers (a compiled model reads "
-                            f"floats), got {v!r}")
-    return len(x)

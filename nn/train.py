@@ -234,7 +234,7 @@ def fit(
     if compile:
         # zero_grad, replay and update in one: the weights stay in arrays until close()
         step: Any = make_compiled_training(model, loss_fn, params, l2, X, y, classify,
-                                           optimizer, validation)
+                                           optimizer)
     else:
         step = make_step(model, loss_fn, params, l2)
     # After the compiled step is made, so that a loss no tape can trace is refused with the

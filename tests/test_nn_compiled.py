@@ -111,7 +111,7 @@ def test_one_step_gradients_and_outputs_equal_eager():
     loss, outputs = make_step(model, nn.cross_entropy, params, 1e-2)(X, y)
     expected = [p.grad for p in params]
     model.zero_grad()
-    step = make_compiled_step(model, nn.cross_entropy, params, 1e-2, X, y, outputs=True)
+    step = make_compiled_step(model, nn.cross_entropy, params, 1e-2, X, outputs=True)
     got_loss, got_outputs = step(X, y)
     assert close(got_loss, loss), (got_loss, loss)
     assert all(close(p.grad, e) for p, e in zip(params, expected))
@@ -123,7 +123,7 @@ def test_gradients_accumulate_like_backward():
     X, y = nn.make_moons(6, noise=0.1, seed=0)
     model = nn.MLP(2, [3, 1], seed=0)
     params = model.parameters()
-    step = make_compiled_step(model, nn.hinge_loss, params, 0.0, X, y, outputs=False)
+    step = make_compiled_step(model, nn.hinge_loss, params, 0.0, X, outputs=False)
     _, outputs = step(X, y)
     once = [p.grad for p in params]
     step(X, y)

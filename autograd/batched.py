@@ -592,22 +592,8 @@ class BatchedTape:
 
     def grad_keeping(self, rows: Any, nodes: Sequence[Value], params: Any = None,
                      reduction: str = "mean") -> tuple[float, Any, list[Any]]:
-        """:meth:`grad` (numpy), and the value of each of ``nodes`` (nodes of the traced
-        graph: a model's outputs inside its loss) for every row, from the same replay.
-
-        Returns:
-            ``(loss, grads, values)``: the gradients as one float64 array, the values as
-            one array of shape (batch,) per node.
-
-        Example:
-            >>> from autograd import Value, compile
-            >>> w, x = Value(2.0, label="w"), Value(0.0, label="x")
-            >>> out = w * x
-            >>> tape = compile(out * out, params=[w], data=[x])
-            >>> loss, grads, (outs,) = tape._batch().grad_keeping([[1.0], [3.0]], [out])
-            >>> loss, grads.tolist(), outs.tolist()
-            (20.0, [20.0], [2.0, 6.0])
-        """
+        """:meth:`grad` (numpy), and the value of each of ``nodes`` for every row, from the
+        same replay: what :meth:`Tape.grad_batch_keeping` runs (its docstring has an example)."""
         keep = tuple(nodes)
         if (True, True, keep) not in self._fns:
             order = set(self.trace.order)

@@ -147,6 +147,26 @@ class Tape:
         """
         return self._batch().grad(rows, params, reduction)
 
+    def grad_batch_keeping(self, rows: Any, nodes: Sequence[Value], params: Any = None,
+                           reduction: str = "mean") -> tuple[float, Any, list[Any]]:
+        """:meth:`grad_batch`, plus the value of each of ``nodes`` (nodes inside the traced
+        graph, e.g. a model's outputs inside its loss) for every row, from the same replay.
+
+        Returns:
+            ``(loss, grads, values)``: the gradients as one float64 array, the values as one
+            array of shape (batch,) per node.
+
+        Example:
+            >>> from autograd import Value, compile
+            >>> w, x = Value(2.0, label="w"), Value(0.0, label="x")
+            >>> out = w * x
+            >>> tape = compile(out * out, params=[w], data=[x])
+            >>> loss, grads, (outs,) = tape.grad_batch_keeping([[1.0], [3.0]], [out])
+            >>> loss, grads.tolist(), outs.tolist()
+            (20.0, [20.0], [2.0, 6.0])
+        """
+        return self._batch().grad_keeping(rows, nodes, params, reduction)
+
     def backward_batch(self, rows: Any, reduction: str = "mean") -> float:
         """Like :meth:`backward` for a whole batch: add the reduced gradients to ``.grad``."""
         out, grads = self.grad_batch(rows, None, reduction)

@@ -352,8 +352,8 @@ class CompiledTraining:
             inputs = step.inputs(xb) if step.output_tape is not None else None
         outputs: list[Any] | None = None
         if inputs is not None:  # the outputs, read off the loss's own replay
-            loss, grads, kept = step.loss_tape._batch().grad_keeping(rows, step.kept, w,
-                                                                     step.reduction)
+            loss, grads, kept = step.loss_tape.grad_batch_keeping(rows, step.kept, w,
+                                                                  step.reduction)
             outputs = kept[0].tolist() if not step.picks else \
                 step._np.stack(kept, axis=1).tolist()
         else:

@@ -29,10 +29,10 @@ from autograd.javascript import Program, lower
 
 from . import html, layout
 from . import names as naming
-from ._text import DIGITS, MINUS, fmt, html_text, term
+from ._text import DIGITS, MINUS, fmt, html_text
 from .groups import Scope
-from .model import MAX_NODES, MAX_TERMS, NOT_COMPUTED
-from .narrate import MAX_SUM_TERMS
+from .model import MAX_NODES, MAX_TERMS, NOT_COMPUTED, grad_text
+from .narrate import MAX_SUM_TERMS, sum_text
 from .stepthrough import MAX_STEPS, TITLE, Lesson, step_through
 
 Part = str | dict[str, Any]
@@ -231,29 +231,6 @@ class _Numbers:
         self.v, self.l, self.u, self.c = values, locals_, upstreams, contributions
 
 
-def _sum_text(terms: Sequence[float]) -> str:
-    # narrate's sum over paths, which the JavaScript below writes the same way
-    if len(terms) == 1:
-        return fmt(terms[0])
-    shown = " + ".join(term(t) for t in terms[:MAX_SUM_TERMS])
-    if len(terms) > MAX_SUM_TERMS:
-        shown += f" + … ({len(terms)} terms)"
-    return f"{shown} = {fmt(sum(terms))}"
-
-
-def _grad_text(terms: Sequence[float], done: bool) -> str:
-    if not terms:
-        return NOT_COMPUTED
-    if len(terms) == 1:
-        text = f"grad {fmt(terms[0])}"
-    else:
-        shown = " + ".join(term(t) for t in terms[:MAX_TERMS])
-        if len(terms) > MAX_TERMS:
-            shown += f" + … ({len(terms)} terms)"
-        text = f"grad = {shown} = {fmt(sum(terms))}"
-    return text if done else text + " (so far)"
-
-
 def _render(parts: Sequence[Part], numbers: Any) -> str:
     """A template's text for ``numbers`` (a :class:`_Numbers`, or ``_wide`` for sizing)."""
     out = []
@@ -263,9 +240,9 @@ def _render(parts: Sequence[Part], numbers: Any) -> str:
         elif numbers is _wide:
             out.append(_wide(part))
         elif "sum" in part:
-            out.append(_sum_text([numbers.c[k] for k in part["sum"]]))
+            out.append(sum_text([numbers.c[k] for k in part["sum"]]))
         elif "grad" in part:
-            out.append(_grad_text([numbers.c[k] for k in part["grad"]], part["done"]))
+            out.append(grad_text([numbers.c[k] for k in part["grad"]], part["done"]))
         else:
             (slot, k), = part.items()
             out.append(fmt(getattr(numbers, slot)[k]))
@@ -274,9 +251,9 @@ def _render(parts: Sequence[Part], numbers: Any) -> str:
 
 def _wide(part: Part) -> str:
     if isinstance(part, dict) and "sum" in part:
-        return _sum_text([WIDE] * len(part["sum"]))
+        return sum_text([WIDE] * len(part["sum"]))
     if isinstance(part, dict) and "grad" in part:
-        return _grad_text([WIDE] * len(part["grad"]), False)
+        return grad_text([WIDE] * len(part["grad"]), False)
     return fmt(WIDE)
 
 

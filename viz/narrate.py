@@ -38,7 +38,8 @@ class Frame:
 _d = naming.of
 
 
-def _sum(terms: Sequence[float], digits: int) -> str:
+def sum_text(terms: Sequence[float], digits: int = DIGITS) -> str:
+    """The sum over paths: ``0.2461 + (−0.7384) = −0.4923`` (long sums shortened)."""
     if len(terms) == 1:
         return fmt(terms[0], digits)
     shown = " + ".join(term(t, digits) for t in terms[:MAX_SUM_TERMS])
@@ -89,11 +90,11 @@ def frames(
         if paths == 1:
             fan = f"{grad} = {fmt(s.contribution, digits)}: complete (one path from {r} to {i})."
         elif m < paths:
-            fan = f"Path {m} of {paths} to {i}, via {n}: {grad} so far = {_sum(mine, digits)}."
+            fan = f"Path {m} of {paths} to {i}, via {n}: {grad} so far = {sum_text(mine, digits)}."
         else:
             fan = (
                 f"Path {m} of {paths} to {i}, via {n}: complete. {grad} is the sum over its "
-                f"{paths} paths = {_sum(mine, digits)}."
+                f"{paths} paths = {sum_text(mine, digits)}."
             )
         detail = f"Local derivative {formula} = {fmt(s.local, digits)}. {fan}"
         texts = {}

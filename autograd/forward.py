@@ -101,25 +101,9 @@ class Duals(Interpretation):
         return apply
 
     # Comparisons and branches read the value, as for Values.
-    def gt(self, a: Any, b: Any) -> bool:
-        """a > b on the values."""
-        return _primal(a) > _primal(b)
-
-    def ge(self, a: Any, b: Any) -> bool:
-        """a ≥ b on the values."""
-        return _primal(a) >= _primal(b)
-
-    def lt(self, a: Any, b: Any) -> bool:
-        """a < b on the values."""
-        return _primal(a) < _primal(b)
-
-    def le(self, a: Any, b: Any) -> bool:
-        """a ≤ b on the values."""
-        return _primal(a) <= _primal(b)
-
-    def eq(self, a: Any, b: Any) -> bool:
-        """a = b on the values."""
-        return _primal(a) == _primal(b)
+    def primal(self, x: Any) -> float:
+        """A dual number's value."""
+        return _primal(x)
 
 
 DUALS = Duals()

@@ -51,25 +51,29 @@ class Interpretation:
         """``x`` where ``test`` holds, else ``y``."""
         return x if test else y
 
+    def primal(self, x: Any) -> Any:
+        """What a comparison reads of a value (a Value's data, a dual number's value)."""
+        return x
+
     def gt(self, a: Any, b: Any) -> Any:
         """a > b."""
-        return a > b
+        return self.primal(a) > self.primal(b)
 
     def ge(self, a: Any, b: Any) -> Any:
         """a ≥ b."""
-        return a >= b
+        return self.primal(a) >= self.primal(b)
 
     def lt(self, a: Any, b: Any) -> Any:
         """a < b."""
-        return a < b
+        return self.primal(a) < self.primal(b)
 
     def le(self, a: Any, b: Any) -> Any:
         """a ≤ b."""
-        return a <= b
+        return self.primal(a) <= self.primal(b)
 
     def eq(self, a: Any, b: Any) -> Any:
         """a = b."""
-        return a == b
+        return self.primal(a) == self.primal(b)
 
 
 class Floats(Interpretation):

@@ -333,29 +333,9 @@ class Values(Interpretation):
 
     # Branches and comparisons read the data: the derivative of a piecewise rule is the
     # derivative of the piece chosen at this point.
-    def where(self, test: Any, x: Any, y: Any) -> Any:
-        """``x`` where ``test`` holds, else ``y``."""
-        return x if test else y
-
-    def gt(self, a: Any, b: Any) -> bool:
-        """a > b on the data."""
-        return _data(a) > _data(b)
-
-    def ge(self, a: Any, b: Any) -> bool:
-        """a ≥ b on the data."""
-        return _data(a) >= _data(b)
-
-    def lt(self, a: Any, b: Any) -> bool:
-        """a < b on the data."""
-        return _data(a) < _data(b)
-
-    def le(self, a: Any, b: Any) -> bool:
-        """a ≤ b on the data."""
-        return _data(a) <= _data(b)
-
-    def eq(self, a: Any, b: Any) -> bool:
-        """a = b on the data."""
-        return _data(a) == _data(b)
+    def primal(self, x: Any) -> float:
+        """A Value's data."""
+        return _data(x)
 
 
 def _data(x: Any) -> float:

@@ -216,7 +216,8 @@ class Program:
         steps: the backward steps the code recomputes (``locals[k]`` is ``steps[k]``'s).
         javascript: ``function run(p, seed)`` returning ``{values, locals, upstreams,
             contributions, grads}`` (grads: one per leaf).
-        python: the Python tape of ``autograd.compile`` for the same leaves.
+        python: the Python tape of ``autograd.compile`` for the same leaves, written one
+            line per edge (``float_source(..., by_edge=True)``) so each step has its line.
         step_line: per step, the line of ``python`` that computes it (0-based), or None.
         seed_line: the line that sets the output's gradient, or None.
         node_line: per node with an op, the line of its forward computation.
@@ -257,7 +258,7 @@ def lower(root: Value, gradient: float = 1.0) -> Program:
     steps = list(backward_steps(root, gradient))
     leaves = _leaves(root)
     trace = Trace(root, leaves, [])
-    python = float_source(trace, backward=True)
+    python = float_source(trace, backward=True, by_edge=True)
     lines = python.splitlines()
     program = Program(trace.order, leaves, steps, "", python)
     program.node_line = _forward_lines(trace, lines)
@@ -299,8 +300,8 @@ def _forward_lines(trace: Trace, lines: list[str]) -> dict[Value, int]:
 
 def _backward_lines(trace: Trace, lines: list[str], steps: Sequence[Step]
                     ) -> tuple[int | None, list[int | None]]:
-    """Which tape line each step is: the tape writes one line per edge into a node that
-    needs a gradient, in the engine's order, after ``g_root = seed``."""
+    """Which tape line each step is: the by-edge tape writes one line per edge into a node
+    that needs a gradient, in the engine's order, after ``g_root = seed``."""
     start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("# backward"))
     at = start + 1
     seed_line = None

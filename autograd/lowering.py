@@ -31,6 +31,10 @@ RESERVED = frozenset({
 })
 
 
+_NOT_NAME = re.compile(r"[^0-9A-Za-z_]")
+_NOTHING: frozenset = frozenset()
+
+
 class Names:
     """Unique, deterministic Python identifiers made from node labels."""
 
@@ -40,7 +44,9 @@ class Names:
 
     def new(self, base: str) -> str:
         """A fresh identifier from ``base`` (ASCII letters, digits and ``_`` only)."""
-        name = re.sub(r"[^0-9A-Za-z_]", "_", unicodedata.normalize("NFKC", base)) or "v"
+        name = base
+        if not (base.isascii() and base.isidentifier()):
+            name = _NOT_NAME.sub("_", unicodedata.normalize("NFKC", base)) or "v"
         # Generated helpers start with ``_``, ``np_`` or ``m_``: a label never does.
         if name[0].isdigit() or name.startswith(("np_", "m_", "_")):
             name = "v_" + name
@@ -61,7 +67,7 @@ def literal_text(x: float) -> str:
 
 def float_namespace(lang: PythonSource) -> dict[str, Any]:
     """What generated float code can see: every op's forward under its name."""
-    return lang.namespace() | {"float": float}
+    return lang.namespace() | {"float": float, "_dot_seq": dot_seq}
 
 
 class Trace:
@@ -77,17 +83,17 @@ class Trace:
         if both:
             raise ValueError(f"compile: {next(iter(both))!r} is in both params and data")
         self.order = topological_order(root)
+        self.parents = {n: n.parents for n in self.order if n.op is not None}
         ops = {n.op: None for n in self.order if n.op is not None}
         self.ops = sorted(ops, key=lambda op: op.name)
         self.py = PythonSource(self.ops, reserved=RESERVED)
         self.needs_grad: set[Value] = set(self.params)
         self.per_sample: set[Value] = set(self.data)
-        for node in self.order:
-            if node.op is not None:
-                if any(p in self.needs_grad for p in node.parents):
-                    self.needs_grad.add(node)
-                if any(p in self.per_sample for p in node.parents):
-                    self.per_sample.add(node)
+        for node, parents in self.parents.items():
+            if any(p in self.needs_grad for p in parents):
+                self.needs_grad.add(node)
+            if any(p in self.per_sample for p in parents):
+                self.per_sample.add(node)
         self.names = Names(list(float_namespace(self.py)))
         self.var: dict[Value, str] = {}
         counts: dict[Any, int] = {}
@@ -101,6 +107,9 @@ class Trace:
                 self.var[node] = self.names.new(node.label or f"{self.py.names[node.op]}{n}")
         self.gvar = {n: self.names.new("g_" + self.var[n]) for n in self.order
                      if n in self.needs_grad}
+        self._syms: dict[SourceMath, dict[Value, Sym]] = {}
+        self._rules: dict[tuple, tuple[str, tuple[int, ...], int, int | None]] = {}
+        self._texts: dict[SourceMath, dict[Value, str]] = {}
 
     def ref(self, node: Value) -> str:
         """How generated code reads a node: its variable, or its value baked in."""
@@ -109,34 +118,99 @@ class Trace:
 
     def sym(self, node: Value, lang: SourceMath) -> Sym:
         """The node as a symbol of ``lang`` (a variable, or its value baked in)."""
-        name = self.var.get(node)
-        return lang.number(node.data) if name is None else lang.var(name, node)
+        syms = self._syms.get(lang)
+        if syms is None:
+            syms = self._syms[lang] = {}
+        found = syms.get(node)
+        if found is None:
+            name = self.var.get(node)
+            found = syms[node] = lang.number(node.data) if name is None else lang.var(name, node)
+        return found
 
-    def forward_expr(self, node: Value, lang: SourceMath) -> str:
-        """The node's forward computation: its op applied to its inputs' symbols."""
+    def forward_expr(self, node: Value, lang: SourceMath, ins: list[Sym] | None = None) -> str:
+        """The node's forward computation: its op applied to its inputs' symbols
+        (``ins``, when given, stand for the inputs)."""
         op: Any = node.op
-        return lang.call(op, [self.sym(p, lang) for p in node.parents], node.arg).text
+        if ins is None:
+            ins = [self.sym(p, lang) for p in self.parents[node]]
+        return lang.call(op, ins, node.arg).text
 
-    def edges(self, node: Value, lang: SourceMath) -> list[tuple[Value, str, str, frozenset]]:
+    def edges(self, node: Value, lang: SourceMath, reads: bool = True
+              ) -> list[tuple[Value, str, str, frozenset]]:
         """Per input needing a gradient: (input, local, g·local template, nodes the local reads).
 
-        The templates still hold the ``{g}`` slot for the upstream gradient.
+        The templates still hold the ``{g}`` slot for the upstream gradient. With
+        ``reads=False`` the last item is left empty (the float tape does not need it).
         """
         op: Any = node.op
-        ins = [self.sym(p, lang) for p in node.parents]
-        out = lang.var(self.var[node], node)
+        parents = self.parents[node]
+        needs_grad = self.needs_grad
+        texts = self._texts.get(lang) or self._texts_of(lang)
+        width = len(op.rules)
+        size = 1 if op.arity else len(parents) // width
         result = []
-        for i, parent in enumerate(node.parents):
-            if parent in self.needs_grad:
-                local = lang.lift_value(op.local(i, lang, ins, out, node.arg))
-                if local.text == "1.0":
+        for rule in range(width):
+            text, used, prec, only = self._rule_text(lang, op, rule, width, node.arg)
+            # fixed arity: input ``rule``, whose row is every input; n-ary: the inputs
+            # rule·size + r, each with its own row r (so inputs come in their order)
+            for r in range(size):
+                i = rule if op.arity else rule * size + r
+                parent = parents[i]
+                if parent not in needs_grad:
+                    continue
+                members: tuple = ()
+                if only is None:
+                    members = (*parents[r::size], node)
+                    local = text.format(*[texts[m] for m in members])
+                elif only == width:  # the output
+                    local = texts[node]
+                else:  # one input of the row
+                    local = texts[parents[r + only * size]]
+                if local == "1.0":
                     product = "{g}"
-                elif local.text == "(-1.0)":
+                elif local == "(-1.0)":
                     product = "-{g}"
                 else:
-                    product = "{g} * " + SourceMath.wrap(local, MUL + 1)
-                result.append((parent, local.text, product, local.reads))
+                    product = "{g} * " + (local if prec > MUL else f"({local})")
+                found = _NOTHING
+                if reads and used:
+                    members = members or (*parents[r::size], node)
+                    found = frozenset([members[j] for j in used if members[j] in self.var])
+                result.append((parent, local, product, found))
         return result
+
+    def _texts_of(self, lang: SourceMath) -> dict[Value, str]:
+        texts = self._texts[lang] = {n: self.sym(n, lang).text for n in self.order}
+        return texts
+
+    def _rule_text(self, lang: SourceMath, op: Any, rule: int, width: int,
+                   k: Any) -> tuple[str, tuple[int, ...], int, int | None]:
+        """An op's rule written once over placeholders ``{0}``… (the row's inputs, then the
+        output): (format string, placeholders it uses, its precedence, and the placeholder
+        it is when it is nothing else).
+
+        Inputs and outputs are atoms (a variable or a literal), so filling the
+        placeholders writes exactly what running the rule on the real symbols would.
+        """
+        key = (lang, op, rule, k)
+        try:
+            found = self._rules.get(key)
+            keep = True
+        except TypeError:  # an unhashable parameter: nothing to reuse
+            found, keep = None, False
+        if found is None:
+            marks = [lang.var(f"\x00{j}\x00") for j in range(width + 1)]
+            extra = (k,) if op.param else ()
+            local = lang.lift_value(op.rules[rule](lang, *marks, *extra))
+            text = local.text.replace("{", "{{").replace("}", "}}")
+            used = tuple(j for j in range(width + 1) if f"\x00{j}\x00" in text)
+            only = used[0] if len(used) == 1 and text == f"\x00{used[0]}\x00" else None
+            for j in used:
+                text = text.replace(f"\x00{j}\x00", f"{{{j}}}")
+            found = (text, used, local.prec, only)
+            if keep:
+                self._rules[key] = found
+        return found
 
 
 def _leaves(values: Sequence[Value], what: str) -> tuple[Value, ...]:
@@ -149,8 +223,13 @@ def _leaves(values: Sequence[Value], what: str) -> tuple[Value, ...]:
     return values
 
 
-def float_source(trace: Trace, backward: bool) -> str:
-    """The straight-line function over floats: forward, then (optionally) backward."""
+def float_source(trace: Trace, backward: bool, by_edge: bool = False) -> str:
+    """The straight-line function over floats: forward, then (optionally) backward.
+
+    The backward is one line per node that needs a gradient (the sum over its uses), or
+    with ``by_edge`` one line per edge (``g_input += g_node * local``, for a reader who
+    follows backprop step by step); both add the same floats in the same order.
+    """
     name = "grad" if backward else "forward"
     lines = [f"def {name}(params, data, seed):"]
     for group, leaves in (("params", trace.params), ("data", trace.data)):
@@ -158,25 +237,191 @@ def float_source(trace: Trace, backward: bool) -> str:
             names = ", ".join(trace.var[v] for v in leaves)
             lines.append(f"    {names}{',' if len(leaves) == 1 else ''} = {group}")
     lines.append("    # forward: one line per node")
-    for node in trace.order:
-        if node.op is not None:
-            lines.append(f"    {trace.var[node]} = {trace.forward_expr(node, trace.py)}")
+    lines += forward_lines(trace, "    ")
     out = trace.ref(trace.root)
     if not backward:
         lines.append(f"    return {out}")
         return "\n".join(lines) + "\n"
-    lines.append("    # backward: g_input += g_node * ∂node/∂input, nodes in reverse order")
-    seen: set[Value] = set()
-    lines += backward_lines(trace, [n for n in reversed(trace.order)], seen, "seed", "    ")
-    grads = ", ".join(trace.gvar[p] if p in seen else "0.0" for p in trace.params)
-    lines.append(f"    return {out}, [{grads}]")
+    if by_edge:
+        lines.append("    # backward: g_input += g_node * ∂node/∂input, nodes in reverse order")
+        seen: set[Value] = set()
+        lines += backward_lines(trace, list(reversed(trace.order)), seen, "seed", "    ")
+        grads = {p: trace.gvar[p] for p in seen}
+    else:
+        lines.append("    # backward, nodes in reverse order: g_node = Σ over its uses of "
+                     "g_use * ∂use/∂node")
+        more, grads = gradient_lines(trace, "seed", "    ")
+        lines += more
+    listed = ", ".join(grads.get(p, "0.0") for p in trace.params)
+    lines.append(f"    return {out}, [{listed}]")
     return "\n".join(lines) + "\n"
+
+
+# Inputs of n-ary nodes: a block of inputs that several nodes share (a layer's weights,
+# its inputs) is written once as a tuple and passed as ``*_t1``.
+SHARED_BLOCK = 3
+
+
+def forward_lines(trace: Trace, indent: str) -> list[str]:
+    """One line per node, in order: ``name = op(inputs)``, in float code."""
+    lang = trace.py
+    blocks: dict[tuple[Value, ...], int] = {}
+    split: dict[Value, list[tuple[Value, ...]]] = {}
+    for node, parents in trace.parents.items():
+        op: Any = node.op
+        if op.arity == 0 and len(parents) >= SHARED_BLOCK * len(op.rules):
+            size = len(parents) // len(op.rules)
+            split[node] = parts = [parents[i:i + size] for i in range(0, len(parents), size)]
+            for part in parts:
+                blocks[part] = blocks.get(part, 0) + 1
+    tuples: dict[tuple[Value, ...], str] = {}
+    lines = []
+    for node in trace.parents:
+        ins = None
+        if node in split:
+            ins = []
+            for part in split[node]:
+                if blocks[part] < 2:
+                    ins += [trace.sym(p, lang) for p in part]
+                    continue
+                name = tuples.get(part)
+                if name is None:
+                    name = tuples[part] = f"_t{len(tuples) + 1}"
+                    lines.append(f"{indent}{name} = ({', '.join(trace.ref(p) for p in part)})")
+                ins.append(Sym(lang, "*" + name))
+        lines.append(f"{indent}{trace.var[node]} = {trace.forward_expr(node, lang, ins)}")
+    return lines
+
+
+# The most terms one line adds: a longer sum continues on the next line (``g = g + …``,
+# the same additions in the same order), so compiling it never nests too deep.
+TERMS_PER_LINE = 100
+# A run of at least this many products ``g_use * x`` whose two tuples of names both recur
+# in other sums is written ``_dot_seq(_u1, _u2)`` over tuples written once.
+SHARED_RUN = 4
+_ATOM = re.compile(r"[A-Za-z_][0-9A-Za-z_]*|\(?-?[0-9][0-9.e+-]*\)?")
+
+
+def dot_seq(gs: Sequence[float], xs: Sequence[float]) -> float:
+    """``gs[0]*xs[0] + gs[1]*xs[1] + …``, added left to right (as the written-out sum is)."""
+    total = gs[0] * xs[0]
+    for i in range(1, len(gs)):
+        total = total + gs[i] * xs[i]
+    return total
+
+
+def gradient_lines(trace: Trace, seed: str, indent: str
+                   ) -> tuple[list[str], dict[Value, str]]:
+    """The chain rule in float code, one line per node that needs a gradient; returns the
+    lines and the variable holding each node's gradient.
+
+    Nodes come in reverse order, so when a node is reached every use of it has been: its
+    gradient is written at once as the sum of what each use passes back, in the order the
+    engine adds them (the same floats, added in the same order). Layers make the same
+    tuples recur: a weight's gradient sums ``g_dot * x`` over the samples, and every weight
+    of that neuron sums over the same ``g_dot`` values; such runs are summed by
+    :func:`dot_seq` over tuples written once, which CPython compiles far faster than
+    the products written out.
+    """
+    root = trace.root
+    nodes = [n for n in reversed(trace.order) if n in trace.needs_grad]
+    # every node's terms in the engine's order: its uses, their locals, the products
+    # (templates holding {g}; filled in only for products not summed in a run)
+    uses: dict[Value, list[Value]] = {}
+    xs: dict[Value, list[str]] = {}
+    products: dict[Value, list[str]] = {}
+    for node in nodes:
+        if node.op is not None:
+            for parent, local, product, _ in trace.edges(node, trace.py, reads=False):
+                users = uses.get(parent)
+                if users is None:
+                    uses[parent], xs[parent], products[parent] = [node], [local], [product]
+                else:
+                    users.append(node)
+                    xs[parent].append(local)
+                    products[parent].append(product)
+    # A node whose one use passes its gradient through unchanged (the dot under a bias add)
+    # has the same gradient: it shares that use's variable instead of a line of its own.
+    gvar: dict[Value, str] = {}
+    for node in nodes:
+        users = uses.get(node)
+        if users is not None and len(users) == 1 and products[node][0] == "{g}":
+            gvar[node] = gvar[users[0]]
+        else:
+            gvar[node] = trace.gvar[node]
+    # runs of products whose tuples recur: (start, stop, tuple of g_use, tuple of x)
+    runs: dict[Value, list[tuple[int, int, tuple[str, ...], tuple[str, ...]]]] = {}
+    seen: dict[tuple[str, ...], int] = {}
+    atoms: dict[str, bool] = {}
+    for node, users in uses.items():
+        found = []
+        for start, stop in _runs(users, xs[node], atoms):
+            gs = tuple([gvar[u] for u in users[start:stop]])
+            ws = tuple(xs[node][start:stop])
+            seen[gs] = seen.get(gs, 0) + 1
+            seen[ws] = seen.get(ws, 0) + 1
+            found.append((start, stop, gs, ws))
+        if found:
+            runs[node] = found
+    tuples: dict[tuple[str, ...], str] = {}
+    lines: list[str] = []
+
+    def tuple_name(part: tuple[str, ...]) -> str:
+        name = tuples.get(part)
+        if name is None:
+            name = tuples[part] = f"_u{len(tuples) + 1}"
+            lines.append(f"{indent}{name} = ({', '.join(part)},)")
+        return name
+
+    for node in nodes:
+        g = gvar[node]
+        if node is root:
+            lines.append(f"{indent}{g} = {seed}")
+            continue
+        if g != trace.gvar[node]:
+            continue
+        mine, users, summands, at = products[node], uses[node], [], 0
+        for start, stop, gs, ws in runs.get(node, ()):
+            if seen[gs] > 1 and seen[ws] > 1:
+                summands += [t.format(g=gvar[u]) for t, u in zip(mine[at:start], users[at:start])]
+                summands.append(f"_dot_seq({tuple_name(gs)}, {tuple_name(ws)})")
+                at = stop
+        summands += [t.format(g=gvar[u]) for t, u in zip(mine[at:], users[at:])]
+        for i in range(0, len(summands), TERMS_PER_LINE):
+            more = " + ".join(summands[i:i + TERMS_PER_LINE])
+            lines.append(f"{indent}{g} = {g} + {more}" if i else f"{indent}{g} = {more}")
+    return lines, gvar
+
+
+def _runs(users: list[Value], xs: list[str], atoms: dict[str, bool]) -> list[tuple[int, int]]:
+    """Stretches of ≥ SHARED_RUN consecutive terms ``g * x`` (x a name or a number) whose
+    uses have one op: (start, stop) indices."""
+    found: list[tuple[int, int]] = []
+    start, n = 0, len(users)
+    if n < SHARED_RUN:
+        return found
+    for i in range(n + 1):
+        product = False
+        if i < n:
+            x = xs[i]
+            known = atoms.get(x)
+            if known is None:
+                known = atoms[x] = (x not in ("1.0", "(-1.0)")
+                                    and _ATOM.fullmatch(x) is not None)
+            product = known
+            if product and (i == start or users[i].op is users[start].op):
+                continue
+        if i - start >= SHARED_RUN:
+            found.append((start, i))
+        start = i if product else i + 1
+    return found
 
 
 def backward_lines(trace: Trace, nodes: list[Value], seen: set[Value], seed: str,
                    indent: str) -> list[str]:
-    """The chain rule over ``nodes`` (reverse order), in float code; ``seen`` tracks
-    which gradients already exist (a first contribution assigns, later ones add)."""
+    """The chain rule over ``nodes`` (reverse order) as one line per edge, for code that
+    adds to gradients across calls or rows; ``seen`` tracks which gradients already exist
+    (a first contribution assigns, later ones add)."""
     lines = []
     root = trace.root
     if root in trace.needs_grad and root in nodes:
@@ -186,7 +431,7 @@ def backward_lines(trace: Trace, nodes: list[Value], seen: set[Value], seed: str
         if node.op is None or node not in trace.needs_grad:
             continue
         g = trace.gvar[node]
-        for parent, _, product, _ in trace.edges(node, trace.py):
+        for parent, _, product, _ in trace.edges(node, trace.py, reads=False):
             sign = "+=" if parent in seen else "="
             seen.add(parent)
             lines.append(f"{indent}{trace.gvar[parent]} {sign} {product.format(g=g)}")

@@ -13,6 +13,7 @@ from random_graphs import build, eager, instruction, rebuild, same, start_values
 
 from autograd import OPS, Value, apply, compile, dot
 from autograd import sum as vsum
+from autograd.lowering import TERMS_PER_LINE, Trace, dot_seq, float_namespace, float_source
 
 NUDGE = 0.05  # replays move every leaf by up to this fraction: new values, same graph
 POINTS = {  # an input well inside each op's domain, for the per-op tests
@@ -68,8 +69,77 @@ def test_source_is_backprop_written_out_with_labels_as_names():
     source = compile(y, params=[w, b], data=[x]).source
     assert "    y = tanh(add1)" in source
     assert "    g_add1 = g_y * (1.0 - y * y)" in source  # tanh's rule, from the table
-    assert "    g_w = g_mul1 * x" in source
+    # add passes its gradient through to mul1 unchanged: mul1 shares add1's variable
+    assert "    g_w = g_add1 * x" in source
+    assert "g_mul1" not in source
     assert "g_x" not in source  # no gradient is computed that nobody asked for
+
+
+def test_by_edge_source_writes_one_line_per_edge_with_the_same_numbers():
+    w, x, b = Value(0.5, label="w"), Value(2.0, label="x"), Value(0.1, label="b")
+    y = (w * x + b).tanh() * w
+    trace = Trace(y, [w, b], [x])
+    lines = float_source(trace, backward=True, by_edge=True).splitlines()
+    backward = lines[next(i for i, line in enumerate(lines) if "# backward" in line) + 1:-1]
+    assert [line.strip() for line in backward] == [
+        "g_mul2 = seed", "g_tanh1 = g_mul2 * w", "g_w = g_mul2 * tanh1",
+        "g_add1 = g_tanh1 * (1.0 - tanh1 * tanh1)", "g_mul1 = g_add1", "g_b = g_add1",
+        "g_w += g_mul1 * x"]
+    # both forms run to the same floats as the engine
+    y.backward()
+    for by_edge in (False, True):
+        namespace = float_namespace(trace.py)
+        exec(builtins.compile(float_source(trace, True, by_edge), "<t>", "exec"), namespace)
+        assert namespace["grad"]([0.5, 0.1], [2.0], 1.0) == (y.data, [w.grad, b.grad])
+
+
+def _batch_loss(n_samples, width=5, seed=4):
+    """A whole batch's loss through a 2-width-1 tanh network (the demo's shape, smaller)."""
+    rng = random.Random(seed)
+    layers = [[[Value(rng.uniform(-1, 1), label="w") for _ in range(n_in)]
+               + [Value(0.0, label="b")] for _ in range(n_out)]
+              for n_in, n_out in ((2, width), (width, width), (width, 1))]
+    params = [p for layer in layers for neuron in layer for p in neuron]
+    losses = []
+    for _ in range(n_samples):
+        h = [Value(rng.uniform(-2, 2)), Value(rng.uniform(-2, 2))]
+        for layer in layers:
+            h = [(dot(n[:-1], h) + n[-1]).tanh() for n in layer]
+        losses.append((h[0] - rng.choice((-1.0, 1.0))) ** 2)
+    reg = vsum([p * p for p in params]) * 1e-3
+    return vsum(losses) * (1.0 / n_samples) + reg, params
+
+
+@pytest.mark.parametrize("n_samples", [3, 40, 250])
+def test_a_whole_batch_replays_bit_identical_with_layers_summed_over_shared_tuples(n_samples):
+    root, params = _batch_loss(n_samples)
+    tape = compile(root, params=params)
+    source = tape.source
+    # weights' and activations' gradients are sums over recurring tuples of names …
+    assert "_dot_seq(_u" in source
+    assert max(line.count(" + ") for line in source.splitlines()) <= TERMS_PER_LINE
+    root.backward()
+    expected = [p.grad for p in params]
+    # … and still the engine's floats, added in the engine's order
+    assert tape.grad() == (root.data, expected)
+    nudged = [p.data * 1.01 + 0.001 for p in params]
+    rebuilt, _ = rebuild(root, params, nudged)
+    assert tape.grad(nudged)[0] == rebuilt.data
+
+
+def test_a_sum_too_long_for_one_line_continues_in_order():
+    w = Value(0.3, label="w")
+    xs = [Value(1.0 + i / 7, label="x") for i in range(2 * TERMS_PER_LINE + 17)]
+    root = vsum([(w * x).sin() for x in xs])  # w's gradient: one term per use
+    tape = compile(root, params=[w])
+    assert len([line for line in tape.source.splitlines() if "g_w = " in line]) == 3
+    root.backward()
+    assert tape.grad()[1] == [w.grad]
+
+
+def test_dot_seq_adds_left_to_right():
+    gs, xs = [1e16, 1.0, -1e16, 1.0], [1.0, 1.0, 1.0, 1.0]
+    assert dot_seq(gs, xs) == ((1e16 * 1.0 + 1.0 * 1.0) + -1e16 * 1.0) + 1.0 * 1.0 == 1.0
 
 
 def test_labels_are_sanitized_unique_and_not_keywords():

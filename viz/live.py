@@ -318,7 +318,8 @@ step="any" aria-label="your product"></label> <button type="submit">Check</butto
 <button type="button" id="reveal">Reveal</button>
 </form><p id="guess-result" role="status"></p>
 </section>
-<section aria-label="code"><h2>Code <small>(the tape of autograd.compile)</small></h2>
+<section aria-label="code"><h2>Code <small>(autograd.compile's tape, a line per edge)</small>
+</h2>
 <pre id="code">{code}</pre><p id="code-numbers"></p>
 <p class="key"><span class="swatch now"></span>this step&#8195;<span class="swatch fwd"></span>where
 its node was computed</p>

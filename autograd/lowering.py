@@ -250,8 +250,8 @@ def float_source(trace: Trace, backward: bool, by_edge: bool = False) -> str:
     else:
         lines.append("    # backward, nodes in reverse order: g_node = Σ over its uses of "
                      "g_use * ∂use/∂node")
-        more, grads = gradient_lines(trace, "seed", "    ")
-        lines += more
+        more, grads, helpers = gradient_lines(trace, "seed", "    ")
+        lines = [*helpers, *lines, *more]
     listed = ", ".join(grads.get(p, "0.0") for p in trace.params)
     lines.append(f"    return {out}, [{listed}]")
     return "\n".join(lines) + "\n"
@@ -303,17 +303,30 @@ _ATOM = re.compile(r"[A-Za-z_][0-9A-Za-z_]*|\(?-?[0-9][0-9.e+-]*\)?")
 
 
 def dot_seq(gs: Sequence[float], xs: Sequence[float]) -> float:
-    """``gs[0]*xs[0] + gs[1]*xs[1] + …``, added left to right (as the written-out sum is)."""
+    """``gs[0]*xs[0] + gs[1]*xs[1] + …``, added left to right (as the written-out sum is).
+
+    Tapes call it for runs longer than :data:`TERMS_PER_LINE`; shorter runs call a
+    version written out for their length (:func:`dot_seq_source`), which runs faster.
+    """
     total = gs[0] * xs[0]
     for i in range(1, len(gs)):
         total = total + gs[i] * xs[i]
     return total
 
 
+def dot_seq_source(n: int) -> str:
+    """``_dot_seq<n>``: :func:`dot_seq` for tuples of ``n``, unpacked and written out."""
+    gs = ", ".join(f"g{i}" for i in range(n))
+    xs = ", ".join(f"x{i}" for i in range(n))
+    total = " + ".join(f"g{i} * x{i}" for i in range(n))
+    return f"def _dot_seq{n}(gs, xs):\n    {gs}, = gs\n    {xs}, = xs\n    return {total}\n"
+
+
 def gradient_lines(trace: Trace, seed: str, indent: str
-                   ) -> tuple[list[str], dict[Value, str]]:
+                   ) -> tuple[list[str], dict[Value, str], list[str]]:
     """The chain rule in float code, one line per node that needs a gradient; returns the
-    lines and the variable holding each node's gradient.
+    lines, the variable holding each node's gradient, and the helpers the lines call
+    (module-level source).
 
     Nodes come in reverse order, so when a node is reached every use of it has been: its
     gradient is written at once as the sum of what each use passes back, in the order the
@@ -365,6 +378,7 @@ def gradient_lines(trace: Trace, seed: str, indent: str
             runs[node] = found
     tuples: dict[tuple[str, ...], str] = {}
     lines: list[str] = []
+    helpers: dict[int, str] = {}
 
     def tuple_name(part: tuple[str, ...]) -> str:
         name = tuples.get(part)
@@ -384,13 +398,20 @@ def gradient_lines(trace: Trace, seed: str, indent: str
         for start, stop, gs, ws in runs.get(node, ()):
             if seen[gs] > 1 and seen[ws] > 1:
                 summands += [t.format(g=gvar[u]) for t, u in zip(mine[at:start], users[at:start])]
-                summands.append(f"_dot_seq({tuple_name(gs)}, {tuple_name(ws)})")
+                n = stop - start
+                if n > TERMS_PER_LINE:
+                    function = "_dot_seq"
+                else:
+                    function = f"_dot_seq{n}"
+                    if n not in helpers:
+                        helpers[n] = dot_seq_source(n)
+                summands.append(f"{function}({tuple_name(gs)}, {tuple_name(ws)})")
                 at = stop
         summands += [t.format(g=gvar[u]) for t, u in zip(mine[at:], users[at:])]
         for i in range(0, len(summands), TERMS_PER_LINE):
             more = " + ".join(summands[i:i + TERMS_PER_LINE])
             lines.append(f"{indent}{g} = {g} + {more}" if i else f"{indent}{g} = {more}")
-    return lines, gvar
+    return lines, gvar, [helpers[n] for n in sorted(helpers)]
 
 
 def _runs(users: list[Value], xs: list[str], atoms: dict[str, bool]) -> list[tuple[int, int]]:

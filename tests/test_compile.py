@@ -5,6 +5,7 @@ from __future__ import annotations
 import builtins
 import math
 import random
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,7 +14,14 @@ from random_graphs import build, eager, instruction, rebuild, same, start_values
 
 from autograd import OPS, Value, apply, compile, dot
 from autograd import sum as vsum
-from autograd.lowering import TERMS_PER_LINE, Trace, dot_seq, float_namespace, float_source
+from autograd.lowering import (
+    TERMS_PER_LINE,
+    Trace,
+    dot_seq,
+    dot_seq_source,
+    float_namespace,
+    float_source,
+)
 
 NUDGE = 0.05  # replays move every leaf by up to this fraction: new values, same graph
 POINTS = {  # an input well inside each op's domain, for the per-op tests
@@ -116,7 +124,9 @@ def test_a_whole_batch_replays_bit_identical_with_layers_summed_over_shared_tupl
     tape = compile(root, params=params)
     source = tape.source
     # weights' and activations' gradients are sums over recurring tuples of names …
-    assert "_dot_seq(_u" in source
+    assert re.search(r"_dot_seq\d+\(_u\d+, _u\d+\)", source)  # written out per length
+    if n_samples > TERMS_PER_LINE:  # a weight's run over the samples: the loop
+        assert re.search(r"_dot_seq\(_u\d+, _u\d+\)", source)
     assert max(line.count(" + ") for line in source.splitlines()) <= TERMS_PER_LINE
     root.backward()
     expected = [p.grad for p in params]
@@ -140,6 +150,15 @@ def test_a_sum_too_long_for_one_line_continues_in_order():
 def test_dot_seq_adds_left_to_right():
     gs, xs = [1e16, 1.0, -1e16, 1.0], [1.0, 1.0, 1.0, 1.0]
     assert dot_seq(gs, xs) == ((1e16 * 1.0 + 1.0 * 1.0) + -1e16 * 1.0) + 1.0 * 1.0 == 1.0
+    namespace: dict = {}
+    exec(dot_seq_source(4), namespace)
+    assert namespace["_dot_seq4"](gs, xs) == 1.0
+    rng = random.Random(5)
+    for n in (4, 17, 100):
+        gs = [rng.uniform(-1e3, 1e3) for _ in range(n)]
+        xs = [rng.uniform(-1, 1) for _ in range(n)]
+        exec(dot_seq_source(n), namespace)
+        assert namespace[f"_dot_seq{n}"](gs, xs) == dot_seq(gs, xs)
 
 
 def test_labels_are_sanitized_unique_and_not_keywords():

@@ -32,7 +32,6 @@ RESERVED = frozenset({
 
 
 _NOT_NAME = re.compile(r"[^0-9A-Za-z_]")
-_NOTHING: frozenset = frozenset()
 
 
 class Names:
@@ -107,7 +106,6 @@ class Trace:
                 self.var[node] = self.names.new(node.label or f"{self.py.names[node.op]}{n}")
         self.gvar = {n: self.names.new("g_" + self.var[n]) for n in self.order
                      if n in self.needs_grad}
-        self._syms: dict[SourceMath, dict[Value, Sym]] = {}
         self._rules: dict[tuple, tuple[str, tuple[int, ...], int, int | None]] = {}
         self._texts: dict[SourceMath, dict[Value, str]] = {}
 
@@ -118,14 +116,8 @@ class Trace:
 
     def sym(self, node: Value, lang: SourceMath) -> Sym:
         """The node as a symbol of ``lang`` (a variable, or its value baked in)."""
-        syms = self._syms.get(lang)
-        if syms is None:
-            syms = self._syms[lang] = {}
-        found = syms.get(node)
-        if found is None:
-            name = self.var.get(node)
-            found = syms[node] = lang.number(node.data) if name is None else lang.var(name, node)
-        return found
+        name = self.var.get(node)
+        return lang.number(node.data) if name is None else lang.var(name, node)
 
     def forward_expr(self, node: Value, lang: SourceMath, ins: list[Sym] | None = None) -> str:
         """The node's forward computation: its op applied to its inputs' symbols
@@ -135,52 +127,67 @@ class Trace:
             ins = [self.sym(p, lang) for p in self.parents[node]]
         return lang.call(op, ins, node.arg).text
 
-    def edges(self, node: Value, lang: SourceMath, reads: bool = True
-              ) -> list[tuple[Value, str, str, frozenset]]:
+    def edges(self, node: Value, lang: SourceMath) -> list[tuple[Value, str, str, frozenset]]:
         """Per input needing a gradient: (input, local, g·local template, nodes the local reads).
 
-        The templates still hold the ``{g}`` slot for the upstream gradient. With
-        ``reads=False`` the last item is left empty (the float tape does not need it).
+        The templates still hold the ``{g}`` slot for the upstream gradient.
         """
         op: Any = node.op
         parents = self.parents[node]
-        needs_grad = self.needs_grad
-        texts = self._texts.get(lang) or self._texts_of(lang)
-        width = len(op.rules)
-        size = 1 if op.arity else len(parents) // width
+        size = 1 if op.arity else len(parents) // len(op.rules)
         result = []
-        for rule in range(width):
-            text, used, prec, only = self._rule_text(lang, op, rule, width, node.arg)
-            # fixed arity: input ``rule``, whose row is every input; n-ary: the inputs
-            # rule·size + r, each with its own row r (so inputs come in their order)
-            for r in range(size):
-                i = rule if op.arity else rule * size + r
-                parent = parents[i]
-                if parent not in needs_grad:
+        for inputs, locals_, prec, used in self.local_texts(node, lang):
+            for r, (parent, local) in enumerate(zip(inputs, locals_)):
+                if parent not in self.needs_grad:
                     continue
-                members: tuple = ()
-                if only is None:
-                    members = (*parents[r::size], node)
-                    local = text.format(*[texts[m] for m in members])
-                elif only == width:  # the output
-                    local = texts[node]
-                else:  # one input of the row
-                    local = texts[parents[r + only * size]]
                 if local == "1.0":
                     product = "{g}"
                 elif local == "(-1.0)":
                     product = "-{g}"
                 else:
                     product = "{g} * " + (local if prec > MUL else f"({local})")
-                found = _NOTHING
-                if reads and used:
-                    members = members or (*parents[r::size], node)
-                    found = frozenset([members[j] for j in used if members[j] in self.var])
-                result.append((parent, local, product, found))
+                # the row the rule read: every input (fixed arity) or row r (n-ary)
+                members = (*parents, node) if op.arity else (*parents[r::size], node)
+                reads = frozenset([members[j] for j in used if members[j] in self.var])
+                result.append((parent, local, product, reads))
+        return result
+
+    def local_texts(self, node: Value, lang: SourceMath
+                    ) -> list[tuple[Sequence[Value], list[str], int, tuple[int, ...]]]:
+        """Per rule of the node's op: (the inputs it is for, their local derivatives as code,
+        the code's precedence, which of the row's members it reads). Inputs come in order.
+        """
+        op: Any = node.op
+        parents = self.parents[node]
+        texts = self._texts.get(lang) or self._texts_of(lang)
+        width = len(op.rules)
+        result: list[tuple[Sequence[Value], list[str], int, tuple[int, ...]]] = []
+        if op.arity:  # one row: every input, then the output
+            row = [texts[m] for m in parents]
+            row.append(texts[node])
+            for rule in range(width):
+                text, used, prec, only = self._rule_text(lang, op, rule, width, node.arg)
+                local = row[only] if only is not None else text.format(*row)
+                result.append(((parents[rule],), [local], prec, used))
+            return result
+        size = len(parents) // width  # n-ary: input rule·size + r has row r
+        out = texts[node]
+        for rule in range(width):
+            text, used, prec, only = self._rule_text(lang, op, rule, width, node.arg)
+            if only is None:
+                locals_ = [text.format(*[texts[m] for m in parents[r::size]], out)
+                           for r in range(size)]
+            elif only == width:
+                locals_ = [out] * size
+            else:
+                locals_ = [texts[p] for p in parents[only * size:(only + 1) * size]]
+            result.append((parents[rule * size:(rule + 1) * size], locals_, prec, used))
         return result
 
     def _texts_of(self, lang: SourceMath) -> dict[Value, str]:
-        texts = self._texts[lang] = {n: self.sym(n, lang).text for n in self.order}
+        var = self.var
+        texts = self._texts[lang] = {n: var[n] if n in var else lang.number(n.data).text
+                                     for n in self.order}
         return texts
 
     def _rule_text(self, lang: SourceMath, op: Any, rule: int, width: int,
@@ -338,27 +345,31 @@ def gradient_lines(trace: Trace, seed: str, indent: str
     """
     root = trace.root
     nodes = [n for n in reversed(trace.order) if n in trace.needs_grad]
-    # every node's terms in the engine's order: its uses, their locals, the products
-    # (templates holding {g}; filled in only for products not summed in a run)
+    # every node's terms in the engine's order: its uses and their locals (in parentheses
+    # where a product needs them)
     uses: dict[Value, list[Value]] = {}
     xs: dict[Value, list[str]] = {}
-    products: dict[Value, list[str]] = {}
+    needs_grad = trace.needs_grad
     for node in nodes:
-        if node.op is not None:
-            for parent, local, product, _ in trace.edges(node, trace.py, reads=False):
-                users = uses.get(parent)
-                if users is None:
-                    uses[parent], xs[parent], products[parent] = [node], [local], [product]
-                else:
-                    users.append(node)
-                    xs[parent].append(local)
-                    products[parent].append(product)
+        if node.op is None:
+            continue
+        for inputs, locals_, prec, _ in trace.local_texts(node, trace.py):
+            if prec <= MUL:
+                locals_ = [f"({local})" for local in locals_]
+            for parent, local in zip(inputs, locals_):
+                if parent in needs_grad:
+                    users = uses.get(parent)
+                    if users is None:
+                        uses[parent], xs[parent] = [node], [local]
+                    else:
+                        users.append(node)
+                        xs[parent].append(local)
     # A node whose one use passes its gradient through unchanged (the dot under a bias add)
     # has the same gradient: it shares that use's variable instead of a line of its own.
     gvar: dict[Value, str] = {}
     for node in nodes:
         users = uses.get(node)
-        if users is not None and len(users) == 1 and products[node][0] == "{g}":
+        if users is not None and len(users) == 1 and xs[node][0] == "1.0":
             gvar[node] = gvar[users[0]]
         else:
             gvar[node] = trace.gvar[node]
@@ -394,10 +405,10 @@ def gradient_lines(trace: Trace, seed: str, indent: str
             continue
         if g != trace.gvar[node]:
             continue
-        mine, users, summands, at = products[node], uses[node], [], 0
+        mine, users, summands, at = xs[node], uses[node], [], 0
         for start, stop, gs, ws in runs.get(node, ()):
             if seen[gs] > 1 and seen[ws] > 1:
-                summands += [t.format(g=gvar[u]) for t, u in zip(mine[at:start], users[at:start])]
+                summands += [_product(gvar[u], x) for u, x in zip(users[at:start], mine[at:start])]
                 n = stop - start
                 if n > TERMS_PER_LINE:
                     function = "_dot_seq"
@@ -407,20 +418,47 @@ def gradient_lines(trace: Trace, seed: str, indent: str
                         helpers[n] = dot_seq_source(n)
                 summands.append(f"{function}({tuple_name(gs)}, {tuple_name(ws)})")
                 at = stop
-        summands += [t.format(g=gvar[u]) for t, u in zip(mine[at:], users[at:])]
+        summands += [_product(gvar[u], x) for u, x in zip(users[at:], mine[at:])]
         for i in range(0, len(summands), TERMS_PER_LINE):
             more = " + ".join(summands[i:i + TERMS_PER_LINE])
             lines.append(f"{indent}{g} = {g} + {more}" if i else f"{indent}{g} = {more}")
     return lines, gvar, [helpers[n] for n in sorted(helpers)]
 
 
+def _product(g: str, local: str) -> str:
+    """``g * local`` (``local`` already in parentheses where it needs them)."""
+    if local == "1.0":
+        return g
+    if local == "(-1.0)":
+        return "-" + g
+    return f"{g} * {local}"
+
+
 def _runs(users: list[Value], xs: list[str], atoms: dict[str, bool]) -> list[tuple[int, int]]:
     """Stretches of ≥ SHARED_RUN consecutive terms ``g * x`` (x a name or a number) whose
     uses have one op: (start, stop) indices."""
     found: list[tuple[int, int]] = []
-    start, n = 0, len(users)
+    n = len(users)
     if n < SHARED_RUN:
         return found
+    products = []
+    for x in xs:
+        known = atoms.get(x)
+        if known is None:
+            known = atoms[x] = x not in ("1.0", "(-1.0)") and _ATOM.fullmatch(x) is not None
+        products.append(known)
+    ops = [u.op for u in users]
+    if all(products) and ops.count(ops[0]) == n:  # the common case: one run of them all
+        return [(0, n)]
+    start = 0
+    for i in range(n + 1):
+        product = i < n and products[i]
+        if product and (i == start or ops[i] is ops[start]):
+            continue
+        if i - start >= SHARED_RUN:
+            found.append((start, i))
+        start = i if product else i + 1
+    return found
     for i in range(n + 1):
         product = False
         if i < n:
@@ -452,7 +490,7 @@ def backward_lines(trace: Trace, nodes: list[Value], seen: set[Value], seed: str
         if node.op is None or node not in trace.needs_grad:
             continue
         g = trace.gvar[node]
-        for parent, _, product, _ in trace.edges(node, trace.py, reads=False):
+        for parent, _, product, _ in trace.edges(node, trace.py):
             sign = "+=" if parent in seen else "="
             seen.add(parent)
             lines.append(f"{indent}{trace.gvar[parent]} {sign} {product.format(g=g)}")

@@ -41,7 +41,9 @@ from contenders import CONTENDERS  # noqa: E402
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 QUICK = bool(os.environ.get("BENCH_QUICK"))
-PEERS = Path(os.environ.get("BENCH_PEERS_PYTHON", REPO / ".venv-peers" / "bin" / "python"))
+# absolute: workers run in benchmarks/, and make passes a path relative to the repository
+PEERS = Path(os.environ.get("BENCH_PEERS_PYTHON", REPO / ".venv-peers" / "bin" / "python")
+             ).absolute()
 LOSS_TOL = 1e-12  # relative: the same loss up to the order of the sums
 GRAD_TOL = 1e-10  # absolute, on gradients read back as (weights before − after) / lr
 TIMEOUT_S = 900

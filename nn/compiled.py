@@ -336,8 +336,9 @@ class CompiledTraining:
             self._full = (X, y, step.rows(X, y),
                           step.inputs(X) if step.output_tape is not None else None)
 
-    def train(self, xb: Sequence[Any], yb: Sequence[Any]) -> tuple[float, list[Any]]:
-        """One training step on a batch: the loss (before the update) and the outputs."""
+    def train(self, xb: Sequence[Any], yb: Sequence[Any]) -> tuple[float, Any]:
+        """One training step on a batch: the loss (before the update) and the outputs (a
+        list, or a numpy array when the step runs on arrays)."""
         if self.update is None:
             self.optimizer.zero_grad()
             result = self.step(xb, yb)
@@ -350,12 +351,12 @@ class CompiledTraining:
         if xb is not X or yb is not y:
             rows = step.rows(xb, yb)
             inputs = step.inputs(xb) if step.output_tape is not None else None
-        outputs: list[Any] | None = None
+        outputs: Any = None
         if inputs is not None:  # the outputs, read off the loss's own replay
             loss, grads, kept = step.loss_tape.grad_batch_keeping(rows, step.kept, w,
                                                                   step.reduction)
-            outputs = kept[0].tolist() if not step.picks else \
-                step._np.stack(kept, axis=1).tolist()
+            # as arrays: fit's accuracy reads them at once
+            outputs = kept[0] if not step.picks else step._np.stack(kept, axis=1)
         else:
             loss, grads = step.loss_tape.grad_batch(rows, params=w, reduction=step.reduction)
         g = step._np.array(grads)

@@ -42,12 +42,29 @@ def _argmax(row: Sequence[float]) -> int:
     return max(range(len(row)), key=row.__getitem__)
 
 
+class _Threshold:
+    """The label ``above`` for an output over ``at``, else ``below`` (nan: ``below``)."""
+
+    def __init__(self, at: float, above: int, below: int) -> None:
+        self.at, self.above, self.below = at, above, below
+
+    def __call__(self, output: float) -> int:
+        return self.above if output > self.at else self.below
+
+    def accuracy(self, outputs: Any, targets: Sequence[Any]) -> float:
+        """The fraction right, for a 1-D numpy array of outputs (a compiled fit's), at once."""
+        import numpy
+
+        predicted = numpy.where(outputs > self.at, self.above, self.below)
+        return int(numpy.count_nonzero(predicted == numpy.asarray(targets))) / len(targets)
+
+
 # How each classification loss reads an output (its data) as a label. Labels are
 # ±1 for hinge, 0/1 for the binary cross-entropies, class indices for cross_entropy.
 PREDICTED_LABEL: dict[Callable[..., Any], Callable[[Any], Any]] = {
-    hinge_loss: lambda s: 1 if s > 0 else -1,
-    binary_cross_entropy_with_logits: lambda z: 1 if z > 0 else 0,
-    binary_cross_entropy: lambda p: 1 if p > 0.5 else 0,
+    hinge_loss: _Threshold(0.0, 1, -1),
+    binary_cross_entropy_with_logits: _Threshold(0.0, 1, 0),
+    binary_cross_entropy: _Threshold(0.5, 1, 0),
     cross_entropy: _argmax,
 }
 
@@ -64,7 +81,8 @@ def _data(out: Any) -> Any:
 
 
 def accuracy(outputs: Sequence[Any], targets: Sequence[Any], loss_fn: Callable[..., Any]) -> float:
-    """The fraction of outputs (floats, or lists of floats) whose predicted label is the target.
+    """The fraction of outputs (floats, lists of floats, or a numpy array of either) whose
+    predicted label is the target.
 
     Example:
         >>> from nn import hinge_loss
@@ -75,6 +93,10 @@ def accuracy(outputs: Sequence[Any], targets: Sequence[Any], loss_fn: Callable[.
     rule = label_rule(loss_fn)
     if rule is None:
         raise ValueError(f"accuracy: {loss_fn!r} is not a classification loss")
+    if getattr(outputs, "ndim", None) == 1 and isinstance(rule, _Threshold):
+        return rule.accuracy(outputs, targets)
+    if hasattr(outputs, "tolist"):
+        outputs = outputs.tolist()
     return sum(rule(o) == t for o, t in zip(outputs, targets)) / len(targets)
 
 

@@ -145,6 +145,22 @@ def test_make_step_fills_gradients_like_a_manual_backward():
 )
 def test_accuracy_rule_per_loss(loss_fn, outputs, targets, expected):
     assert nn.accuracy(outputs, targets, loss_fn) == expected
+    # a compiled fit hands its outputs over as a numpy array: the same answer
+    np = pytest.importorskip("numpy")
+    assert nn.accuracy(np.array(outputs), targets, loss_fn) == expected
+
+
+@pytest.mark.parametrize("loss_fn", [nn.hinge_loss, nn.binary_cross_entropy_with_logits,
+                                     nn.binary_cross_entropy])
+def test_accuracy_of_an_array_reads_labels_as_the_list_rule_does(loss_fn):
+    np = pytest.importorskip("numpy")
+    outputs = [0.5, 0.0, -0.0, 0.5000000000000001, 0.4999999999999999, math.nan, math.inf,
+               -math.inf, 1e-300, -1e-300]
+    rule = nn.train.label_rule(loss_fn)
+    # every label right, then (negated or 0 → 0) mostly wrong
+    for labels in ([rule(o) for o in outputs], [-rule(o) for o in outputs]):
+        expected = sum(rule(o) == t for o, t in zip(outputs, labels)) / len(labels)
+        assert nn.accuracy(np.array(outputs), labels, loss_fn) == expected
 
 
 def test_accuracy_refuses_a_regression_loss():

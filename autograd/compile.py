@@ -2,12 +2,14 @@
 
 A training loop rebuilds the same graph every step. :func:`compile` walks it once and
 writes one Python function that does what ``root.backward()`` does, with no graph:
-one line per node for the forward pass, then one line per node for the backward pass,
-its gradient as the sum over its uses (``g_x = g_use1 * local1 + g_use2 * local2``). A
-node whose only use passes the gradient through unchanged (the ``dot`` under a bias
-``add``) shares that use's variable; sums whose tuples of names recur across a layer
-are added by ``_dot_seq`` over tuples written once. The source is compiled once; a
-replay for new leaf values costs a few float operations per edge.
+the forward pass, then one line per node for the backward pass, its gradient as the
+sum over its uses (``g_x = g_use1 * local1 + g_use2 * local2``). A node whose only use
+passes the gradient through unchanged (the ``dot`` under a bias ``add``) shares that
+use's variable; a value or a one-term gradient that one line uses and nothing else
+reads (the ``dot`` itself; a relu's gradient) is written inside that line; sums whose
+tuples of names recur across a layer are added by ``_dot_seq`` over tuples written
+once. The source is compiled once; a replay for new leaf values costs a few float
+operations per edge.
 
 The replay does the same float operations in the same order as the engine, so its
 numbers equal eager ones (a zero's sign aside: the engine's ``0.0 + c`` is written ``c``).
@@ -210,9 +212,8 @@ def compile(root: Value, params: Sequence[Value] = (), data: Sequence[Value] = (
         >>> print(tape.source)
         def grad(params, data, seed):
             a, b = params
-            # forward: one line per node
-            mul1 = a * b
-            add1 = mul1 + a
+            # forward (a value used once that no gradient reads is written into its use)
+            add1 = a * b + a
             # backward, nodes in reverse order: g_node = Σ over its uses of g_use * ∂use/∂node
             g_add1 = seed
             g_b = g_add1 * a
@@ -221,7 +222,8 @@ def compile(root: Value, params: Sequence[Value] = (), data: Sequence[Value] = (
         >>> tape.grad([2.0, -3.0])
         (-4.0, [-2.0, 2.0])
 
-        ``mul1`` has no line: its one use, ``add1``, passes the gradient through, so
-        ``g_add1`` is its gradient too.
+        ``a * b`` has no line of its own: it is used once and no gradient reads it, so it
+        is written into ``add1``'s line; and ``add1`` passes the gradient through
+        unchanged, so ``g_add1`` is its gradient too.
     """
     return Tape(root, params, data)

@@ -15,7 +15,9 @@ import keyword
 import numbers
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
+from itertools import chain
 from typing import Any
 
 from .engine import topological_order
@@ -43,6 +45,11 @@ class Names:
 
     def new(self, base: str) -> str:
         """A fresh identifier from ``base`` (ASCII letters, digits and ``_`` only)."""
+        if (base not in self.used and base.isascii() and base.isidentifier()
+                and not base.startswith(("np_", "m_", "_")) and not keyword.iskeyword(base)
+                and not keyword.issoftkeyword(base)):
+            self.used.add(base)  # already a fresh identifier: the common case
+            return base
         name = base
         if not (base.isascii() and base.isidentifier()):
             name = _NOT_NAME.sub("_", unicodedata.normalize("NFKC", base)) or "v"
@@ -88,11 +95,12 @@ class Trace:
         self.py = PythonSource(self.ops, reserved=RESERVED)
         self.needs_grad: set[Value] = set(self.params)
         self.per_sample: set[Value] = set(self.data)
+        needs_grad, per_sample = self.needs_grad, self.per_sample
         for node, parents in self.parents.items():
-            if any(p in self.needs_grad for p in parents):
-                self.needs_grad.add(node)
-            if any(p in self.per_sample for p in parents):
-                self.per_sample.add(node)
+            if not needs_grad.isdisjoint(parents):
+                needs_grad.add(node)
+            if not per_sample.isdisjoint(parents):
+                per_sample.add(node)
         self.names = Names(list(float_namespace(self.py)))
         self.var: dict[Value, str] = {}
         counts: dict[Any, int] = {}
@@ -236,6 +244,11 @@ def float_source(trace: Trace, backward: bool, by_edge: bool = False) -> str:
     The backward is one line per node that needs a gradient (the sum over its uses), or
     with ``by_edge`` one line per edge (``g_input += g_node * local``, for a reader who
     follows backprop step by step); both add the same floats in the same order.
+
+    Without ``by_edge``, a value used once and read nowhere else (a dot product under a
+    bias add; a gradient passed on through one relu) is written into the line that uses
+    it instead of a line of its own: the same operations in the same order, fewer lines
+    for CPython to compile. With ``by_edge`` every node keeps its line.
     """
     name = "grad" if backward else "forward"
     lines = [f"def {name}(params, data, seed):"]
@@ -243,22 +256,28 @@ def float_source(trace: Trace, backward: bool, by_edge: bool = False) -> str:
         if leaves:
             names = ", ".join(trace.var[v] for v in leaves)
             lines.append(f"    {names}{',' if len(leaves) == 1 else ''} = {group}")
-    lines.append("    # forward: one line per node")
-    lines += forward_lines(trace, "    ")
     out = trace.ref(trace.root)
     if not backward:
+        lines.append("    # forward (a value used once is written into its use)")
+        lines += forward_lines(trace, "    ", keep={trace.root})
         lines.append(f"    return {out}")
         return "\n".join(lines) + "\n"
     if by_edge:
+        lines.append("    # forward: one line per node")
+        lines += forward_lines(trace, "    ")
         lines.append("    # backward: g_input += g_node * ∂node/∂input, nodes in reverse order")
         seen: set[Value] = set()
         lines += backward_lines(trace, list(reversed(trace.order)), seen, "seed", "    ")
         grads = {p: trace.gvar[p] for p in seen}
     else:
+        more, grads, helpers, reads = gradient_lines(trace, "seed", "    ")
+        lines = helpers + lines
+        lines.append("    # forward (a value used once that no gradient reads is written into "
+                     "its use)")
+        lines += forward_lines(trace, "    ", keep=reads | {trace.root})
         lines.append("    # backward, nodes in reverse order: g_node = Σ over its uses of "
                      "g_use * ∂use/∂node")
-        more, grads, helpers = gradient_lines(trace, "seed", "    ")
-        lines = [*helpers, *lines, *more]
+        lines += more
     listed = ", ".join(grads.get(p, "0.0") for p in trace.params)
     lines.append(f"    return {out}, [{listed}]")
     return "\n".join(lines) + "\n"
@@ -267,13 +286,22 @@ def float_source(trace: Trace, backward: bool, by_edge: bool = False) -> str:
 # Inputs of n-ary nodes: a block of inputs that several nodes share (a layer's weights,
 # its inputs) is written once as a tuple and passed as ``*_t1``.
 SHARED_BLOCK = 3
+# How deep values used once nest inside the line that uses them: a long chain of them
+# still gets a line every few links, so no line nests deeper than CPython compiles.
+INLINE_DEPTH = 3
 
 
-def forward_lines(trace: Trace, indent: str) -> list[str]:
-    """One line per node, in order: ``name = op(inputs)``, in float code."""
+def forward_lines(trace: Trace, indent: str, keep: set[Value] | None = None) -> list[str]:
+    """The forward in float code, in order: ``name = op(inputs)``.
+
+    With ``keep`` (the nodes something else reads), a node used by one other node only
+    and not kept is written inside that node's line; without it, one line per node.
+    """
     lang = trace.py
     blocks: dict[tuple[Value, ...], int] = {}
     split: dict[Value, list[tuple[Value, ...]]] = {}
+    # how many inputs each value is (a value some rule reads counts as read twice)
+    count = Counter() if keep is None else Counter(chain(keep, keep, *trace.parents.values()))
     for node, parents in trace.parents.items():
         op: Any = node.op
         if op.arity == 0 and len(parents) >= SHARED_BLOCK * len(op.rules):
@@ -282,21 +310,31 @@ def forward_lines(trace: Trace, indent: str) -> list[str]:
             for part in parts:
                 blocks[part] = blocks.get(part, 0) + 1
     tuples: dict[tuple[Value, ...], str] = {}
+    inlined: dict[Value, Sym] = {}  # a value used once: its code
+    depths: dict[Value, int] = {}  # how deep its code nests values used once
+    var, sym, call = trace.var, trace.sym, lang.call
     lines = []
-    for node in trace.parents:
-        ins = None
+    for node, parents in trace.parents.items():
         if node in split:
             ins = []
             for part in split[node]:
                 if blocks[part] < 2:
-                    ins += [trace.sym(p, lang) for p in part]
+                    ins += [inlined[p] if p in inlined else sym(p, lang) for p in part]
                     continue
                 name = tuples.get(part)
                 if name is None:
                     name = tuples[part] = f"_t{len(tuples) + 1}"
                     lines.append(f"{indent}{name} = ({', '.join(trace.ref(p) for p in part)})")
                 ins.append(Sym(lang, "*" + name))
-        lines.append(f"{indent}{trace.var[node]} = {trace.forward_expr(node, lang, ins)}")
+        else:
+            ins = [inlined[p] if p in inlined else sym(p, lang) for p in parents]
+        code = call(node.op, ins, node.arg)  # type: ignore[arg-type]
+        if count[node] == 1:
+            depth = 1 + max([depths[p] for p in parents if p in depths], default=0)
+            if depth <= INLINE_DEPTH:
+                inlined[node], depths[node] = code, depth
+                continue
+        lines.append(f"{indent}{var[node]} = {code.text}")
     return lines
 
 
@@ -330,10 +368,10 @@ def dot_seq_source(n: int) -> str:
 
 
 def gradient_lines(trace: Trace, seed: str, indent: str
-                   ) -> tuple[list[str], dict[Value, str], list[str]]:
+                   ) -> tuple[list[str], dict[Value, str], list[str], set[Value]]:
     """The chain rule in float code, one line per node that needs a gradient; returns the
-    lines, the variable holding each node's gradient, and the helpers the lines call
-    (module-level source).
+    lines, the variable holding each node's gradient, the helpers the lines call
+    (module-level source) and the nodes whose forward values the lines read.
 
     Nodes come in reverse order, so when a node is reached every use of it has been: its
     gradient is written at once as the sum of what each use passes back, in the order the
@@ -341,7 +379,8 @@ def gradient_lines(trace: Trace, seed: str, indent: str
     tuples recur: a weight's gradient sums ``g_dot * x`` over the samples, and every weight
     of that neuron sums over the same ``g_dot`` values; such runs are summed by
     :func:`dot_seq` over tuples written once, which CPython compiles far faster than
-    the products written out.
+    the products written out. A gradient of one term that one other line reads (a
+    relu's, passed on to its input) is written inside that line.
     """
     root = trace.root
     nodes = [n for n in reversed(trace.order) if n in trace.needs_grad]
@@ -350,10 +389,23 @@ def gradient_lines(trace: Trace, seed: str, indent: str
     uses: dict[Value, list[Value]] = {}
     xs: dict[Value, list[str]] = {}
     needs_grad = trace.needs_grad
+    reads: set[Value] = set()  # nodes whose forward values the locals read
+    local_texts, py, all_parents = trace.local_texts, trace.py, trace.parents
     for node in nodes:
-        if node.op is None:
+        op: Any = node.op
+        if op is None:
             continue
-        for inputs, locals_, prec, _ in trace.local_texts(node, trace.py):
+        parents = all_parents[node]
+        width = len(op.rules)
+        for inputs, locals_, prec, used in local_texts(node, py):
+            for j in used:  # the row's members: its inputs, then the output
+                if j == width:
+                    reads.add(node)
+                elif op.arity:
+                    reads.add(parents[j])
+                else:
+                    size = len(parents) // width
+                    reads.update(parents[j * size:(j + 1) * size])
             if prec <= MUL:
                 locals_ = [f"({local})" for local in locals_]
             for parent, local in zip(inputs, locals_):
@@ -387,9 +439,32 @@ def gradient_lines(trace: Trace, seed: str, indent: str
             found.append((start, stop, gs, ws))
         if found:
             runs[node] = found
+    # Which gradients one term of one line reads, outside shared tuples and the return:
+    # those of a single term are written into that term (``inline``: code, depth).
+    own = trace.gvar
+    refs = Counter(map(gvar.__getitem__, chain.from_iterable(
+        [uses[n] for n in nodes if n is not root and gvar[n] == own[n]])))
+    shared = {gs for found in runs.values() for _, _, gs, ws in found
+              if seen[gs] > 1 and seen[ws] > 1}
+    for gs in shared:  # a layer's few tuples, each read by many lines
+        for name in gs:
+            refs[name] = 2
+    for p in trace.params:
+        if p in gvar:
+            refs[gvar[p]] = 2
+    inline: dict[str, tuple[str, int]] = {}
+    depth = 0  # how deep the line being written nests inlined gradients
     tuples: dict[tuple[str, ...], str] = {}
     lines: list[str] = []
     helpers: dict[int, str] = {}
+
+    def term(user: Value, x: str) -> str:
+        nonlocal depth
+        code = inline.get(gvar[user])
+        if code is None:
+            return _product(gvar[user], x)
+        depth = max(depth, code[1])
+        return _product(code[0], x)
 
     def tuple_name(part: tuple[str, ...]) -> str:
         name = tuples.get(part)
@@ -406,9 +481,10 @@ def gradient_lines(trace: Trace, seed: str, indent: str
         if g != trace.gvar[node]:
             continue
         mine, users, summands, at = xs[node], uses[node], [], 0
+        depth = 0
         for start, stop, gs, ws in runs.get(node, ()):
             if seen[gs] > 1 and seen[ws] > 1:
-                summands += [_product(gvar[u], x) for u, x in zip(users[at:start], mine[at:start])]
+                summands += [term(u, x) for u, x in zip(users[at:start], mine[at:start])]
                 n = stop - start
                 if n > TERMS_PER_LINE:
                     function = "_dot_seq"
@@ -418,11 +494,16 @@ def gradient_lines(trace: Trace, seed: str, indent: str
                         helpers[n] = dot_seq_source(n)
                 summands.append(f"{function}({tuple_name(gs)}, {tuple_name(ws)})")
                 at = stop
-        summands += [_product(gvar[u], x) for u, x in zip(users[at:], mine[at:])]
+        summands += [term(u, x) for u, x in zip(users[at:], mine[at:])]
+        if len(summands) == 1 and refs.get(g) == 1 and depth < INLINE_DEPTH:
+            only = summands[0]
+            atom = only.startswith("_dot_seq") and only.endswith(")") and only.count("(") == 1
+            inline[g] = (only if atom else f"({only})", depth + 1)
+            continue
         for i in range(0, len(summands), TERMS_PER_LINE):
             more = " + ".join(summands[i:i + TERMS_PER_LINE])
             lines.append(f"{indent}{g} = {g} + {more}" if i else f"{indent}{g} = {more}")
-    return lines, gvar, [helpers[n] for n in sorted(helpers)]
+    return lines, gvar, [helpers[n] for n in sorted(helpers)], reads
 
 
 def _product(g: str, local: str) -> str:
@@ -455,21 +536,6 @@ def _runs(users: list[Value], xs: list[str], atoms: dict[str, bool]) -> list[tup
         product = i < n and products[i]
         if product and (i == start or ops[i] is ops[start]):
             continue
-        if i - start >= SHARED_RUN:
-            found.append((start, i))
-        start = i if product else i + 1
-    return found
-    for i in range(n + 1):
-        product = False
-        if i < n:
-            x = xs[i]
-            known = atoms.get(x)
-            if known is None:
-                known = atoms[x] = (x not in ("1.0", "(-1.0)")
-                                    and _ATOM.fullmatch(x) is not None)
-            product = known
-            if product and (i == start or users[i].op is users[start].op):
-                continue
         if i - start >= SHARED_RUN:
             found.append((start, i))
         start = i if product else i + 1

@@ -75,12 +75,51 @@ def test_source_is_backprop_written_out_with_labels_as_names():
     y = (w * x + b).tanh()
     y.label = "y"
     source = compile(y, params=[w, b], data=[x]).source
-    assert "    y = tanh(add1)" in source
+    # w * x + b is used once and its value is not needed by the backward (add passes
+    # its gradient through, mul reads w and x): it is written inside tanh's line
+    assert "    y = tanh(w * x + b)" in source
     assert "    g_add1 = g_y * (1.0 - y * y)" in source  # tanh's rule, from the table
     # add passes its gradient through to mul1 unchanged: mul1 shares add1's variable
     assert "    g_w = g_add1 * x" in source
     assert "g_mul1" not in source
     assert "g_x" not in source  # no gradient is computed that nobody asked for
+
+
+def test_a_value_used_once_is_written_into_its_use_unless_something_reads_it():
+    a, b = Value(0.5, label="a"), Value(-1.5, label="b")
+    s = a + b            # used twice: keeps its line
+    t = s * s            # used once, but relu's rule reads its input: keeps its line
+    u = t.relu()         # used once, read by no rule: written into the subtraction
+    w = u - 2.0          # used once, but mul's rule reads it (b's local): keeps its line
+    v = w * b
+    source = compile(v, params=[a, b]).source
+    forward = source[source.index("# forward"):source.index("# backward")]
+    assert forward.splitlines()[1:] == [
+        "    add1 = a + b", "    mul1 = add1 * add1", "    sub1 = relu(mul1) - 2.0",
+        "    mul2 = sub1 * b", "    "]
+    # the subtraction passes its gradient through, so relu's is g_sub1's; g_sub1 (one
+    # term, read by one line) is written into that line
+    assert "g_relu1" not in source and "g_sub1" not in source
+    assert "    g_mul1 = (g_mul2 * b) * (0.0 if mul1 <= 0.0 else 1.0)\n" in source
+    v.backward()
+    assert compile(v, params=[a, b]).grad() == (v.data, [a.grad, b.grad])
+
+
+def test_values_used_once_nest_at_most_inline_depth_deep():
+    from autograd.lowering import INLINE_DEPTH
+
+    x = Value(0.25, label="x")
+    y = x
+    for i in range(40):  # a chain of adds: each used once, read by no rule
+        y = y + float(i)
+    tape = compile(y, params=[x])
+    forward = tape.source[tape.source.index("# forward"):tape.source.index("# backward")]
+    lines = forward.strip().splitlines()[1:]
+    # a line's own add, plus INLINE_DEPTH adds written into it
+    assert [line.count("+") for line in lines] == [INLINE_DEPTH + 1] * (40 // (INLINE_DEPTH + 1))
+    assert tape.grad() == (y.data, [1.0])
+    # the forward-only function inlines the same way and computes the same value
+    assert tape.forward() == y.data
 
 
 def test_by_edge_source_writes_one_line_per_edge_with_the_same_numbers():

@@ -312,7 +312,12 @@ def forward_lines(trace: Trace, indent: str, keep: set[Value] | None = None) -> 
     tuples: dict[tuple[Value, ...], str] = {}
     inlined: dict[Value, Sym] = {}  # a value used once: its code
     depths: dict[Value, int] = {}  # how deep its code nests values used once
-    var, sym, call = trace.var, trace.sym, lang.call
+    var, call = trace.var, lang.call
+
+    def sym(node: Value, lang: SourceMath) -> Sym:  # trace.sym, without what it reads
+        name = var.get(node)
+        return lang.number(node.data) if name is None else Sym(lang, name)
+
     lines = []
     for node, parents in trace.parents.items():
         if node in split:

@@ -240,10 +240,10 @@ class SourceMath(Interpretation):
 
 
 def _reads(syms: Iterable[Sym]) -> frozenset:
-    out: frozenset = frozenset()
-    for s in syms:
-        out |= s.reads
-    return out
+    sets = [s.reads for s in syms if s.reads]
+    if len(sets) < 2:
+        return sets[0] if sets else frozenset()
+    return frozenset().union(*sets)  # at once: adding them one by one copies each time
 
 
 class PythonSource(SourceMath):

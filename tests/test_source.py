@@ -52,3 +52,17 @@ def test_a_rule_cannot_branch_with_python_if_on_a_symbol():
     m = PythonSource()
     with pytest.raises(TypeError, match=r"m\.where"):
         bool(m.gt(m.var("a"), 0.0))
+
+
+def test_code_reads_exactly_the_variables_it_is_written_from():
+    from autograd.ops import OPS_BY_NAME
+
+    m = PythonSource()
+    leaves = [Value(float(i)) for i in range(40)]
+    xs = [m.var(f"x{i}", leaf) for i, leaf in enumerate(leaves)]
+    dot = OPS_BY_NAME["dot"]
+    wide = m.call(dot, [*xs[:20], *xs[20:]])
+    assert wide.reads == frozenset(leaves)
+    assert (xs[3] * 2.0 - xs[3]).reads == frozenset([leaves[3]])
+    assert m.call(dot, [m.number(1.0), m.number(2.0)]).reads == frozenset()
+    assert m.where(m.le(xs[0], 0.0), 0.0, 1.0).reads == frozenset([leaves[0]])

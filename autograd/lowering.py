@@ -22,7 +22,7 @@ from typing import Any
 
 from .engine import topological_order
 from .nodes import apply
-from .source import MUL, PythonSource, SourceMath, Sym
+from .source import ATOM, MUL, PythonSource, SourceMath, Sym
 from .value import Value
 
 # Every name the generated functions use for themselves: no node can be named so.
@@ -310,37 +310,74 @@ def forward_lines(trace: Trace, indent: str, keep: set[Value] | None = None) -> 
             for part in parts:
                 blocks[part] = blocks.get(part, 0) + 1
     tuples: dict[tuple[Value, ...], str] = {}
-    inlined: dict[Value, Sym] = {}  # a value used once: its code
+    inlined: dict[Value, tuple[str, int]] = {}  # a value used once: its code, precedence
     depths: dict[Value, int] = {}  # how deep its code nests values used once
+    texts = trace._texts.get(lang) or trace._texts_of(lang)
+    templates: dict[tuple, tuple[str, int]] = {}
     var, call = trace.var, lang.call
-
-    def sym(node: Value, lang: SourceMath) -> Sym:  # trace.sym, without what it reads
-        name = var.get(node)
-        return lang.number(node.data) if name is None else Sym(lang, name)
-
     lines = []
+    of: Sequence[Value | None]  # the node each argument is (None: a tuple of them)
     for node, parents in trace.parents.items():
+        op = node.op
         if node in split:
-            ins = []
+            args: list[str] = []
+            nodes: list[Value | None] = []
             for part in split[node]:
                 if blocks[part] < 2:
-                    ins += [inlined[p] if p in inlined else sym(p, lang) for p in part]
+                    args += [texts[p] for p in part]
+                    nodes += part
                     continue
                 name = tuples.get(part)
                 if name is None:
                     name = tuples[part] = f"_t{len(tuples) + 1}"
-                    lines.append(f"{indent}{name} = ({', '.join(trace.ref(p) for p in part)})")
-                ins.append(Sym(lang, "*" + name))
+                    lines.append(f"{indent}{name} = ({', '.join([texts[p] for p in part])})")
+                args.append("*" + name)
+                nodes.append(None)
+            of = nodes
         else:
-            ins = [inlined[p] if p in inlined else sym(p, lang) for p in parents]
-        code = call(node.op, ins, node.arg)  # type: ignore[arg-type]
+            args, of = [texts[p] for p in parents], parents
+        atoms = True
+        if inlined and not inlined.keys().isdisjoint(parents):  # values written in
+            for i, p in enumerate(of):
+                if p is not None and p in inlined:
+                    args[i], prec = inlined[p]
+                    atoms = atoms and prec >= ATOM
+        if atoms:
+            text, prec = _call_text(lang, op, args, node.arg, templates)
+        else:  # the op applied to the code written in, parenthesized as it needs
+            ins = [Sym(lang, a, ATOM if p is None or p not in inlined else inlined[p][1])
+                   for p, a in zip(of, args)]
+            code = call(op, ins, node.arg)
+            text, prec = code.text, code.prec
         if count[node] == 1:
-            depth = 1 + max([depths[p] for p in parents if p in depths], default=0)
+            depth = 1
+            if not depths.keys().isdisjoint(parents):
+                depth += max([depths[p] for p in parents if p in depths], default=0)
             if depth <= INLINE_DEPTH:
-                inlined[node], depths[node] = code, depth
+                inlined[node], depths[node] = (text, prec), depth
                 continue
-        lines.append(f"{indent}{var[node]} = {code.text}")
+        lines.append(f"{indent}{var[node]} = {text}")
     return lines
+
+
+def _call_text(lang: SourceMath, op: Any, args: list[str], k: Any,
+               templates: dict[tuple, tuple[str, int]]) -> tuple[str, int]:
+    """``lang.call(op, args, k)`` for atoms ``args`` (variables, literals, ``*tuples``):
+    its text and precedence, from the call written once per (op, argument count, k)
+    over placeholders."""
+    try:
+        key = (op, len(args), k)
+        found = templates.get(key)
+    except TypeError:  # an unhashable parameter: write the call itself
+        code = lang.call(op, [Sym(lang, a) for a in args], k)
+        return code.text, code.prec
+    if found is None:
+        code = lang.call(op, [Sym(lang, f"\x00{j}\x00") for j in range(len(args))], k)
+        text = code.text.replace("{", "{{").replace("}", "}}")
+        for j in range(len(args)):
+            text = text.replace(f"\x00{j}\x00", f"{{{j}}}")
+        found = templates[key] = (text, code.prec)
+    return found[0].format(*args), found[1]
 
 
 # The most terms one line adds: a longer sum continues on the next line (``g = g + …``,

@@ -564,12 +564,12 @@ def _runs(users: list[Value], xs: list[str], atoms: dict[str, bool]) -> list[tup
     n = len(users)
     if n < SHARED_RUN:
         return found
-    products = []
-    for x in xs:
-        known = atoms.get(x)
-        if known is None:
-            known = atoms[x] = x not in ("1.0", "(-1.0)") and _ATOM.fullmatch(x) is not None
-        products.append(known)
+    products = list(map(atoms.get, xs))  # each local seen before: known at once
+    if None in products:
+        for i, x in enumerate(xs):
+            if products[i] is None:
+                products[i] = atoms[x] = (x not in ("1.0", "(-1.0)")
+                                          and _ATOM.fullmatch(x) is not None)
     ops = [u.op for u in users]
     if all(products) and ops.count(ops[0]) == n:  # the common case: one run of them all
         return [(0, n)]

@@ -336,6 +336,11 @@ class CompiledTraining:
             self._full = (X, y, step.rows(X, y),
                           step.inputs(X) if step.output_tape is not None else None)
 
+    def as_array(self, values: Sequence[Any]) -> Any:
+        """``values`` as a numpy array when the step runs on arrays (fit's accuracy then
+        reads the targets at once), else as they are."""
+        return self.step._np.asarray(values) if self.update is not None else values
+
     def train(self, xb: Sequence[Any], yb: Sequence[Any]) -> tuple[float, Any]:
         """One training step on a batch: the loss (before the update) and the outputs (a
         list, or a numpy array when the step runs on arrays)."""

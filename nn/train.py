@@ -279,6 +279,8 @@ def fit(
 
     if compile:
         step.check = before_update
+    # What accuracy compares the full batch's outputs with: made once, not every epoch.
+    labels = step.as_array(y) if compile and isinstance(label_rule(loss_fn), _Threshold) else y
     epoch = batch = 0
     bar = _bar(progress, epochs)
     try:
@@ -311,7 +313,7 @@ def fit(
                              "the model holds the parameters of that step")
                 total += loss * len(yb)
                 if classify:
-                    correct += accuracy(outputs, yb, loss_fn) * len(yb)
+                    correct += accuracy(outputs, labels if yb is y else yb, loss_fn) * len(yb)
             history["loss"].append(total / len(y))
             if classify:
                 history["accuracy"].append(correct / len(y))

@@ -15,6 +15,7 @@ process (HIPS autograd's in a venv of its own: its package is also called ``auto
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -26,8 +27,9 @@ from moons import ALPHA, LR
 class Runner:
     run: Callable[[int], float]
     params: Callable[[], list[float]]
-    # fit() traces and compiles on every call: the harness subtracts that setup.
-    setup_per_call: bool = False
+    # fit() traces and compiles on every call: this runs fit for k epochs and returns the
+    # time at the end of each epoch, so the harness times epochs without that setup.
+    epoch_stamps: Callable[[int], list[float]] | None = None
 
 
 def _loop(step: Callable[[], float]) -> Callable[[int], float]:
@@ -85,12 +87,28 @@ def fit_compiled(X, y, weights) -> Runner:
     model = demo.chainrule_model(weights)
     opt = nn.SGD(model.parameters(), lr=LR)
 
-    def run(k: int) -> float:
+    def run(k: int, clock: _EpochClock | None = None) -> float:
         history = nn.fit(model, X, y, nn.hinge_loss, opt, k, l2=ALPHA, progress=False,
-                         compile=True)
+                         compile=True, scheduler=clock)
         return history["loss"][0]
 
-    return Runner(run, _value_params(model), setup_per_call=True)
+    def epoch_stamps(k: int) -> list[float]:
+        clock = _EpochClock()
+        run(k, clock)
+        return clock.stamps
+
+    return Runner(run, _value_params(model), epoch_stamps=epoch_stamps)
+
+
+class _EpochClock:
+    """Given to fit as its scheduler: fit steps it after every epoch, so its stamps time
+    whole epochs (fit's own loop included) without the trace and compile before them."""
+
+    def __init__(self) -> None:
+        self.stamps: list[float] = []
+
+    def step(self) -> None:
+        self.stamps.append(time.perf_counter())
 
 
 def torch_scalar(X, y, weights) -> Runner:

@@ -10,7 +10,6 @@ another's objects (CPython's cyclic garbage collector scans every live one).
 from __future__ import annotations
 
 import json
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -18,9 +17,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 # How long one timed repetition should last, and how many a process runs.
-REPETITION_S, REPETITIONS = 0.25, 3
-# fit() traces on every call: time fit(1 + FIT_STEPS) − fit(1), per step.
-FIT_STEPS = 200
+REPETITION_S, REPETITIONS = 0.25, 5
+# fit() traces and compiles on every call: its epochs after the first are timed, per step.
+FIT_STEPS = 500
 
 
 def _use_checkout() -> None:
@@ -53,15 +52,9 @@ def demo(name: str) -> dict:
         runner.run(1)  # warm: jit caches, lazily built replays
     times = []
     for _ in range(REPETITIONS):
-        if runner.setup_per_call:
-            t0 = time.perf_counter()
-            runner.run(1)
-            one = time.perf_counter() - t0
-            k = FIT_STEPS  # run(1) is mostly setup: it tells nothing of one step's cost
-            t0 = time.perf_counter()
-            runner.run(1 + k)
-            many = time.perf_counter() - t0
-            times.append(max(many - one, 0.0) / k)
+        if runner.epoch_stamps is not None:  # fit: the epochs after the first, timed
+            stamps = runner.epoch_stamps(1 + FIT_STEPS)
+            times.append((stamps[-1] - stamps[0]) / FIT_STEPS)
             continue
         t0 = time.perf_counter()
         runner.run(1)
@@ -73,8 +66,10 @@ def demo(name: str) -> dict:
         t0 = time.perf_counter()
         runner.run(k)
         times.append((time.perf_counter() - t0) / k)
-    step = statistics.median(times)
-    if runner.setup_per_call:
+    # Best of the repetitions, for every contender alike: on a shared host a slower
+    # repetition is interference, not the code (the advice of timeit's documentation).
+    step = min(times)
+    if runner.epoch_stamps is not None:
         setup = first - step
     return {"name": name, "label": label, "loss": loss, "grads": grads, "setup": setup,
             "times": times, "step": step}

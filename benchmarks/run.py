@@ -220,7 +220,7 @@ def _mlp_row(width: int, label: str, res: dict[str, Any], per: float) -> str:
             f"({fmt_time(s['min'])}–{fmt_time(s['max'])}) | {per:.1f} | {nodes} | {held} |")
 
 
-COMPILE_RUNS = 3  # fresh processes per size; the table shows median (min–max)
+COMPILE_RUNS = 5  # fresh processes per size; the table shows median (min–max)
 
 
 def compile_table() -> tuple[list[str], str | None]:

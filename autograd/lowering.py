@@ -22,7 +22,7 @@ from typing import Any
 
 from .engine import topological_order
 from .nodes import apply
-from .source import ATOM, MUL, PythonSource, SourceMath, Sym
+from .source import ATOM, MUL, UNARY, PythonSource, SourceMath, Sym
 from .value import Value
 
 # Every name the generated functions use for themselves: no node can be named so.
@@ -114,7 +114,7 @@ class Trace:
                 self.var[node] = self.names.new(node.label or f"{self.py.names[node.op]}{n}")
         self.gvar = {n: self.names.new("g_" + self.var[n]) for n in self.order
                      if n in self.needs_grad}
-        self._rules: dict[tuple, tuple[str, tuple[int, ...], int, int | None]] = {}
+        self._rules: dict[tuple, list[tuple[str, tuple[int, ...], int, int | None]]] = {}
         self._texts: dict[SourceMath, dict[Value, str]] = {}
 
     def ref(self, node: Value) -> str:
@@ -169,19 +169,25 @@ class Trace:
         parents = self.parents[node]
         texts = self._texts.get(lang) or self._texts_of(lang)
         width = len(op.rules)
+        k = node.arg
+        try:
+            rules = self._rules.get((lang, op, k))
+        except TypeError:  # an unhashable parameter: nothing to reuse
+            rules = [self._rule_text(lang, op, rule, width, k) for rule in range(width)]
+        if rules is None:
+            rules = self._rules[lang, op, k] = [self._rule_text(lang, op, rule, width, k)
+                                                for rule in range(width)]
         result: list[tuple[Sequence[Value], list[str], int, tuple[int, ...]]] = []
         if op.arity:  # one row: every input, then the output
             row = [texts[m] for m in parents]
             row.append(texts[node])
-            for rule in range(width):
-                text, used, prec, only = self._rule_text(lang, op, rule, width, node.arg)
+            for rule, (text, used, prec, only) in enumerate(rules):
                 local = row[only] if only is not None else text.format(*row)
                 result.append(((parents[rule],), [local], prec, used))
             return result
         size = len(parents) // width  # n-ary: input rule·size + r has row r
         out = texts[node]
-        for rule in range(width):
-            text, used, prec, only = self._rule_text(lang, op, rule, width, node.arg)
+        for rule, (text, used, prec, only) in enumerate(rules):
             if only is None:
                 locals_ = [text.format(*[texts[m] for m in parents[r::size]], out)
                            for r in range(size)]
@@ -207,25 +213,15 @@ class Trace:
         Inputs and outputs are atoms (a variable or a literal), so filling the
         placeholders writes exactly what running the rule on the real symbols would.
         """
-        key = (lang, op, rule, k)
-        try:
-            found = self._rules.get(key)
-            keep = True
-        except TypeError:  # an unhashable parameter: nothing to reuse
-            found, keep = None, False
-        if found is None:
-            marks = [lang.var(f"\x00{j}\x00") for j in range(width + 1)]
-            extra = (k,) if op.param else ()
-            local = lang.lift_value(op.rules[rule](lang, *marks, *extra))
-            text = local.text.replace("{", "{{").replace("}", "}}")
-            used = tuple(j for j in range(width + 1) if f"\x00{j}\x00" in text)
-            only = used[0] if len(used) == 1 and text == f"\x00{used[0]}\x00" else None
-            for j in used:
-                text = text.replace(f"\x00{j}\x00", f"{{{j}}}")
-            found = (text, used, local.prec, only)
-            if keep:
-                self._rules[key] = found
-        return found
+        marks = [lang.var(f"\x00{j}\x00") for j in range(width + 1)]
+        extra = (k,) if op.param else ()
+        local = lang.lift_value(op.rules[rule](lang, *marks, *extra))
+        text = local.text.replace("{", "{{").replace("}", "}}")
+        used = tuple(j for j in range(width + 1) if f"\x00{j}\x00" in text)
+        only = used[0] if len(used) == 1 and text == f"\x00{used[0]}\x00" else None
+        for j in used:
+            text = text.replace(f"\x00{j}\x00", f"{{{j}}}")
+        return text, used, local.prec, only
 
 
 def _leaves(values: Sequence[Value], what: str) -> tuple[Value, ...]:
@@ -472,6 +468,8 @@ def gradient_lines(trace: Trace, seed: str, indent: str
     seen: dict[tuple[str, ...], int] = {}
     atoms: dict[str, bool] = {}
     for node, users in uses.items():
+        if len(users) < SHARED_RUN:
+            continue
         found = []
         for start, stop in _runs(users, xs[node], atoms):
             gs = tuple([gvar[u] for u in users[start:stop]])
@@ -494,19 +492,21 @@ def gradient_lines(trace: Trace, seed: str, indent: str
     for p in trace.params:
         if p in gvar:
             refs[gvar[p]] = 2
-    inline: dict[str, tuple[str, int]] = {}
+    inline: dict[str, tuple[str, int, int]] = {}  # code, its precedence, its depth
     depth = 0  # how deep the line being written nests inlined gradients
     tuples: dict[tuple[str, ...], str] = {}
     lines: list[str] = []
     helpers: dict[int, str] = {}
 
     def term(user: Value, x: str) -> str:
-        nonlocal depth
+        nonlocal depth, prec
         code = inline.get(gvar[user])
         if code is None:
-            return _product(gvar[user], x)
-        depth = max(depth, code[1])
-        return _product(code[0], x)
+            text, prec = _product(gvar[user], ATOM, x)
+            return text
+        depth = max(depth, code[2])
+        text, prec = _product(code[0], code[1], x)
+        return text
 
     def tuple_name(part: tuple[str, ...]) -> str:
         name = tuples.get(part)
@@ -523,7 +523,7 @@ def gradient_lines(trace: Trace, seed: str, indent: str
         if g != trace.gvar[node]:
             continue
         mine, users, summands, at = xs[node], uses[node], [], 0
-        depth = 0
+        depth, prec = 0, ATOM  # prec: how tightly the last term binds
         for start, stop, gs, ws in runs.get(node, ()):
             if seen[gs] > 1 and seen[ws] > 1:
                 summands += [term(u, x) for u, x in zip(users[at:start], mine[at:start])]
@@ -535,12 +535,11 @@ def gradient_lines(trace: Trace, seed: str, indent: str
                     if n not in helpers:
                         helpers[n] = dot_seq_source(n)
                 summands.append(f"{function}({tuple_name(gs)}, {tuple_name(ws)})")
+                prec = ATOM
                 at = stop
         summands += [term(u, x) for u, x in zip(users[at:], mine[at:])]
         if len(summands) == 1 and refs.get(g) == 1 and depth < INLINE_DEPTH:
-            only = summands[0]
-            atom = only.startswith("_dot_seq") and only.endswith(")") and only.count("(") == 1
-            inline[g] = (only if atom else f"({only})", depth + 1)
+            inline[g] = (summands[0], prec, depth + 1)
             continue
         for i in range(0, len(summands), TERMS_PER_LINE):
             more = " + ".join(summands[i:i + TERMS_PER_LINE])
@@ -548,13 +547,15 @@ def gradient_lines(trace: Trace, seed: str, indent: str
     return lines, gvar, [helpers[n] for n in sorted(helpers)], reads
 
 
-def _product(g: str, local: str) -> str:
-    """``g * local`` (``local`` already in parentheses where it needs them)."""
+def _product(g: str, prec: int, local: str) -> tuple[str, int]:
+    """``g * local`` and its precedence, for ``g`` of precedence ``prec`` (``local``
+    already in parentheses where it needs them). A product on the left needs none: ``*``
+    groups to the left, so ``a * b * c`` multiplies in the order ``(a * b) * c`` does."""
     if local == "1.0":
-        return g
+        return g, prec
     if local == "(-1.0)":
-        return "-" + g
-    return f"{g} * {local}"
+        return "-" + (g if prec >= UNARY and g[0] != "-" else f"({g})"), UNARY
+    return (g if prec >= MUL else f"({g})") + " * " + local, MUL
 
 
 def _runs(users: list[Value], xs: list[str], atoms: dict[str, bool]) -> list[tuple[int, int]]:
@@ -573,6 +574,8 @@ def _runs(users: list[Value], xs: list[str], atoms: dict[str, bool]) -> list[tup
     ops = [u.op for u in users]
     if all(products) and ops.count(ops[0]) == n:  # the common case: one run of them all
         return [(0, n)]
+    if not any(products):  # a bias's gradient: every local is 1.0
+        return found
     start = 0
     for i in range(n + 1):
         product = i < n and products[i]

@@ -100,9 +100,29 @@ def test_a_value_used_once_is_written_into_its_use_unless_something_reads_it():
     # the subtraction passes its gradient through, so relu's is g_sub1's; g_sub1 (one
     # term, read by one line) is written into that line
     assert "g_relu1" not in source and "g_sub1" not in source
-    assert "    g_mul1 = (g_mul2 * b) * (0.0 if mul1 <= 0.0 else 1.0)\n" in source
+    assert "    g_mul1 = g_mul2 * b * (0.0 if mul1 <= 0.0 else 1.0)\n" in source
     v.backward()
     assert compile(v, params=[a, b]).grad() == (v.data, [a.grad, b.grad])
+
+
+def test_gradients_written_into_their_use_keep_the_engines_order_of_operations():
+    w, x = Value(-1.25, label="w"), Value(0.75, label="x")
+    # each gradient below is one term read by one line: negations and products nest
+    flipped = -(w * x).tanh()
+    y = (-flipped * 3.0).relu() * w
+    source = compile(y, params=[w]).source
+    # relu1's gradient g_mul3·w, through the relu, then mul2's 3.0: one product, written
+    # left to right as the chain rule multiplies it, with no parentheses around its start
+    assert "-(g_mul3 * w * (0.0 if mul2 <= 0.0 else 1.0) * 3.0)" in source
+    assert "--" not in source  # a double negation is written -(-…)
+    y.backward()
+    assert compile(y, params=[w]).grad() == (y.data, [w.grad])
+    for value in (0.5, -2.0, 3.0):  # both sides of the relu, new values of w
+        w2 = Value(value)
+        flipped2 = -(w2 * x).tanh()
+        y2 = (-flipped2 * 3.0).relu() * w2
+        y2.backward()
+        assert compile(y, params=[w]).grad([value]) == (y2.data, [w2.grad])
 
 
 def test_values_used_once_nest_at_most_inline_depth_deep():

@@ -167,7 +167,7 @@ class Trace:
         """
         op: Any = node.op
         parents = self.parents[node]
-        texts = self._texts.get(lang) or self._texts_of(lang)
+        texts = self.texts(lang)
         width = len(op.rules)
         k = node.arg
         try:
@@ -198,10 +198,13 @@ class Trace:
             result.append((parents[rule * size:(rule + 1) * size], locals_, prec, used))
         return result
 
-    def _texts_of(self, lang: SourceMath) -> dict[Value, str]:
-        var = self.var
-        texts = self._texts[lang] = {n: var[n] if n in var else lang.number(n.data).text
-                                     for n in self.order}
+    def texts(self, lang: SourceMath) -> dict[Value, str]:
+        """How ``lang`` code reads each node: its variable, or its value as a literal."""
+        texts = self._texts.get(lang)
+        if texts is None:
+            var = self.var
+            texts = self._texts[lang] = {n: var[n] if n in var else lang.number(n.data).text
+                                         for n in self.order}
         return texts
 
     def _rule_text(self, lang: SourceMath, op: Any, rule: int, width: int,
@@ -213,15 +216,28 @@ class Trace:
         Inputs and outputs are atoms (a variable or a literal), so filling the
         placeholders writes exactly what running the rule on the real symbols would.
         """
-        marks = [lang.var(f"\x00{j}\x00") for j in range(width + 1)]
         extra = (k,) if op.param else ()
-        local = lang.lift_value(op.rules[rule](lang, *marks, *extra))
-        text = local.text.replace("{", "{{").replace("}", "}}")
-        used = tuple(j for j in range(width + 1) if f"\x00{j}\x00" in text)
-        only = used[0] if len(used) == 1 and text == f"\x00{used[0]}\x00" else None
-        for j in used:
-            text = text.replace(f"\x00{j}\x00", f"{{{j}}}")
-        return text, used, local.prec, only
+        local = lang.lift_value(op.rules[rule](lang, *_marks(lang, width + 1), *extra))
+        used = tuple(j for j in range(width + 1) if _mark(j) in local.text)
+        only = used[0] if len(used) == 1 and local.text == _mark(used[0]) else None
+        return _format_string(local.text, used), used, local.prec, only
+
+
+def _mark(j: int) -> str:
+    """Placeholder ``j`` while a template is written (no code contains ``\\x00``)."""
+    return f"\x00{j}\x00"
+
+
+def _marks(lang: SourceMath, n: int) -> list[Sym]:
+    return [lang.var(_mark(j)) for j in range(n)]
+
+
+def _format_string(text: str, used: Sequence[int]) -> str:
+    """Code written over placeholders ``used`` as a format string: ``{0}``, ``{1}``…"""
+    text = text.replace("{", "{{").replace("}", "}}")
+    for j in used:
+        text = text.replace(_mark(j), f"{{{j}}}")
+    return text
 
 
 def _leaves(values: Sequence[Value], what: str) -> tuple[Value, ...]:
@@ -296,8 +312,8 @@ def forward_lines(trace: Trace, indent: str, keep: set[Value] | None = None) -> 
     lang = trace.py
     blocks: dict[tuple[Value, ...], int] = {}
     split: dict[Value, list[tuple[Value, ...]]] = {}
-    # how many inputs each value is (a value some rule reads counts as read twice)
-    count = Counter() if keep is None else Counter(chain(keep, keep, *trace.parents.values()))
+    # how many inputs each value is (needed only when values used once are written in)
+    count = Counter(chain(*trace.parents.values())) if keep is not None else Counter()
     for node, parents in trace.parents.items():
         op: Any = node.op
         if op.arity == 0 and len(parents) >= SHARED_BLOCK * len(op.rules):
@@ -308,7 +324,7 @@ def forward_lines(trace: Trace, indent: str, keep: set[Value] | None = None) -> 
     tuples: dict[tuple[Value, ...], str] = {}
     inlined: dict[Value, tuple[str, int]] = {}  # a value used once: its code, precedence
     depths: dict[Value, int] = {}  # how deep its code nests values used once
-    texts = trace._texts.get(lang) or trace._texts_of(lang)
+    texts = trace.texts(lang)
     templates: dict[tuple, tuple[str, int]] = {}
     var, call = trace.var, lang.call
     lines = []
@@ -345,7 +361,7 @@ def forward_lines(trace: Trace, indent: str, keep: set[Value] | None = None) -> 
                    for p, a in zip(of, args)]
             code = call(op, ins, node.arg)
             text, prec = code.text, code.prec
-        if count[node] == 1:
+        if keep is not None and count[node] == 1 and node not in keep:
             depth = 1
             if not depths.keys().isdisjoint(parents):
                 depth += max([depths[p] for p in parents if p in depths], default=0)
@@ -368,11 +384,8 @@ def _call_text(lang: SourceMath, op: Any, args: list[str], k: Any,
         code = lang.call(op, [Sym(lang, a) for a in args], k)
         return code.text, code.prec
     if found is None:
-        code = lang.call(op, [Sym(lang, f"\x00{j}\x00") for j in range(len(args))], k)
-        text = code.text.replace("{", "{{").replace("}", "}}")
-        for j in range(len(args)):
-            text = text.replace(f"\x00{j}\x00", f"{{{j}}}")
-        found = templates[key] = (text, code.prec)
+        code = lang.call(op, _marks(lang, len(args)), k)
+        found = templates[key] = (_format_string(code.text, range(len(args))), code.prec)
     return found[0].format(*args), found[1]
 
 
@@ -484,14 +497,12 @@ def gradient_lines(trace: Trace, seed: str, indent: str
     own = trace.gvar
     refs = Counter(map(gvar.__getitem__, chain.from_iterable(
         [uses[n] for n in nodes if n is not root and gvar[n] == own[n]])))
+    # gradients that keep their variable whatever refs says: those in a shared tuple (a
+    # layer's few tuples, each read by many lines) and those returned
     shared = {gs for found in runs.values() for _, _, gs, ws in found
               if seen[gs] > 1 and seen[ws] > 1}
-    for gs in shared:  # a layer's few tuples, each read by many lines
-        for name in gs:
-            refs[name] = 2
-    for p in trace.params:
-        if p in gvar:
-            refs[gvar[p]] = 2
+    pinned = {name for gs in shared for name in gs}
+    pinned.update(gvar[p] for p in trace.params if p in gvar)
     inline: dict[str, tuple[str, int, int]] = {}  # code, its precedence, its depth
     depth = 0  # how deep the line being written nests inlined gradients
     tuples: dict[tuple[str, ...], str] = {}
@@ -538,7 +549,7 @@ def gradient_lines(trace: Trace, seed: str, indent: str
                 prec = ATOM
                 at = stop
         summands += [term(u, x) for u, x in zip(users[at:], mine[at:])]
-        if len(summands) == 1 and refs.get(g) == 1 and depth < INLINE_DEPTH:
+        if len(summands) == 1 and refs[g] == 1 and g not in pinned and depth < INLINE_DEPTH:
             inline[g] = (summands[0], prec, depth + 1)
             continue
         for i in range(0, len(summands), TERMS_PER_LINE):
@@ -562,9 +573,7 @@ def _runs(users: list[Value], xs: list[str], atoms: dict[str, bool]) -> list[tup
     """Stretches of ≥ SHARED_RUN consecutive terms ``g * x`` (x a name or a number) whose
     uses have one op: (start, stop) indices."""
     found: list[tuple[int, int]] = []
-    n = len(users)
-    if n < SHARED_RUN:
-        return found
+    n = len(users)  # ≥ SHARED_RUN: the caller skips shorter lists
     products = list(map(atoms.get, xs))  # each local seen before: known at once
     if None in products:
         for i, x in enumerate(xs):

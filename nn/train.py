@@ -250,7 +250,8 @@ def fit(
         )
     named = list(model.named_parameters())
     params, names = [p for _, p in named], [name for name, _ in named]
-    classify = label_rule(loss_fn) is not None
+    rule = label_rule(loss_fn)
+    classify = rule is not None
     if validation is not None:
         check_targets(model, loss_fn, *validation, "the validation set")
     if compile:
@@ -280,7 +281,7 @@ def fit(
     if compile:
         step.check = before_update
     # What accuracy compares the full batch's outputs with: made once, not every epoch.
-    labels = step.as_array(y) if compile and isinstance(label_rule(loss_fn), _Threshold) else y
+    labels = step.as_array(y) if compile and isinstance(rule, _Threshold) else y
     epoch = batch = 0
     bar = _bar(progress, epochs)
     try:

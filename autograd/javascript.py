@@ -44,7 +44,7 @@ from typing import Any
 from .engine import Step, backward_steps
 from .lowering import Trace, float_source
 from .ops import OPS_BY_NAME, Op
-from .source import ADD, ATOM, COND, INFIX, POW, SourceMath, Sym, _reads
+from .source import ADD, ATOM, COND, INFIX, MUL, POW, SourceMath, Sym, _reads
 from .value import Value
 
 MATH = frozenset({
@@ -352,3 +352,80 @@ def _javascript(trace: Trace, steps: Sequence[Step]) -> str:
     body.append(f"  return {{values: [{values}], locals: locals, upstreams: upstreams, "
                 f"contributions: contributions, grads: [{grads}]}};")
     return js.preamble() + "function run(p, seed) {\n" + "\n".join(body) + "\n}\n"
+
+
+def tape_source(tape: Any) -> str:
+    """A :class:`~autograd.compile.Tape` in JavaScript: what a page trains with.
+
+    Defines ``grad(params, data, seed)``, returning ``[output, grads]`` (grads in the
+    order of ``tape.params``), and ``forward(params, data)``, returning the output: the
+    same float operations in the same order as ``tape.grad`` and ``tape.forward``, one
+    line per node forward and one line per edge backward (each gradient summed over its
+    uses in the engine's order). Ops that JavaScript cannot compute raise :class:`NotLive`.
+
+    Example:
+        >>> from autograd import Value, compile
+        >>> w, x = Value(2.0, label="w"), Value(3.0, label="x")
+        >>> source = tape_source(compile((w * x).tanh(), params=[w], data=[x]))
+        >>> print(source)
+        function forward(params, data) {
+          const $w = params[0];
+          const $x = data[0];
+          const $mul1 = $w * $x;
+          const $tanh1 = Math.tanh($mul1);
+          return $tanh1;
+        }
+        function grad(params, data, seed) {
+          const $w = params[0];
+          const $x = data[0];
+          const $mul1 = $w * $x;
+          const $tanh1 = Math.tanh($mul1);
+          let $g_tanh1 = seed;
+          let $g_mul1 = $g_tanh1 * (1.0 - $tanh1 * $tanh1);
+          let $g_w = $g_mul1 * $x;
+          return [$tanh1, [$g_w]];
+        }
+        <BLANKLINE>
+    """
+    trace: Trace = tape.trace
+    missing = not_live(n.op for n in trace.order if n.op is not None)
+    if missing:
+        raise NotLive(f"tape_source: JavaScript cannot compute op(s) "
+                      f"{', '.join(op.name for op in missing)}; declare each with a via")
+    js = JavaScriptSource(trace.ops)
+    head = [f"  const ${trace.var[p]} = params[{i}];" for i, p in enumerate(trace.params)]
+    head += [f"  const ${trace.var[d]} = data[{i}];" for i, d in enumerate(trace.data)]
+    head += [f"  const ${trace.var[n]} = {trace.forward_expr(n, js)};"
+             for n in trace.order if n.op is not None]
+    out = trace.sym(trace.root, js).text
+    forward = ["function forward(params, data) {", *head, f"  return {out};", "}"]
+    body = ["function grad(params, data, seed) {", *head]
+    seen: set[Value] = set()
+    if trace.root in trace.needs_grad:
+        body.append(f"  let ${trace.gvar[trace.root]} = seed;")
+        seen.add(trace.root)
+    for node in reversed(trace.order):
+        if node.op is None or node not in seen:
+            continue
+        op: Any = node.op
+        ins = [trace.sym(p, js) for p in trace.parents[node]]
+        g = js.var(trace.gvar[node])
+        for i, parent in enumerate(trace.parents[node]):
+            if parent not in trace.needs_grad:
+                continue
+            local = js.lift_value(op.local(i, js, ins, js.var(trace.var[node]), node.arg))
+            if local.text == "1.0":  # upstream · 1 is upstream, exactly
+                product = g.text
+            elif local.text == "(-1.0)":
+                product = f"-{g.text}"
+            else:
+                product = f"{g.text} * {js.wrap(local, MUL + 1)}"
+            name = f"${trace.gvar[parent]}"
+            if parent in seen:
+                body.append(f"  {name} = {name} + {product};")
+            else:
+                body.append(f"  let {name} = {product};")
+                seen.add(parent)
+    grads = ", ".join(f"${trace.gvar[p]}" if p in seen else "0.0" for p in trace.params)
+    body += [f"  return [{out}, [{grads}]];", "}"]
+    return js.preamble() + "\n".join(forward + body) + "\n"

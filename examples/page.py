@@ -25,6 +25,8 @@ td, th { border: 1px solid #ccc; padding: .2rem .6rem; text-align: right;
 th { background: #f0f0ee; }
 img { max-width: 100%; border: 1px solid #ddd; margin: .5rem 0; }
 .summary { font-weight: bold; }
+figure.embed { margin: 1rem 0; }
+figure.embed iframe { width: 100%; border: 1px solid #ccc; display: block; }
 """
 
 
@@ -153,6 +155,23 @@ class Page:
         lesson.to_html(self.out / filename)
         self.link(filename, f"{text} ({len(lesson)} steps: Prev, Next, Play or the arrow keys)")
         return len(lesson)
+
+    def embed(self, widget: Any, filename: str, caption: str, height: int = 620) -> None:
+        """Show an interactive page (a ``viz.live`` step-through, a ``viz.train_live``
+        trainer: anything with ``to_html(path)``) inside the lesson, here, beside the text
+        it illustrates: written to ``filename`` next to the lesson and framed in it, with a
+        link that opens it on its own."""
+        if self.out is None:
+            return
+        widget.to_html(self.out / filename)
+        self._echo(f"[interactive: {self.out / filename}] {caption}")
+        name, text = html.escape(filename), html.escape(caption)
+        self.blocks.append(
+            f'<figure class="embed"><iframe src="{name}" title="{text}" '
+            f'style="height: {int(height)}px"></iframe>'
+            f'<figcaption>{text} (<a href="{name}">open on its own page</a>)</figcaption>'
+            "</figure>"
+        )
 
     def link(self, filename: str, text: str) -> None:
         """A link to a file next to the page (a step-through, say)."""

@@ -209,3 +209,55 @@ def test_a_leaf_root_is_its_own_gradient(js):
     x = Value(0.5, label="x")
     result = js(lower(x, 2.5), [0.75], 2.5)
     assert result["values"] == [0.75] and result["grads"] == [2.5]
+
+
+# ---- whole tapes: what a page trains with --------------------------------------------------
+
+TAPE = """([code, params, rows, seed]) => {
+  const made = new Function(code + "\\nreturn [grad, forward];")();
+  return rows.map(function (row) {
+    return {grad: made[0](params, row, seed), forward: made[1](params, row)};
+  });
+}"""
+
+
+def mlp_loss_tape(activation):
+    """One sample's hinge loss of a 2-4-1 MLP, traced as nn.fit(compile=True) traces it."""
+    from nn import MLP, hinge_loss
+
+    model = MLP(2, [4, 1], activation=activation, seed=3)
+    xs = [Value(0.0, label="x0"), Value(0.0, label="x1")]
+    y = Value(1.0, label="y")
+    loss = hinge_loss([model(xs)], [y], reduction="none")[0]
+    from autograd import compile
+
+    return compile(loss, params=model.parameters(), data=[*xs, y])
+
+
+@pytest.mark.parametrize(("activation", "exact"), [("relu", True), ("tanh", False)])
+def test_tape_source_gives_the_tapes_numbers(activation, exact, browser):
+    from autograd.javascript import tape_source
+
+    tape = mlp_loss_tape(activation)
+    rows = [[0.3, -1.2, 1.0], [-0.8, 0.5, -1.0], [1.7, 0.9, 1.0], [0.0, 0.0, -1.0]]
+    params = [p.data for p in tape.params]
+    page = browser.new_page()
+    page.set_content("<!DOCTYPE html><title>tape</title>")
+    results = page.evaluate(TAPE, [tape_source(tape), params, rows, 0.25])
+    page.close()
+    for row, result in zip(rows, results):
+        out, grads = tape.grad(params, row, 0.25)
+        ours = [result["grad"][0], result["forward"], *result["grad"][1]]
+        theirs = [out, tape.forward(params, row), *grads]
+        bad = [(i, a, b) for i, (a, b) in enumerate(zip(ours, theirs))
+               if not (a == b if exact else close(a, b, False) or abs(a - b) <= 1e-15)]
+        assert not bad, f"row {row}: (position, JavaScript, tape) {bad}"
+
+
+def test_tape_source_refuses_an_op_javascript_cannot_compute():
+    from autograd import compile
+    from autograd.javascript import tape_source
+
+    x = Value(0.7, label="x")
+    with pytest.raises(NotLive, match="hyp2"):
+        tape_source(compile(apply(NO_VIA, x), params=[x]))

@@ -71,6 +71,15 @@ def test_wheel_holds_the_packages_their_types_and_the_license(installed):
         assert f"{pkg}/py.typed" in names, f"{pkg} ships no py.typed marker"
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names), sorted(names)
     assert not any(n.startswith("tests/") or n.startswith("examples/") for n in names)
+    static = {p.relative_to(ROOT).as_posix() for p in (ROOT / "viz" / "static").iterdir()
+              if p.suffix in (".js", ".css")}
+    assert static and static <= names, f"scripts missing from the wheel: {static - names}"
+
+
+def test_the_installed_viz_reads_its_scripts(installed):
+    python, _, _, tmp, env = installed
+    code = "from viz import assets\nprint(len(assets.text('stepthrough.js')) > 1000)\n"
+    assert run(python, "-c", code, cwd=tmp, env=env).splitlines() == ["True"]
 
 
 def test_readme_quickstart_runs_in_the_clean_venv(installed):

@@ -292,3 +292,18 @@ def test_evil_label_is_shown_as_text(open_page):
     texts = page.locator("#graph text").all_text_contents()
     assert EVIL in texts
     assert page.locator("script").count() == 2
+
+
+def test_assets_refuse_a_script_that_would_end_its_element(tmp_path, monkeypatch):
+    from viz import assets
+
+    static = tmp_path / "viz" / "static"
+    static.mkdir(parents=True)
+    (static / "bad.js").write_text('const s = "</script>";\n', encoding="utf-8")
+    monkeypatch.setattr(assets.resources, "files", lambda package: tmp_path / "viz")
+    assets.text.cache_clear()
+    try:
+        with pytest.raises(ValueError, match=r"bad\.js.*</script"):
+            assets.text("bad.js")
+    finally:
+        assets.text.cache_clear()

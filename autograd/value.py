@@ -1,15 +1,17 @@
 """``Value``: one float in a computation graph.
 
 ``Value`` holds no per-op code: every operator and method is installed on it from the
-op table (``ops.py``) by ``nodes.py``.
+op table (``ops.py``) by ``nodes.py``, and ``backward`` by ``engine.py``; so this module
+imports neither of them.
 """
 
 from __future__ import annotations
 
 import numbers
 from collections.abc import Callable, Sequence
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, SupportsIndex
 
+from .graph import deep_copy, reduce_node, shallow_copy
 from .ops import Op
 
 _new = object.__new__
@@ -179,26 +181,10 @@ class Value:
         """True for a leaf an operator made from a plain number (``x * 2``'s 2)."""
         return self.arg is _CONSTANT
 
-    def backward(self, gradient: float = 1.0) -> None:
-        """Backpropagate from this node, adding ∂self/∂node·gradient to every node's ``.grad``.
+    if TYPE_CHECKING:  # installed by engine.py, where the chain rule lives (see its docs)
 
-        Every node reachable from here gets its gradient, interior nodes included.
-        Gradients accumulate across calls, exactly: two calls give twice one call.
-
-        Args:
-            gradient: the seed ∂L/∂self (1.0 when self is the loss).
-
-        Example:
-            >>> from autograd import Value
-            >>> x = Value(3.0)
-            >>> y = x * x
-            >>> y.backward()
-            >>> x.grad
-            6.0
-        """
-        from .engine import backward
-
-        backward(self, gradient)
+        def backward(self, gradient: float = 1.0) -> None:
+            """Add ∂self/∂node · gradient to ``.grad`` of every node reachable from here."""
 
     def item(self) -> float:
         """The number this node holds, as a float (``v.data``; PyTorch's ``tensor.item()``)."""
@@ -221,6 +207,17 @@ class Value:
 
     def __format__(self, spec: str) -> str:
         return format(self.data, spec) if spec else repr(self)
+
+    # Copies and pickles walk the graph inputs first (autograd.graph): a graph of any
+    # depth copies and pickles, without recursion.
+    def __copy__(self) -> Value:
+        return shallow_copy(self)
+
+    def __deepcopy__(self, memo: dict) -> Value:
+        return deep_copy(self, memo)
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, ...]:
+        return reduce_node(self)
 
     # numpy: never turn a Value into an object array; arrays on either side of an
     # operator end in Value's own TypeError, with advice.

@@ -2,16 +2,18 @@
 
 ``Value`` holds no per-op code: every operator and method is installed on it from the
 op table (``ops.py``) by ``nodes.py``, and ``backward`` by ``engine.py``; so this module
-imports neither of them.
+imports neither of them. Type checkers see the table's methods in its base class,
+``methods.TableMethods``, generated from the table (:mod:`autograd.signatures`).
 """
 
 from __future__ import annotations
 
 import numbers
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, SupportsIndex
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, SupportsIndex
 
 from .graph import deep_copy, reduce_node, shallow_copy
+from .methods import TableMethods
 from .ops import Op
 
 _new = object.__new__
@@ -83,7 +85,7 @@ def _advice(x: Any) -> str:
     return ""
 
 
-class Value:
+class Value(TableMethods):
     """One float in a computation graph, with the gradient that backward() gives it.
 
     Args:
@@ -243,43 +245,6 @@ class Value:
         grad = f", grad={self._total!r}" if self._total is not None else ""
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}{grad}{label})"
-
-    # Operators and methods are installed from the op table below; these annotations
-    # let type checkers and readers see them.
-    __add__: ClassVar[Callable[[Value, Any], Value]]
-    __radd__: ClassVar[Callable[[Value, Any], Value]]
-    __sub__: ClassVar[Callable[[Value, Any], Value]]
-    __rsub__: ClassVar[Callable[[Value, Any], Value]]
-    __mul__: ClassVar[Callable[[Value, Any], Value]]
-    __rmul__: ClassVar[Callable[[Value, Any], Value]]
-    __truediv__: ClassVar[Callable[[Value, Any], Value]]
-    __rtruediv__: ClassVar[Callable[[Value, Any], Value]]
-    __pow__: ClassVar[Callable[[Value, Any], Value]]
-    __rpow__: ClassVar[Callable[[Value, Any], Value]]
-    __neg__: ClassVar[Callable[[Value], Value]]
-    __abs__: ClassVar[Callable[[Value], Value]]
-    exp: ClassVar[Callable[[Value], Value]]
-    log: ClassVar[Callable[[Value], Value]]
-    tanh: ClassVar[Callable[[Value], Value]]
-    sigmoid: ClassVar[Callable[[Value], Value]]
-    relu: ClassVar[Callable[[Value], Value]]
-    leaky_relu: ClassVar[Callable[..., Value]]
-    softplus: ClassVar[Callable[[Value], Value]]
-    sin: ClassVar[Callable[[Value], Value]]
-    cos: ClassVar[Callable[[Value], Value]]
-    sqrt: ClassVar[Callable[[Value], Value]]
-    abs: ClassVar[Callable[[Value], Value]]
-    tan: ClassVar[Callable[[Value], Value]]
-    sinh: ClassVar[Callable[[Value], Value]]
-    cosh: ClassVar[Callable[[Value], Value]]
-    asin: ClassVar[Callable[[Value], Value]]
-    acos: ClassVar[Callable[[Value], Value]]
-    atan: ClassVar[Callable[[Value], Value]]
-    log1p: ClassVar[Callable[[Value], Value]]
-    expm1: ClassVar[Callable[[Value], Value]]
-    log2: ClassVar[Callable[[Value], Value]]
-    log10: ClassVar[Callable[[Value], Value]]
-    clamp: ClassVar[Callable[..., Value]]
 
 
 def _data(x: Any) -> float:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import inspect
 import math
 import pickle
 import re
@@ -396,3 +397,36 @@ def test_a_string_is_refused_wherever_a_number_is_taken(where, text):
     with pytest.raises(TypeError, match=re.escape(repr(text))):
         STRINGS_REFUSED[where](x, text)
     assert x.data == 2.0 and not x.grad_computed
+
+
+@pytest.mark.parametrize("op", [op for op in autograd.OPS if op.param and op.methods],
+                         ids=lambda op: op.name)
+def test_a_parameter_is_passed_by_the_name_the_table_gives_it(op):
+    # README: a.leaky_relu(slope=0.01); the signatures in autograd/methods.py say so too.
+    x = Value(-1.5, label="x")
+    method = getattr(x, op.methods[0])
+    if isinstance(op.param[1], tuple):
+        assert method(min=-1.0, max=2.0).data == method(-1.0, 2.0).data
+    else:
+        assert method(**{op.param[0]: 3.0}).data == method(3.0).data
+        assert list(inspect.signature(method).parameters) == [op.param[0]]
+
+
+def test_value_method_signatures_are_generated_from_the_table():
+    from autograd import signatures
+
+    assert signatures.PATH.read_text(encoding="utf-8") == signatures.source(), (
+        "autograd/methods.py is stale: run python -m autograd.signatures --write"
+    )
+
+
+def test_every_method_the_table_installs_has_a_signature():
+    import ast
+
+    from autograd import methods
+
+    tree = ast.parse(inspect.getsource(methods))
+    declared = {node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)}
+    installed = {name for name, f in vars(Value).items()
+                 if getattr(f, "__module__", None) == "autograd.nodes"}
+    assert declared == installed and len(installed) > 30

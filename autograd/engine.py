@@ -31,7 +31,7 @@ from .modes import ANOMALY, AnomalyError, enable_grad, state
 from .nodes import VALUES
 from .ops import Op
 from .source import MUL, PythonSource, SourceMath, Sym
-from .value import _CONSTANT, Value, _describe, _to_float
+from .value import _CONSTANT, Value, _describe, _to_float, local_error
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -85,14 +85,7 @@ def _reading(node: Value, values: bool) -> tuple[Any, Any, Any]:
 
 
 def _backward_error(node: Value, err: Exception) -> Exception:
-    op: Op = node.op  # type: ignore[assignment]
-    n = len(node.parents)
-    given = ", ".join(_describe(p, op.input_name(i, n)) for i, p in enumerate(node.parents))
-    formulas = "; ".join(op.formula(i, n) for i in range(min(n, len(op.rules) if op.arity else n)))
-    return type(err)(
-        f"backward through {op.name} ({op.expr}): the local derivative is undefined "
-        f"for {given} ({formulas}): {err}"
-    )
+    return local_error("backward", node.op, node.parents, err)  # type: ignore[arg-type]
 
 
 def chain(root: Value, grads: dict[Value, Any], values: bool = False

@@ -24,6 +24,7 @@ same shape as ``mul``'s rule over (a, b).
 from __future__ import annotations
 
 import builtins
+import keyword
 import math
 import operator
 from collections.abc import Callable
@@ -104,12 +105,50 @@ def _dot(*ins: float) -> float:
 
 # ---- the record --------------------------------------------------------------------------
 
+# Generated code calls an op by its name, next to helpers of its own whose names start
+# with these (``_dot_seq``, ``_up``, ``np_tanh``); a rule reaches it as ``m.<name>``,
+# next to m's branch and comparisons.
+HELPER_PREFIXES = ("_", "np_", "m_")
+M_NAMES = frozenset({"where", "gt", "ge", "lt", "le", "eq"})
+
+
+def check_name(name: object) -> str:
+    """``name`` if it can name an op in generated code and in ``m``; else a clear error."""
+    if not isinstance(name, str):
+        raise TypeError(f"an op's name must be a str, got {name!r} ({type(name).__name__})")
+    if not (name.isascii() and name.isidentifier()) or keyword.iskeyword(name):
+        raise ValueError(
+            f"op name {name!r} is not a Python identifier: generated code calls the op by "
+            "its name, so use ASCII letters, digits and _, not starting with a digit and not "
+            f"a keyword (e.g. {_suggest(name)!r})"
+        )
+    if name.startswith(HELPER_PREFIXES):
+        prefix = next(p for p in HELPER_PREFIXES if name.startswith(p))
+        raise ValueError(
+            f"op name {name!r} starts with {prefix!r}, which generated code keeps for its own "
+            "helpers (_dot_seq, np_tanh, …): choose a name without it"
+        )
+    if name in M_NAMES:
+        raise ValueError(
+            f"op name {name!r} is taken by m.{name}, a rule's own branch or comparison: "
+            "choose another name"
+        )
+    return name
+
+
+def _suggest(name: str) -> str:
+    text = "".join(c if c.isascii() and (c.isalnum() or c == "_") else "_" for c in name)
+    text = text.strip("_") or "my_op"
+    return f"op_{text}" if text[0].isdigit() or keyword.iskeyword(text) else text
+
+
 
 class Op:
     """One operation: how to compute it, how to differentiate it, how to show it.
 
     Attributes:
-        name: the op's name (the ``Value`` method of most unary ops: ``tanh``).
+        name: the op's name (the ``Value`` method of most unary ops: ``tanh``); a Python
+            identifier, since generated code calls the op by it (see :func:`check_name`).
         symbol: what a picture shows in the op's node (``·``).
         arity: 1, 2, or 0 for n-ary (``sum``, ``dot``).
         expr: the op written for people, over its input names (``a·b``).
@@ -173,10 +212,10 @@ class Op:
         domain: Callable[..., bool] | None = None,
         domain_text: str = "",
     ) -> None:
+        self.name = check_name(name)
         self.inputs = inputs or ("a", "b")[: len(rules)]
         if len(self.inputs) != len(rules) or len(formulas) != len(rules):
             raise ValueError(f"op {name}: one rule and one formula per input name")
-        self.name = name
         self.symbol = symbol
         self.arity = 0 if nary else len(rules)
         self.expr = expr

@@ -250,3 +250,42 @@ def test_the_readme_command_rewrites_a_stale_table(tmp_path):
     assert update_readme(str(readme)) is True
     assert readme.read_text(encoding="utf-8") == f"intro\n{START}{table_markdown()}{END}\noutro\n"
     assert update_readme(str(readme)) is False  # already fresh: nothing written
+
+
+def half(name):
+    """An op computing a/2, declared outside the table under ``name``."""
+    return Op(name, "½", "a/2", lambda a: 0.5 * a, (lambda m, a, out: 0.5,), ("1/2",), "half")
+
+
+@pytest.mark.parametrize("name, words", [
+    ("soft-clip", "not a Python identifier.*'soft_clip'"),
+    ("my op", "not a Python identifier.*'my_op'"),
+    ("1x", "not a Python identifier.*'op_1x'"),
+    ("", "not a Python identifier"),
+    ("lambda", "not a Python identifier.*keyword"),
+    ("σ", "not a Python identifier"),  # CPython would NFKC-normalise some letters in source
+    ("_dot_seq", "starts with '_'.*own helpers"),
+    ("_up", "starts with '_'"),
+    ("np_tanh", "starts with 'np_'"),
+    ("m_x", "starts with 'm_'"),
+    ("where", "m.where"),
+    ("gt", "m.gt"),
+])
+def test_op_names_that_generated_code_cannot_call_are_refused_at_declaration(name, words):
+    with pytest.raises(ValueError, match=words):
+        half(name)
+
+
+def test_an_op_name_must_be_text():
+    with pytest.raises(TypeError, match=r"must be a str, got 3 \(int\)"):
+        half(3)
+
+
+@pytest.mark.parametrize("name", ["soft_clip", "halve2", "float", "nan", "np", "tanh", "match"])
+def test_an_identifier_op_name_compiles_to_the_same_numbers(name):
+    from autograd import compile
+
+    x = Value(3.0, label="x")
+    y = apply(half(name), x) * x
+    tape = compile(y, params=[x])
+    assert tape.grad() == (y.data, grad(y, [x]))

@@ -301,15 +301,23 @@ def _pow_rule(m: Any, a: Any, out: Any, k: float) -> Any:
 
 
 def _vpow_da(m: Any, a: Any, b: Any, out: Any) -> Any:
-    zero = m.eq(b, 0.0)
-    return m.where(zero, 0.0, b * m.vpow(m.where(zero, 1.0, a), b - 1.0))
+    # a⁰ = 1 for every a, so at b = 0 the derivative is 0; the formula b·aᵇ⁻¹ gives that
+    # itself except where a⁻¹ is no number (a = 0 or nan: 0·∞, 0·nan), which alone branch
+    # (torch's values). A branch on b = 0 everywhere would cut the formula's derivative in b
+    # there: the mixed partial a⁻¹.
+    b_where_a_fails = m.where(m.gt(a, 0.0), 1.0, m.where(m.lt(a, 0.0), 1.0, b))
+    undefined = m.eq(b_where_a_fails, 0.0)  # b = 0 and a is 0 or nan
+    return m.where(undefined, 0.0, b * m.vpow(m.where(undefined, 1.0, a), b - 1.0))
 
 
 def _vpow_db(m: Any, a: Any, b: Any, out: Any) -> Any:
-    # aᵇ·ln a for a > 0; 0 at a = 0 (the limit, and torch's value); nan for a < 0.
+    # aᵇ·ln a. Where a is no positive number, ln a is −∞ (a = 0) or nan, and the product
+    # is torch's: at a = 0 the limit 0 for b ≥ 0, aᵇ·(−∞) = −∞ for b < 0 (aᵇ = ∞), nan for
+    # b = nan; nan for a < 0 and a = nan. Constants there: no node that is not a number.
     positive = m.gt(a, 0.0)
+    at_zero = m.where(m.ge(b, 0.0), 0.0, m.where(m.lt(b, 0.0), -math.inf, math.nan))
     return m.where(positive, out * m.log(m.where(positive, a, 1.0)),
-                   m.where(m.lt(a, 0.0), math.nan, 0.0))
+                   m.where(m.eq(a, 0.0), at_zero, math.nan))
 
 
 def _clamp_rule(m: Any, a: Any, out: Any, k: Any) -> Any:

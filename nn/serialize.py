@@ -8,16 +8,14 @@ bit-identical. Never pickle: a JSON file cannot run code when it is opened.
 
 from __future__ import annotations
 
-import itertools
 import json
 import math
 import os
-import re
 import secrets
 import stat
-from collections import Counter
 from typing import Any
 
+from . import safejson
 from .layers import MLP, Layer, Neuron
 from .module import Module, brief, brief_names
 
@@ -26,8 +24,6 @@ VERSION = 1
 KEYS = ("format", "version", "architecture", "parameters")
 MODELS: dict[str, type[Module]] = {"MLP": MLP, "Layer": Layer, "Neuron": Neuron}
 MAX_BYTES = 64 * 2**20  # load's default size cap: ~1M parameters (override with max_bytes=)
-MODEL_DEPTH = 3  # a model file nests {…{…[…]}}: the MLP's nouts list
-MAX_DEPTH = 32  # load refuses deeper JSON before parsing it (json recurses once per level)
 O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
@@ -148,73 +144,24 @@ def save(model: Module, path: str | os.PathLike[str]) -> None:
     _sync_directory(directory)
 
 
-def _reject_constant(token: str) -> None:
-    raise ValueError(f"{token} is not a finite number")
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    doc = dict(pairs)
-    if len(doc) != len(pairs):
-        repeated = sorted(k for k, n in Counter(k for k, _ in pairs).items() if n > 1)
-        raise ValueError(f"keys {brief_names(repeated)} appear more than once")
-    return doc
-
-
-# Strings, then everything but brackets, are removed; what remains is the nesting.
-_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
-_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
-
-
-def _depth(text: str) -> int:
-    """How deeply the JSON text nests arrays and objects, found without recursion."""
-    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
-    return max(itertools.accumulate(map(_STEP.__getitem__, brackets)), default=0)
-
-
-def _read_bytes(path: str, max_bytes: int | None) -> bytes:
-    with open(path, "rb") as f:
-        if max_bytes is None:
-            return f.read()
-        size = os.fstat(f.fileno()).st_size
-        chunks: list[bytes] = []
-        total = 0
-        while size <= max_bytes and total <= max_bytes:
-            chunk = f.read(min(1 << 20, max_bytes + 1 - total))
-            if not chunk:
-                return b"".join(chunks)
-            chunks.append(chunk)
-            total += len(chunk)
-    raise ModelFileError(
-        f"load: {path!r} is larger than max_bytes={max_bytes} bytes; is it a model file? "
-        "(pass a larger max_bytes, or None, to read a bigger model)"
-    )
-
-
 def _read(path: str, max_bytes: int | None) -> dict[str, Any]:
-    data = _read_bytes(path, max_bytes)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
+    data = safejson.read_bytes(path, max_bytes)
+    if data is None:
         raise ModelFileError(
-            f"load: {path!r} is not UTF-8 text ({err}); is it a model file?"
-        ) from None
-    depth = _depth(text)
-    if depth > MAX_DEPTH:
-        raise ModelFileError(
-            f"load: {path!r} nests JSON {depth} levels deep; a model file needs "
-            f"{MODEL_DEPTH} (at most {MAX_DEPTH} are read): it is not a model file"
+            f"load: {path!r} is larger than max_bytes={max_bytes} bytes; is it a model file? "
+            "(pass a larger max_bytes, or None, to read a bigger model)"
         )
     try:
-        doc = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
-    except json.JSONDecodeError as err:
-        raise ModelFileError(f"load: {path!r} is truncated or corrupt JSON: {err}") from None
-    except ValueError as err:  # NaN, Infinity, a repeated key, an integer of 4300+ digits
-        raise ModelFileError(
-            f"load: {path!r} is not a valid model file: {brief(str(err))[1:-1]}"
-        ) from None
+        doc = safejson.parse(data)
+    except ValueError as err:
+        raise ModelFileError(f"load: {path!r} {err}; is it a model file?") from None
     if not isinstance(doc, dict):
         raise ModelFileError(f"load: {path!r} holds a {type(doc).__name__}, not a model object")
+    for where, part in (("the file", doc), ("its 'architecture'", doc.get("architecture")),
+                        ("its 'parameters'", doc.get("parameters"))):
+        if isinstance(part, safejson.Repeats):
+            raise ModelFileError(f"load: {path!r}: {where} repeats the keys "
+                                 f"{brief_names(part.repeated)}; each may appear once")
     missing = [k for k in KEYS if k not in doc]
     extra = [k for k in doc if k not in KEYS]
     if missing or extra:
@@ -305,6 +252,10 @@ def load(
         )
     else:
         built = kind(**args)
+    for name, value in params.items():
+        if isinstance(value, safejson.LongInteger):
+            raise ModelFileError(f"load: {path!r}: parameter {brief(name)} is {value!r}, too "
+                                 "large for a float")
     try:
         built.load_state_dict(params, strict=True)
     except (KeyError, TypeError, ValueError) as err:

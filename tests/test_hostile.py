@@ -126,8 +126,7 @@ def test_deeply_nested_json_is_a_model_file_error(tmp_path, where):
     }[where]
     path = tmp_path / "deep.json"
     path.write_text(text)
-    depth = 100_000 if where == "top" else 100_002  # the file's own {…{ around it
-    with pytest.raises(ModelFileError, match=f"nests JSON {depth} levels deep"):
+    with pytest.raises(ModelFileError, match="nests JSON arrays and objects more than 32 levels"):
         nn.load(path)
 
 

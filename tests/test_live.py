@@ -220,7 +220,7 @@ def test_a_nudge_explains_itself_with_the_engines_numbers(name, open_page):
 
 
 def test_typing_keeps_one_nudge_from_the_value_before(open_page):
-    page, root = open_page("neuron")
+    page, _ = open_page("neuron")
     page.click("#leaf-1")
     page.keyboard.press("Control+A")
     page.keyboard.type("-2.5")  # keystrokes of one edit: −, −2, −2., −2.5

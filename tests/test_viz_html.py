@@ -274,7 +274,7 @@ def test_overview_shows_the_whole_graph_the_view_and_the_step_and_moves_there(op
 
 
 def test_a_cited_edge_is_brought_into_view(browser, pages):
-    paths, roots = pages
+    paths, _ = pages
     page = browser.new_page(viewport=VIEWPORT)
     page.goto(paths["mlp"].as_uri() + "#show=x₂ → n₁")
     page.wait_for_function("document.querySelector('.cited') !== null")

@@ -8,6 +8,7 @@ bit-identical. Never pickle: a JSON file cannot run code when it is opened.
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
@@ -25,6 +26,8 @@ KEYS = ("format", "version", "architecture", "parameters")
 MODELS: dict[str, type[Module]] = {"MLP": MLP, "Layer": Layer, "Neuron": Neuron}
 MAX_BYTES = 64 * 2**20  # load's default size cap: ~1M parameters (override with max_bytes=)
 O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+NAME_MAX = 255  # bytes in a file name, where the file system does not say (most say 255)
+TOKEN_BYTES = 4  # random bytes in a temporary file's name, written as hex
 
 
 class ModelFileError(ValueError):
@@ -41,6 +44,14 @@ def _config(model: Module) -> dict[str, Any]:
     return {"type": kind, **model.config()}  # type: ignore[attr-defined]
 
 
+def _name_max(directory: str) -> int:
+    """The longest file name, in bytes, that ``directory``'s file system takes."""
+    try:
+        return os.pathconf(directory, "PC_NAME_MAX")
+    except (AttributeError, OSError, ValueError):  # no pathconf (Windows), or no answer
+        return NAME_MAX
+
+
 def _target(path: str | os.PathLike[str]) -> str:
     """The path to save to, refused before anything is created when it cannot be a file."""
     path = os.fsdecode(os.fspath(path))
@@ -49,13 +60,23 @@ def _target(path: str | os.PathLike[str]) -> str:
             f"save: {path!r} is not a file path (empty, or a directory); give a file name "
             "such as 'model.json'"
         )
+    directory, name = os.path.split(os.path.abspath(path))
+    size, limit = len(os.fsencode(name)), _name_max(directory)
+    if size > limit:
+        raise OSError(errno.ENAMETOOLONG, f"save: the file name is {size} bytes long; this "
+                      f"file system takes at most {limit}: choose a shorter one", path)
     return path
 
 
 def _create_temporary(directory: str, name: str) -> tuple[int, str]:
+    """A new file ``.NAME.tmp-XXXXXXXX`` next to the target, NAME cut to fit the file
+    system's limit on names, which counts bytes (and a cut never splits a character)."""
+    keep = _name_max(directory) - len(".") - len(".tmp-") - TOKEN_BYTES * 2
+    while len(os.fsencode(name)) > keep:
+        name = name[:-1]
     # O_EXCL with mode 0o666: the kernel applies the umask, as it does for open(path, "w").
     for _ in range(100):
-        tmp = os.path.join(directory, f".{name[:200]}.tmp-{secrets.token_hex(4)}")
+        tmp = os.path.join(directory, f".{name}.tmp-{secrets.token_hex(TOKEN_BYTES)}")
         try:
             return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_CLOEXEC, 0o666), tmp
         except FileExistsError:
@@ -95,7 +116,8 @@ def save(model: Module, path: str | os.PathLike[str]) -> None:
         TypeError: the model is not one whose architecture can be saved.
         ValueError: a parameter is nan or infinite.
         IsADirectoryError: ``path`` is empty or names a directory (nothing is created).
-        OSError: the file could not be written (the old one is left as it was).
+        OSError: the file could not be written (the old one is left as it was), or its
+            name is longer than the file system takes (nothing is created).
 
     Example:
         >>> import os, tempfile

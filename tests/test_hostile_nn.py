@@ -7,6 +7,7 @@ the test instead of hanging the run; they compare the times of two sizes, never 
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import subprocess
@@ -246,3 +247,54 @@ def test_a_byte_order_mark_is_skipped_and_utf16_is_named(tmp_path):
     (tmp_path / "utf16.json").write_text(text, encoding="utf-16")
     with pytest.raises(ModelFileError, match="UTF-16 does: save it as UTF-8"):
         nn.load(tmp_path / "utf16.json")
+
+
+# ----------------------------------------------------------------------------- long names
+
+NAME_MAX = 255  # bytes in a file name on the file systems the tests run on (ext4, tmpfs)
+LONG_NAMES = {  # valid names of up to NAME_MAX bytes, whose characters take 2 to 4 bytes
+    "245 bytes of é (the report)": "é" * 120 + ".json",
+    "255 bytes of é": "é" * 125 + ".json",
+    "255 bytes of €": "€" * 83 + "x.json",
+    "255 bytes of emoji": "😀" * 62 + "xy.json",
+}
+
+
+@pytest.mark.parametrize("name", list(LONG_NAMES.values()), ids=list(LONG_NAMES))
+def test_a_long_non_ascii_file_name_saves_and_a_failed_save_keeps_it(tmp_path, monkeypatch,
+                                                                     name):
+    assert len(name.encode()) <= NAME_MAX
+    temporaries = []
+    replace = os.replace
+
+    def spy(src, dst):
+        temporaries.append(os.path.basename(src))
+        replace(src, dst)
+
+    monkeypatch.setattr(nn.serialize.os, "replace", spy)
+    first, second = nn.MLP(2, [3, 1], seed=0), nn.MLP(2, [3, 1], seed=1)
+    nn.save(first, tmp_path / name)
+    nn.save(second, tmp_path / name)  # over the existing file
+    assert os.listdir(tmp_path) == [name]
+    assert nn.load(tmp_path / name).state_dict() == second.state_dict()
+    for temporary in temporaries:  # cut by bytes, between characters
+        assert len(temporary.encode()) <= NAME_MAX
+        prefix, _, token = temporary[1:].rpartition(".tmp-")
+        assert name.startswith(prefix) and len(prefix) > 50 and len(token) == 8
+    old = (tmp_path / name).read_bytes()
+
+    def broken(src, dst):
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(nn.serialize.os, "replace", broken)
+    with pytest.raises(OSError, match="disk gone"):
+        nn.save(first, tmp_path / name)
+    assert os.listdir(tmp_path) == [name] and (tmp_path / name).read_bytes() == old
+
+
+def test_a_name_longer_than_the_file_system_takes_is_refused_before_anything_is_made(tmp_path):
+    name = "é" * 126 + ".json"  # 257 bytes
+    with pytest.raises(OSError, match="257 bytes long; this file system takes at most 255") as info:
+        nn.save(nn.Neuron(1, seed=0), tmp_path / name)
+    assert info.value.errno == errno.ENAMETOOLONG
+    assert os.listdir(tmp_path) == []

@@ -180,7 +180,7 @@ def _anomaly(node: Value, i: int, parent: Value, local: float, upstream: float,
     )
 
 
-# One backward at a time: the walk marks nodes in their ``_grad`` slot, and graphs of
+# One backward at a time: the walk marks nodes in their working slot, and graphs of
 # two threads may share leaves (a model's parameters).
 _LOCK = threading.RLock()
 
@@ -188,51 +188,43 @@ _LOCK = threading.RLock()
 def backward(root: Value, gradient: float = 1.0) -> None:
     """Add ∂root/∂node · gradient to ``.grad`` of every node reachable from ``root``.
 
-    See :meth:`Value.backward`. If a local derivative is undefined (√a at 0), the
-    error names the node and every ``.grad`` is left as it was before the call; so it
-    is after an interrupt (Ctrl-C). Calls from several threads run one at a time.
+    See :meth:`Value.backward`. The pass is computed in each node's working slot
+    (``_grad``, where the generated steps add their contributions); ``.grad`` changes
+    only at the end, when :func:`_publish` adds the pass to it node by node. So another
+    thread reading ``.grad`` meanwhile sees a float, the old one or the new one; if a
+    local derivative is undefined (√a at 0), the error names the node and no ``.grad``
+    has changed; after an interrupt (Ctrl-C) anywhere, every ``.grad`` is as it was.
+    Calls from several threads run one at a time.
     """
     seed = _to_float(gradient, "backward(gradient=...)")
-    visited: list[Value] = []
-    held: list[Any] = []
     with _LOCK:
-        try:
-            order = _order_and_reset(root, visited, held)
-            root._grad = seed
-            if state.mode & ANOMALY:
-                for step in backward_steps(root, seed):
-                    step.input._grad += step.contribution
-            else:
-                _propagate(order)
-            # This pass was computed from zero; now add what each node held before, so
-            # that gradients from an earlier pass are never pushed through the graph again.
-            for node, old in zip(held[::2], held[1::2]):
-                if old:
-                    node._grad += old
-        except BaseException:
-            for node in visited:
-                node._grad = None
-            for node, old in zip(held[::2], held[1::2]):
-                node._grad = old
-            raise
+        order, visited = _order_and_reset(root)
+        root._grad = seed
+        if state.mode & ANOMALY:
+            for step in backward_steps(root, seed):
+                step.input._grad += step.contribution
+        else:
+            _propagate(order)
+        _publish(visited)
 
 
-def _order_and_reset(root: Value, visited: list[Value], held: list[Any]) -> list[Value]:
-    """topological_order without the leaves, fused with saving and zeroing every gradient.
+def _order_and_reset(root: Value) -> tuple[list[Value], list[Value]]:
+    """topological_order without the leaves, fused with zeroing every working slot.
 
-    The same depth-first walk, but the marks live in each node's ``_grad`` (two
-    sentinels for "on the stack" and "finished") instead of in sets: no hashing, which
-    makes backward's bookkeeping about twice as fast. A leaf is finished as soon as it is
-    reached (it waits for no input, and backward has no step to take at it). Fills
-    ``visited`` (every node reached) and ``held`` (node, gradient, node, gradient, … for
-    the nodes whose gradient was not None) as it goes, so an interrupt at any point can
-    put every gradient back.
+    The same depth-first walk, but the marks live in each node's working slot ``_grad``
+    instead of in sets: no hashing, which makes backward's bookkeeping about twice as
+    fast. Both marks are new for each pass, so whatever a slot held before (an earlier
+    pass's sum, an interrupted pass's mark) counts as not reached. A leaf is finished as
+    soon as it is reached (it waits for no input, and backward has no step to take at
+    it). Returns the order and every node reached.
     """
-    on_stack, finished = object(), object()
+    # "Finished" is a zero made for this pass, told from every other float by identity:
+    # the pass's sums start from it, with no second loop to zero the slots.
+    on_stack, finished = object(), float("0")
     order: list[Value] = []
+    visited: list[Value] = []
     stack = [root]
-    pop, push = stack.pop, stack.append
-    visit, hold = visited.append, held.append
+    pop, push, visit = stack.pop, stack.append, visited.append
     while stack:
         node = pop()
         mark = node._grad
@@ -241,9 +233,6 @@ def _order_and_reset(root: Value, visited: list[Value], held: list[Any]) -> list
             order.append(node)
         elif mark is not finished:
             visit(node)
-            if mark is not None:
-                hold(node)
-                hold(mark)
             # The inputs are pushed in order, so the last is walked first, as in
             # topological_order: both walks give the same order, hence the same sums.
             a = node._a
@@ -266,9 +255,22 @@ def _order_and_reset(root: Value, visited: list[Value], held: list[Any]) -> list
                     for parent in row:
                         if parent._grad is not finished:
                             push(parent)
-    for node in visited:
-        node._grad = 0.0
-    return order
+    return order, visited
+
+
+def _publish(visited: list[Value]) -> None:
+    # Add the pass (computed from zero, so an earlier pass's gradient is never pushed
+    # through the graph again) to each .grad. Every old value is read before the first is
+    # written, so an interrupt part way puts them all back.
+    olds = [node._total for node in visited]
+    try:
+        for node in visited:
+            old = node._total
+            node._total = node._grad + old if old else node._grad
+    except BaseException:
+        for node, old in zip(visited, olds):
+            node._total = old
+        raise
 
 
 def _propagate(order: list[Value]) -> None:

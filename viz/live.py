@@ -215,7 +215,7 @@ actual Δ{html_text(r)} = <output id="nudge-actual" class="actual"></output></p>
 </p>
 <p>actual − predicted = <output id="nudge-gap" class="gap"></output></p>
 </div>
-<figure id="sens"><svg id="sens-plot" viewBox="0 0 380 190" role="img"
+<figure id="sens"><svg id="sens-plot" viewBox="0 0 380 165" role="img"
 aria-label="sensitivity plot"></svg><figcaption id="sens-caption"></figcaption></figure>
 </section>
 <section role="tabpanel" id="panel-practice" aria-labelledby="tab-practice" hidden>

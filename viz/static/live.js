@@ -460,4 +460,5 @@
   if (LIVE.predict) { tab("practice"); }
   score();
   recompute();
+  performance.mark("chainrule-live-ready");  // the first frame, live (make bench reads it)
 })();

@@ -1,0 +1,69 @@
+"""The live trainers the lessons embed: one ``viz.train_live`` page per lesson.
+
+Each function takes the lesson's :class:`~examples.page.Page` and the lesson's own data
+and settings, builds the page that trains in the browser with the engine's numbers, and
+embeds it beside the text it illustrates (nothing is built when the lesson draws nothing).
+"""
+
+from __future__ import annotations
+
+import nn
+import viz
+from examples.page import Page
+
+HEIGHT = 700  # the embedded trainer's height in a lesson: controls, figures, no scrolling
+FILES = {"regression": "live_rate.html", "minibatch": "live_batches.html",
+         "moons": "live_boundary.html"}
+"""Each lesson's trainer page, written next to the lesson's ``index.html``."""
+
+
+def regression(page: Page, t: list[float], y: list[float], start: tuple[float, float],
+               critical: float) -> None:
+    """views ≈ w·t + b from ``start``, mean squared error, the critical rate 2/λmax marked."""
+    if not page.drawing:
+        return
+    model = nn.MLP(1, [1], seed=0)
+    for p, value, label in zip(model.parameters(), start, ("w", "b")):
+        p.data, p.label = value, label
+    widget = viz.train_live(
+        model, [[ti] for ti in t], y, nn.mse_loss, lr=0.2, speed=20,
+        lr_marks={"2/λmax": critical},
+        title="Gradient descent on views ≈ w·t + b: type a learning rate, press Play")
+    page.embed(widget, FILES["regression"], (
+        f"Live: the same descent in your browser, from (w, b) = {start}. Below "
+        f"2/λmax = {critical:.4f} (the red button sets it) the path spirals into the valley "
+        "and the loss falls; type 0.28 or 0.3 and every step overshoots further than the "
+        "last: the loss climbs until it overflows, and the page says at which epoch. Reset "
+        "starts again; pause and click a day for the chain rule of its loss."), HEIGHT)
+
+
+def minibatch(page: Page, X: list[list[float]], y: list[float], lr: float) -> None:
+    """The lesson's network and data, with the batch size and the rate to play with."""
+    if not page.drawing:
+        return
+    model = nn.MLP(1, [8, 1], activation="tanh", seed=0)
+    widget = viz.train_live(model, X, y, nn.mse_loss, lr=lr, batch_size=16, seed=1,
+                            speed=20, title="Mini-batch SGD: change the batch size and the "
+                            "learning rate, press Reset, then Play")
+    page.embed(widget, FILES["minibatch"], (
+        f"Live: MLP(1, [8, 1]) on these {len(X)} points. A batch size of {len(X)} is the "
+        "full batch (one update per epoch), 1 is one update per sample. Each epoch the "
+        "samples are shuffled as nn.fit shuffles them (seed 1), so the loss after k epochs "
+        "is nn.fit's. Watch the curve: small batches fall faster per epoch but jitter."),
+        HEIGHT)
+
+
+def moons(page: Page, X: list[list[float]], y: list[int], l2: float) -> None:
+    """The classic demo's network on the moons, the boundary drawn as it forms."""
+    if not page.drawing:
+        return
+    model = nn.MLP(2, [16, 16, 1], activation="relu", seed=0)
+    widget = viz.train_live(model, X, y, nn.hinge_loss, lr=0.3, l2=l2, speed=20,
+                            title="MLP 2-16-16-1 on the moons: press Play and watch the "
+                            "boundary form")
+    page.embed(widget, FILES["moons"], (
+        "Live: the classic demo trains in your browser, one full-batch epoch at a time "
+        f"(constant learning rate 0.3, hinge loss + {l2:g}·Σp²). Colour is the network's "
+        "score, the black line its decision boundary. 'as fast as it can' runs thousands "
+        "of epochs a second; pause and click a point for its gradients."), HEIGHT)
+

@@ -198,12 +198,31 @@ def test_every_text_and_sentence_recomputes_as_the_engine_would_write_it(name, o
         assert page.locator(f"#{cid}").text_content() == text
 
 
-def test_number_format_matches_python_on_ties_and_extremes(open_page):
-    page, _ = open_page("neuron")
-    xs = [0.0, -0.0, 1.0625, -1.0625, 0.4375, 2.5, 1234.5, 12345.0, 1e-5, 1.5e-5, 0.0001,
-          99995.0, 9.9995, 1e100, -3.0, 123.456, 1e-300, math.inf, -math.inf, math.nan]
-    ours = page.evaluate("(xs) => xs.map(chainrulePage.fmt)", xs)
-    assert ours == [fmt(x) for x in xs]
+def test_an_embedding_page_sets_and_reads_the_leaves(browser, pages):
+    """A live trainer frames the page (Live.iframe) and shows one sample at its current
+    weights through window.chainruleLive, in the order of Live.program.leaves."""
+    root = neuron()
+    leaves = leaves_of(root)
+    outer = browser.new_page(viewport=VIEWPORT)
+    problems = []
+    outer.on("pageerror", lambda e: problems.append(str(e)))
+    outer.set_content(viz.live(root).iframe())
+    frame = outer.frames[1]
+    frame.wait_for_function("window.chainruleLive !== undefined")
+    assert frame.evaluate("chainruleLive.leaves()") == [leaf.data for leaf in leaves]
+    values = [leaf.data * 0.5 - 0.25 for leaf in leaves]
+    outer.evaluate("(v) => document.querySelector('iframe').contentWindow"
+                   ".chainruleLive.setLeaves(v)", values)
+    engine_out, engine_leaves = rebuild(root, values)
+    out, grads = read(frame, len(leaves))
+    assert close(out, engine_out.data)
+    assert all(close(g, e.grad) for g, e in zip(grads, engine_leaves))
+    assert frame.evaluate("chainruleLive.leaves()") == values
+    assert [float(frame.locator(f"#leaf-{i}").input_value()) for i in range(len(leaves))] == values
+    with pytest.raises(Exception, match="5 values needed, got 2"):
+        frame.evaluate("chainruleLive.setLeaves([1, 2])")
+    assert problems == []
+    outer.close()
 
 
 def test_sensitivity_is_grad_times_delta_beside_the_actual_change(open_page):

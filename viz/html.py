@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html as _html
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,6 +23,7 @@ from ._text import html_text
 from .layout import Drawing
 from .narrate import Frame
 
+_CLOSING = re.compile(r"</(script)", re.IGNORECASE)
 HEIGHT = 560
 """Height in pixels of a picture embedded in a page or a notebook (an iframe)."""
 
@@ -74,13 +76,18 @@ def page(
     interval_ms: int = 900,
     panel: str = "",
     aside: str = "",
-    css: str = "",
-    script: str = "",
+    styles: Sequence[str] = (),
+    scripts: Sequence[str] = (),
+    code: str = "",
+    extra: Any = None,
 ) -> str:
     """The page: controls, narration, legend, and the graph in a pan-and-zoom viewer.
 
-    ``panel`` (HTML under the narration), ``aside`` (HTML beside the graph), ``css`` and
-    ``script`` (run after the viewer, through ``window.chainrulePage``) extend it."""
+    Extensions: ``panel`` (HTML under the narration), ``aside`` (HTML beside the graph),
+    ``styles`` (style sheets of ``viz/static/``), ``extra`` (data, as JSON in the element
+    ``page-extra``), ``code`` (generated JavaScript) and ``scripts`` (files of
+    ``viz/static/``), run in that order after the viewer, which they reach through
+    ``window.chainrulePage``."""
     data = {
         "lesson": lesson,
         "width": drawing.width,
@@ -128,14 +135,20 @@ def page(
 </div>"""
     if aside:
         graph = f'<div class="row">{graph}{aside}</div>'
-    extra = f"<script>{script}</script>" if script else ""
+    after = ""
+    if extra is not None:
+        after += f'<script type="application/json" id="page-extra">{script_json(extra)}</script>\n'
+    if code:
+        # Generated code holds no "</script" of its own; a label inside a string might.
+        after += "<script>" + _CLOSING.sub(r"<\\/\1", code) + "</script>\n"
+    after += "\n".join(assets.script(name) for name in scripts)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html_text(title or "chainrule graph")}</title>
-<style>{assets.text("stepthrough.css")}{css}</style>
+{assets.style("stepthrough.css", *styles)}
 </head>
 <body class="{"lesson" if lesson else "picture"}">
 <header>
@@ -148,7 +161,8 @@ def page(
 </header>
 {graph}
 <script type="application/json" id="viz-data">{script_json(data)}</script>
-<script>{assets.text("stepthrough.js")}</script>{extra}
+{assets.script("stepthrough.js")}
+{after}
 </body>
 </html>
 """

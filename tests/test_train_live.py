@@ -14,6 +14,7 @@ import pytest
 
 import nn
 import viz
+from autograd import Value
 from viz import assets
 
 VIEWPORT = {"width": 1280, "height": 800}
@@ -43,6 +44,12 @@ def minibatch():
     X, y = nn.make_regression(18, noise=0.1, seed=5)
     return (lambda: nn.MLP(1, [3, 1], activation="tanh", seed=2)), X, y, nn.mse_loss, {
         "batch_size": 4, "seed": 7}
+
+
+def big():
+    """The classic demo's network: its per-sample graph is too large to step through."""
+    X, y = nn.make_moons(12, noise=0.1, seed=0)
+    return (lambda: nn.MLP(2, [16, 16, 1], activation="relu", seed=0)), X, y, nn.hinge_loss, {}
 
 
 def line():
@@ -76,7 +83,8 @@ def fit_loss(problem, lr, epochs, **changes):
 class Opened:
     """A page in Chromium, with what it printed to the console and what it fetched."""
 
-    def __init__(self, browser, path):
+    def __init__(self, browser, widget, path):
+        self.widget = widget
         self.page = browser.new_page(viewport=VIEWPORT)
         self.errors: list[str] = []
         self.fetched: list[str] = []
@@ -113,7 +121,7 @@ def opened(browser, tmp_path):
     def open_(problem, name="page.html", **changes):
         make, X, y, loss_fn, options = problem()
         widget = viz.train_live(make(), X, y, loss_fn, **{**options, **changes})
-        pages.append(Opened(browser, widget.to_html(tmp_path / name)))
+        pages.append(Opened(browser, widget, widget.to_html(tmp_path / name)))
         return pages[-1]
 
     yield open_
@@ -216,14 +224,42 @@ def test_a_samples_chain_rule_shows_the_engines_gradients_now(opened):
     page.button("Chain rule").click()
     panel = page.page.get_by_label("chain rule", exact=True)
     assert panel.is_visible()
+    # The engine's backward on this sample's graph, at the weights fit reached.
+    xs = [Value(v) for v in X[i]]
+    target = Value(float(y[i]))
     model.zero_grad()
-    loss_fn([model(X[i])], [y[i]]).backward()
+    loss_fn([model(xs)], [target]).backward()
+    params = model.parameters()
     cells = panel.locator("tbody tr td:nth-child(3)")
     got = [float(c.get_attribute("data-value")) for c in cells.all()]
-    want = [p.grad for p in model.parameters()]
-    assert len(got) == len(want)
-    for g, w in zip(got, want):
-        assert math.isclose(g, w, rel_tol=GRAD_REL, abs_tol=1e-15), (g, w)
+    assert len(got) == len(params)
+    for g, p in zip(got, params):
+        assert math.isclose(g, p.grad, rel_tol=GRAD_REL, abs_tol=1e-15), (g, p.grad)
+    # The step-through beside it: its leaves are these weights and this sample, and its
+    # gradients the engine's.
+    leaves = page.widget.spec["chain"]["leaves"]
+    engine = {("param", j): p for j, p in enumerate(params)}
+    engine.update({("data", j): v for j, v in enumerate([*xs, target])})
+    inner = page.page.locator("#stepthrough").element_handle().content_frame()
+    values = inner.evaluate("chainruleLive.leaves()")
+    assert values == [engine[tuple(where)].data for where in leaves]
+    for k, where in enumerate(leaves):
+        shown = float(inner.locator(f"#leaf-{k}-grad").get_attribute("data-value"))
+        want = engine[tuple(where)].grad
+        assert math.isclose(shown, want, rel_tol=GRAD_REL, abs_tol=1e-15), (where, shown, want)
+
+
+def test_a_graph_too_large_to_read_is_said_and_its_gradients_shown(opened):
+    page = opened(big)
+    assert page.widget.stepthrough is None
+    page.button("Step").click()
+    page.page.locator("circle.point").nth(0).focus()
+    page.page.keyboard.press("Enter")
+    panel = page.page.get_by_label("chain rule", exact=True)
+    assert panel.is_visible()
+    assert f"up to {viz.MAX_NODES}" in panel.text_content()
+    assert page.page.locator("#stepthrough").count() == 0
+    assert panel.locator("tbody tr").count() == len(big()[0]().parameters())
 
 
 def test_text_is_at_least_11px(opened):

@@ -158,14 +158,28 @@ def _checked(model: Any, X: Any, y: Any, loss_fn: Any) -> tuple[list[list[float]
     return rows, labels
 
 
-def _labels(step: CompiledStep) -> None:
-    """Name the traced data leaves as a learner reads them: x (or x₁, x₂ …), then y."""
-    xs = step.loss_tape.data[: len(step.loss_tape.data) - max(step.classes, 1)]
-    for j, leaf in enumerate(xs):
-        leaf.label = "x" if len(xs) == 1 else f"x{subscript(j + 1)}"
-    if step.classes:
-        for k, leaf in enumerate(step.loss_tape.data[len(xs):]):
-            leaf.label = f"y{subscript(k)}"
+def _names(input_names: Sequence[str] | None, target_name: str, nin: int,
+           step: CompiledStep) -> tuple[list[str], str]:
+    """The names of the inputs and the target; the traced data leaves take them, so the
+    step-through reads them too (x₁, x₂ … and y unless named)."""
+    if input_names is None:
+        names = ["x"] if nin == 1 else [f"x{subscript(j + 1)}" for j in range(nin)]
+    elif isinstance(input_names, str) or len(input_names) != nin or not all(
+            isinstance(n, str) and n for n in input_names):
+        raise ValueError(f"train_live: input_names must be {nin} non-empty names, one per "
+                         f"input, got {input_names!r}")
+    else:
+        names = list(input_names)
+    if not isinstance(target_name, str) or not target_name:
+        raise ValueError(f"train_live: target_name must be a non-empty name, got "
+                         f"{target_name!r}")
+    data = step.loss_tape.data
+    for leaf, name in zip(data, names):
+        leaf.label = name
+    targets = data[nin:]
+    for k, leaf in enumerate(targets):
+        leaf.label = target_name if len(targets) == 1 else f"{target_name}{subscript(k)}"
+    return names, target_name
 
 
 def _chain(step: CompiledStep, row: list[float]) -> tuple[Live | None, dict[str, Any]]:
@@ -209,6 +223,8 @@ def train_live(
     title: str = "Training, live",
     speed: float | None = None,
     lr_marks: Mapping[str, float] | None = None,
+    input_names: Sequence[str] | None = None,
+    target_name: str = "y",
 ) -> TrainLive:
     """A page that trains ``model`` on (X, y) in the browser, with the engine's numbers.
 
@@ -227,6 +243,8 @@ def train_live(
         speed: epochs per second when playing; None for as fast as the browser can.
         lr_marks: named learning rates marked beside the rate control, e.g.
             ``{"2/λmax": 0.274}``.
+        input_names, target_name: what the axes and the step-through call the inputs
+            (default x, or x₁, x₂ …) and the target (default y).
 
     Returns:
         A :class:`TrainLive`: ``to_html(path)`` writes the page, Jupyter shows it inline.
@@ -248,7 +266,7 @@ def train_live(
     settings = _settings(lr, batch_size, l2, seed, speed, lr_marks, len(rows))
     step = _trace(model, loss_fn, settings["l2"], rows)
     _check_targets(model, loss_fn, rows, labels)
-    _labels(step)
+    inputs, target = _names(input_names, target_name, len(rows[0]), step)
     data = step.rows(rows, labels)
     data = data.tolist() if hasattr(data, "tolist") else data
     named = list(model.named_parameters())
@@ -262,6 +280,8 @@ def train_live(
         "initial": [p.data for _, p in named],
         "inputs": rows,
         "targets": labels,
+        "inputNames": inputs,
+        "targetName": target,
         "rows": data,
         "reduction": step.reduction,
         "loss": getattr(step.base, "__name__", "loss"),

@@ -20,7 +20,7 @@ from .render import GraphvizNotFound
 HEIGHT = 640
 """Height in pixels of a training page embedded in a lesson or a notebook."""
 
-SCRIPTS = ("pyrandom.js", "train_core.js", "train_plot.js", "train_figures.js",
+SCRIPTS = ("numbers.js", "pyrandom.js", "train_core.js", "train_plot.js", "train_figures.js",
            "train_weights.js", "train_chain.js", "train_live.js")
 STEP_TITLE = "the chain rule for one sample"
 
@@ -84,7 +84,7 @@ def _stepthrough(stepthrough: Live | None) -> str:
     if stepthrough is None:
         return ""
     try:
-        inner = stepthrough.to_page(STEP_TITLE)
+        inner = stepthrough.to_page("")  # the panel has the heading
     except GraphvizNotFound as err:
         return f'<p class="why">{html_text(str(err))}</p>'
     return (f'<iframe id="stepthrough" title="{STEP_TITLE}" '
@@ -94,7 +94,7 @@ def _stepthrough(stepthrough: Live | None) -> str:
 def _chain(spec: dict[str, Any], stepthrough: Live | None) -> str:
     why = spec["chain"].get("why", "")
     return (
-        '<section id="chain" aria-label="chain rule" hidden>'
+        '<section id="chain" class="closed" aria-label="chain rule">'
         '<div class="chain-head"><h2 id="chain-title">The chain rule for one sample</h2>'
         '<button type="button" id="chain-close">Close</button></div>'
         '<p id="chain-sample" aria-live="polite"></p>'

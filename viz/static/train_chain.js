@@ -54,15 +54,19 @@
     const t = trainer(), s = t.sample(i), x = spec.inputs[i];
     const out = Array.isArray(s.output) ? vector(s.output) : cr.short(s.output);
     $("chain-title").textContent = "The chain rule for sample " + i;
-    $("chain-sample").textContent = "Sample " + i + " at epoch " + t.epoch + ": x = " +
-      vector(x) + ", target " + spec.targets[i] + "; the model outputs " + out +
+    const names = spec.inputNames.length === 1 ? spec.inputNames[0]
+      : "(" + spec.inputNames.join(", ") + ")";
+    const target = typeof spec.targets[i] === "number" && !Number.isInteger(spec.targets[i])
+      ? cr.short(spec.targets[i]) : String(spec.targets[i]);
+    $("chain-sample").textContent = "Sample " + i + " at epoch " + t.epoch + ": " + names +
+      " = " + vector(x) + ", " + spec.targetName + " = " + target + "; the model outputs " + out +
       ", and this sample's loss alone is " + cr.short(s.loss) + ". Its gradient for every " +
       "parameter, at these weights (a batch's update uses the mean of its samples' " +
       "gradients" + (spec.l2 ? ", plus 2\u00b7l2\u00b7p" : "") + "):";
     fillTable(["parameter", "value", "\u2202loss/\u2202parameter"], spec.names.map(function (n, j) {
       return [spec.labels[j] === n ? n : spec.labels[j] + " (" + n + ")", t.w[j], s.grads[j]];
     }));
-    if (frame) { frame.hidden = false; setLeaves(i); }
+    setLeaves(i);
   }
 
   function showWeight(j) {
@@ -77,7 +81,8 @@
       "batch, \u2202loss/\u2202" + spec.labels[j] + " = " + cr.short(mean) +
       (spec.reduction === "mean" ? ": the mean" : ": the sum") + " of each sample's " +
       "gradient" + (spec.l2 ? " (plus 2\u00b7l2\u00b7" + spec.labels[j] + ")" : "") +
-      ". The samples that pull hardest (open one for its chain rule):";
+      ". The samples that pull hardest (open one for its chain rule)" +
+      (frame ? "; the step-through shows the first, sample " + shares[0][0] : "") + ":";
     fillTable(["sample", "x", "its \u2202loss/\u2202" + spec.labels[j]],
               shares.slice(0, 12).map(function (s) {
                 const b = document.createElement("button");
@@ -87,17 +92,23 @@
                 b.addEventListener("click", function () { open(s[0]); });
                 return [b, vector(spec.inputs[s[0]]), s[1]];
               }));
-    if (frame) { frame.hidden = true; }
+    setLeaves(shares[0][0]);
   }
 
   function show() {
     window.chainruleTrain.pause();
-    panel.hidden = false;
+    panel.classList.remove("closed");
     $("chain-close").focus();
   }
   function open(i) { showing = { sample: i }; showSample(i); show(); }
   function openWeight(j) { showing = { weight: j }; showWeight(j); show(); }
-  function close() { panel.hidden = true; showing = null; }
+  function refresh() {
+    if (!showing) { return; }
+    if (showing.sample !== undefined) { showSample(showing.sample); } else {
+      showWeight(showing.weight);
+    }
+  }
+  function close() { panel.classList.add("closed"); showing = null; }
 
   $("chain-close").addEventListener("click", close);
   panel.addEventListener("keydown", function (e) { if (e.key === "Escape") { close(); } });
@@ -107,19 +118,8 @@
   });
   if (frame) {
     // The step-through loads after this script: set its leaves once it can take them.
-    frame.addEventListener("load", function () {
-      if (showing && showing.sample !== undefined) { setLeaves(showing.sample); }
-    });
+    frame.addEventListener("load", refresh);
   }
 
-  cr.chainPanel = {
-    open: open,
-    openWeight: openWeight,
-    refresh: function () {
-      if (!showing) { return; }
-      if (showing.sample !== undefined) { showSample(showing.sample); } else {
-        showWeight(showing.weight);
-      }
-    },
-  };
+  cr.chainPanel = { open: open, openWeight: openWeight, refresh: refresh };
 })();

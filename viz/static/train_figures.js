@@ -41,10 +41,6 @@
     return [lo - pad, hi + pad];
   }
 
-  function inputName(spec, j) {
-    return spec.inputs[0].length === 1 ? "x" : "x" + "\u2081\u2082\u2083\u2084\u2085\u2086\u2087\u2088\u2089"[j];
-  }
-
   // The data as points a learner can click (or focus and press Enter) to open the chain rule.
   function points(group, spec, axes, xy, colour) {
     spec.inputs.forEach(function (x, i) {
@@ -83,8 +79,8 @@
     const xs = spec.inputs;
     const xr = padded(xs.map(function (x) { return x[0]; }), 0.08, 0.1);
     const yr = padded(xs.map(function (x) { return x[1]; }), 0.08, 0.1);
-    const axes = new P.Axes(s.svg, s.box, xr, yr, { xlabel: inputName(spec, 0),
-                                                     ylabel: inputName(spec, 1) });
+    const axes = new P.Axes(s.svg, s.box, xr, yr, { xlabel: spec.inputNames[0],
+                                                     ylabel: spec.inputNames[1] });
     const grid = new P.Field(s.canvas, spec.initial.length > 2000 ? 24 : 40,
                              spec.initial.length > 2000 ? 24 : 40);
     const boundary = P.el("path", { class: "boundary" }, s.svg);
@@ -121,12 +117,13 @@
 
   // 1-D inputs: the data and the model's output as a curve over them.
   function curve(spec, trainer, figure) {
-    caption(figure, "The data and the model's output over x");
+    caption(figure, "The data (dots) and the model's output (red) over " + spec.inputNames[0]);
     const s = surface(figure, 400, false);
     const xs = spec.inputs.map(function (x) { return x[0]; });
     const ys = spec.targets.map(Number);
     const xr = padded(xs, 0.05, 0.1), yr = padded(ys, 0.15, 0.5);
-    const axes = new P.Axes(s.svg, s.box, xr, yr, { xlabel: "x", ylabel: "y and the output" });
+    const axes = new P.Axes(s.svg, s.box, xr, yr, { xlabel: spec.inputNames[0],
+                                                       ylabel: spec.targetName });
     const clip = P.el("clipPath", { id: "plot-clip" }, s.svg);
     P.el("rect", { x: s.box.x, y: s.box.y, width: s.box.w, height: s.box.h }, clip);
     const line = P.el("path", { class: "fit", "clip-path": "url(#plot-clip)" }, s.svg);

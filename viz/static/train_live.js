@@ -13,12 +13,8 @@
     const a = Math.abs(x);
     return a !== 0 && (a < 1e-4 || a >= 1e6) ? x.toExponential(11) : x.toPrecision(12);
   }
-  function short(x) {
-    if (!Number.isFinite(x)) { return cr.pyRepr(x); }
-    const a = Math.abs(x);
-    const text = a !== 0 && (a < 1e-4 || a >= 1e6) ? x.toExponential(3) : String(+x.toPrecision(6));
-    return text.replace("-", "\u2212");
-  }
+  // Tables print six significant digits in chainrule's number format (viz._text.fmt).
+  function short(x) { return chainruleNumbers.fmt(x, 6); }
   cr.short = short;
 
   // ---- settings the learner types -------------------------------------------------------

@@ -7,13 +7,17 @@ embeds it beside the text it illustrates (nothing is built when the lesson draws
 
 from __future__ import annotations
 
+from typing import Any
+
 import nn
 import viz
+from autograd import Value
+from autograd.ops import subscript
 from examples.page import Page
 
 HEIGHT = 700  # the embedded trainer's height in a lesson: controls, figures, no scrolling
 FILES = {"regression": "live_rate.html", "minibatch": "live_batches.html",
-         "moons": "live_boundary.html"}
+         "moons": "live_boundary.html", "chain": "live_slips.html", "gan": "live_gan.html"}
 """Each lesson's trainer page, written next to the lesson's ``index.html``."""
 
 
@@ -67,3 +71,62 @@ def moons(page: Page, X: list[list[float]], y: list[int], l2: float) -> None:
         "score, the black line its decision boundary. 'as fast as it can' runs thousands "
         "of epochs a second; pause and click a point for its gradients."), HEIGHT)
 
+
+
+class Chain(nn.Module):
+    """y = w₁x, z = w₂y, e = w₃z: the chain lesson's three weights in a row, as a module."""
+
+    def __init__(self, weights: tuple[float, float, float]) -> None:
+        self.w = [Value(v, label=f"w{subscript(i + 1)}") for i, v in enumerate(weights)]
+
+    def forward(self, x: Any) -> Value:
+        """e = w₃·(w₂·(w₁·x))."""
+        w1, w2, w3 = self.w
+        return w3 * (w2 * (w1 * x[0]))
+
+
+def post_update(weights: list[Value], x: list[Value], target: Value, lr: Value, *,
+                slip1: bool, slip2: bool) -> list[Value]:
+    """The source post's per-sample update (examples.chain.hand_update), on Values.
+
+    Its α on ½(e − ê)² is 2η on (e − ê)², the mean squared error the page measures. The
+    weights move from the back, each as soon as its gradient is known; ``slip1``: w₂'s
+    gradient multiplies by the updated w₃, ``slip2``: w₁'s by the updated w₂.
+    """
+    w1, w2, w3 = weights
+    alpha = 2 * lr
+    y = w1 * x[0]
+    z = w2 * y
+    e = w3 * z
+    delta_e = e - target
+    new_w3 = w3 - alpha * (delta_e * z)
+    delta_z = delta_e * (new_w3 if slip1 else w3)
+    new_w2 = w2 - alpha * (delta_z * y)
+    new_w1 = w1 - alpha * (delta_z * (new_w2 if slip2 else w2) * x[0])
+    return [new_w1, new_w2, new_w3]
+
+
+POST = viz.Rule("the post's code", post_update, (
+    viz.Switch("slip1", "slip 1: w₂'s gradient uses the updated w₃"),
+    viz.Switch("slip2", "slip 2: w₁'s gradient uses the updated w₂"),
+))
+
+
+def chain(page: Page, weights: tuple[float, float, float],
+          data: tuple[tuple[float, float], ...], alpha: float) -> None:
+    """The post's algorithm with its slips as switches, beside exact gradient descent."""
+    if not page.drawing:
+        return
+    X, y = [[x] for x, _ in data], [t for _, t in data]
+    widget = viz.train_live(
+        Chain(weights), X, y, nn.mse_loss, lr=alpha / 2, batch_size=1, speed=20,
+        target_name="ê", rules=[POST], pause_at=160,
+        title="The post's backprop (blue) beside the engine's gradient descent (red)")
+    page.embed(widget, FILES["chain"], (
+        "Live: both algorithms from the post's start, one update per sample. Press Play "
+        "(it pauses at the post's 160 epochs): with both slips on, the post's outputs "
+        "reach ∓0.99997; the engine's exact gradient descent crawls along the saddle and "
+        "has only just crossed zero. Play again and it gets there too. "
+        "Untick both slips and the two runs move as one. The loss here is the mean "
+        f"squared error (e − ê)², twice the lesson's ½(e − ê)², so η = {alpha / 2:g} takes "
+        f"the post's steps of α = {alpha:g}."), HEIGHT)

@@ -16,6 +16,7 @@ from .plots import plot_decision_boundary, plot_history, plot_regression
 from .render import GraphvizNotFound
 from .stepthrough import MAX_STEPS, Lesson, step_through
 from .train_live import TrainLive, train_live
+from .train_rules import Rule, Switch
 
 # Other projects use this import name too (HIPS autograd, PyPI's nn and viz): this tells
 # ours apart; see the README's "Installing next to other packages".
@@ -29,6 +30,8 @@ __all__ = [
     "GraphvizNotFound",
     "Lesson",
     "Live",
+    "Rule",
+    "Switch",
     "TrainLive",
     "draw_graph",
     "live",

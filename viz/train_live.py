@@ -38,9 +38,10 @@ from nn.checks import check_data, check_targets
 from nn.compiled import CompiledStep, NotCompilable, make_compiled_step
 from nn.train import label_rule
 
-from . import html, train_page
+from . import html, train_page, train_rules
 from .live import Live, live
 from .model import MAX_NODES
+from .train_rules import Rule
 
 SPEEDS = (1, 5, 20, 100)
 """Epochs per second a page offers besides "as fast as it can" (``speed=None``)."""
@@ -225,6 +226,8 @@ def train_live(
     lr_marks: Mapping[str, float] | None = None,
     input_names: Sequence[str] | None = None,
     target_name: str = "y",
+    rules: Sequence[Rule] = (),
+    pause_at: int | None = None,
 ) -> TrainLive:
     """A page that trains ``model`` on (X, y) in the browser, with the engine's numbers.
 
@@ -245,6 +248,11 @@ def train_live(
             ``{"2/λmax": 0.274}``.
         input_names, target_name: what the axes and the step-through call the inputs
             (default x, or x₁, x₂ …) and the target (default y).
+        rules: hand-written updates (:class:`viz.Rule`) run beside gradient descent from
+            the same weights on the same samples (needs ``batch_size=1``); the readouts
+            stay gradient descent's, each rule gets its own row.
+        pause_at: Play pauses when training reaches this epoch (a lesson's own number of
+            epochs); Play again goes on.
 
     Returns:
         A :class:`TrainLive`: ``to_html(path)`` writes the page, Jupyter shows it inline.
@@ -264,9 +272,14 @@ def train_live(
     """
     rows, labels = _checked(model, X, y, loss_fn)
     settings = _settings(lr, batch_size, l2, seed, speed, lr_marks, len(rows))
+    if pause_at is not None and _whole("pause_at", pause_at, "a positive whole number") < 1:
+        raise ValueError(f"train_live: pause_at must be a positive whole number, got "
+                         f"{pause_at!r}")
+    settings["pauseAt"] = pause_at
     step = _trace(model, loss_fn, settings["l2"], rows)
     _check_targets(model, loss_fn, rows, labels)
     inputs, target = _names(input_names, target_name, len(rows[0]), step)
+    train_rules.check(rules, settings["batchSize"], settings["l2"], step.classes)
     data = step.rows(rows, labels)
     data = data.tolist() if hasattr(data, "tolist") else data
     named = list(model.named_parameters())
@@ -293,6 +306,8 @@ def train_live(
         "tapes": {"loss": tape_source(step.loss_tape),
                   "output": tape_source(step.output_tape)},
         "chain": chain,
+        "rules": [train_rules.lower(r, [p.label or n for n, p in named],
+                                    [p.data for _, p in named], inputs, target) for r in rules],
         **_view(len(rows[0]), len(named), step),
     }
     return TrainLive(spec, stepthrough, title)

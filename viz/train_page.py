@@ -21,7 +21,7 @@ HEIGHT = 640
 """Height in pixels of a training page embedded in a lesson or a notebook."""
 
 SCRIPTS = ("numbers.js", "pyrandom.js", "train_core.js", "train_plot.js", "train_figures.js",
-           "train_weights.js", "train_chain.js", "train_live.js")
+           "train_weights.js", "train_chain.js", "train_shell.js", "train_live.js")
 STEP_TITLE = "the chain rule for one sample"
 
 
@@ -46,7 +46,7 @@ def _controls(spec: dict[str, Any]) -> str:
         f'aria-label="set the learning rate to {html_text(m["label"])}">'
         f'{html_text(m["label"])} = {m["value"]:.4g}</button>' for m in spec["marks"])
     batch = ""
-    if spec["batchSize"] is not None:
+    if spec["batchSize"] is not None and not spec["rules"]:
         batch = (
             f'<label>batch size <input id="batch" type="number" min="1" max="{n}" step="1" '
             f'value="{spec["batchSize"]}" aria-label="batch size"></label>'
@@ -61,10 +61,21 @@ def _controls(spec: dict[str, Any]) -> str:
         f'value="{spec["lr"]!r}" aria-label="learning rate"></label>'
         '<input id="lr-slider" type="range" min="0" max="1000" step="1" '
         'aria-label="learning rate slider">'
-        f'{marks}{batch}'
+        f'{marks}{batch}{_switches(spec)}'
         f'<label>speed <select id="speed" aria-label="speed">{_speed(spec)}</select></label>'
         "</div>"
     )
+
+
+def _switches(spec: dict[str, Any]) -> str:
+    boxes = []
+    for r, rule in enumerate(spec["rules"]):
+        for k, switch in enumerate(rule["switches"]):
+            label = html_text(switch["label"])
+            boxes.append(f'<label class="switch"><input type="checkbox" data-rule="{r}" '
+                         f'data-switch="{k}"{" checked" if switch["on"] else ""} '
+                         f'aria-label="{label}"> {label}</label>')
+    return "".join(boxes)
 
 
 def _readouts(spec: dict[str, Any]) -> str:
@@ -76,7 +87,8 @@ def _readouts(spec: dict[str, Any]) -> str:
         f'<span>loss <output id="loss" aria-label="loss">—</output></span>{accuracy}'
         '<span class="what">(the mean over the epoch of each batch\'s loss before its '
         'update, as nn.fit reports it)</span></div>'
-        '<p id="status" role="status" aria-label="status"></p>'
+        + ('<table id="runs" aria-label="runs"></table>' if spec["rules"] else "")
+        + '<p id="status" role="status" aria-label="status"></p>'
     )
 
 

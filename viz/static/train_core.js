@@ -60,8 +60,18 @@
     return function (out) { return out > classify.at ? classify.above : classify.below; };
   }
 
-  function Trainer(spec) {
+  // fit's loop for gradient descent; with a rule (viz.Rule, lowered), the rule's update
+  // instead, one sample at a time, its switches as they are set.
+  function Trainer(spec, rule) {
     this.spec = spec;
+    this.rule = rule ? {
+      name: rule.name,
+      flags: rule.switches.map(function (s) { return s.on; }),
+      variants: Object.fromEntries(Object.entries(rule.tapes).map(function (kv) {
+        return [kv[0], kv[1].map(cr.loadTape)];
+      })),
+      data: new Float64Array(spec.initial.length + spec.rows[0].length + 1),
+    } : null;
     this.tape = cr.loadTape(spec.tapes.loss);
     this.outputs = new Outputs(spec);
     this.label = labeller(spec.classify);
@@ -99,9 +109,34 @@
     return right;
   };
 
+  // A rule's step on sample i: its loss before the update, then the rule's new weights.
+  Trainer.prototype.ruleStep = function (i, lr, epoch, b) {
+    const w = this.w, row = this.rows[i], rule = this.rule, data = rule.data, P = this.P;
+    const loss = this.tape.forward(w, row);
+    if (!Number.isFinite(loss)) {
+      this.stop("the loss is " + cr.pyRepr(loss), epoch, b, BEFORE);
+      return null;
+    }
+    data.set(w, 0);
+    for (let j = 0; j < row.length; j++) { data[P + j] = row[j]; }
+    data[P + row.length] = lr;
+    const key = rule.flags.map(function (f) { return f ? "1" : "0"; }).join("");
+    const next = rule.variants[key].map(function (t) { return t.forward([], data); });
+    for (let j = 0; j < P; j++) { w[j] = next[j]; }
+    if (this.path) { this.path.push([w[0], w[1]]); }
+    const moved = firstBad(w);
+    if (moved >= 0) {
+      this.stop("parameter " + this.spec.quoted[moved] + " became " + cr.pyRepr(w[moved]) +
+                " in the update", epoch, b, AFTER);
+      return null;
+    }
+    return loss;
+  };
+
   // One batch (samples idx[start..end)): its loss before the update, then the update.
   // Returns the loss, or null when a value stopped being finite.
   Trainer.prototype.batch = function (idx, start, end, lr, epoch, b) {
+    if (this.rule) { return this.ruleStep(idx[start], lr, epoch, b); }
     const m = end - start, mean = this.spec.reduction === "mean";
     const seed = mean ? 1 / m : 1, g = this.g, w = this.w, P = this.P, rows = this.rows;
     const grad = this.tape.grad;

@@ -69,7 +69,8 @@
   }
 
   // 2-D inputs: the model's score over the plane, the decision boundary, the data.
-  function field(spec, trainer, figure) {
+  function field(spec, runs, figure) {
+    const trainer = runs[0];
     const kind = spec.picture;
     caption(figure, kind === "classes" ? "Predicted class over the inputs, and the data"
       : spec.classify ? "The model's score (orange above the threshold, blue below), " +
@@ -115,9 +116,17 @@
     };
   }
 
-  // 1-D inputs: the data and the model's output as a curve over them.
-  function curve(spec, trainer, figure) {
-    caption(figure, "The data (dots) and the model's output (red) over " + spec.inputNames[0]);
+  // Which run each colour is, for a page with several.
+  function legend(runs) {
+    return runs.length < 2 ? "" : " (" + runs.map(function (run, r) {
+      return P.RUN_NAMES[r] + ": " + run.name;
+    }).join("; ") + ")";
+  }
+
+  // 1-D inputs: the data and the model's output as a curve over them, one per run.
+  function curve(spec, runs, figure) {
+    caption(figure, "The data (dots) and the model's output over " + spec.inputNames[0] +
+            (runs.length < 2 ? " (red)" : legend(runs)));
     const s = surface(figure, 400, false);
     const xs = spec.inputs.map(function (x) { return x[0]; });
     const ys = spec.targets.map(Number);
@@ -126,74 +135,90 @@
                                                        ylabel: spec.targetName });
     const clip = P.el("clipPath", { id: "plot-clip" }, s.svg);
     P.el("rect", { x: s.box.x, y: s.box.y, width: s.box.w, height: s.box.h }, clip);
-    const line = P.el("path", { class: "fit", "clip-path": "url(#plot-clip)" }, s.svg);
+    const lines = runs.map(function (_, r) {
+      return P.el("path", { class: "fit", stroke: P.RUNS[r],
+                            "clip-path": "url(#plot-clip)" }, s.svg);
+    });
     const group = P.el("g", {}, s.svg);
     points(group, spec, axes, function (i) { return [xs[i], ys[i]]; },
            function () { return "#444"; });
     const x = [0], far = 4 * (yr[1] - yr[0]);
     return {
       draw: function () {
-        const parts = [];
-        for (let k = 0; k <= 200; k++) {
-          x[0] = xr[0] + k / 200 * (xr[1] - xr[0]);
-          let o = trainer.outputs.of(trainer.w, x);
-          if (!Number.isFinite(o)) { continue; }
-          o = Math.max(yr[0] - far, Math.min(yr[1] + far, o));
-          parts.push((parts.length ? "L" : "M") + axes.sx(x[0]).toFixed(1) + " " +
-                     axes.sy(o).toFixed(1));
-        }
-        line.setAttribute("d", parts.join(""));
+        runs.forEach(function (run, r) {
+          const parts = [];
+          for (let k = 0; k <= 200; k++) {
+            x[0] = xr[0] + k / 200 * (xr[1] - xr[0]);
+            let o = run.outputs.of(run.w, x);
+            if (!Number.isFinite(o)) { continue; }
+            o = Math.max(yr[0] - far, Math.min(yr[1] + far, o));
+            parts.push((parts.length ? "L" : "M") + axes.sx(x[0]).toFixed(1) + " " +
+                       axes.sy(o).toFixed(1));
+          }
+          lines[r].setAttribute("d", parts.join(""));
+        });
       },
     };
   }
 
-  cr.pictureFigure = function (spec, trainer, figure) {
+  cr.legend = legend;
+  cr.pictureFigure = function (spec, runs, figure) {
     if (spec.picture === "field" || spec.picture === "classes") {
-      return field(spec, trainer, figure);
+      return field(spec, runs, figure);
     }
-    if (spec.picture === "curve") { return curve(spec, trainer, figure); }
+    if (spec.picture === "curve") { return curve(spec, runs, figure); }
     caption(figure, "The inputs have " + spec.inputs[0].length + " dimensions: no picture " +
             "of them here; the loss curve and the chain rule show the training.");
     return null;
   };
 
-  // The loss per epoch on a log scale; the epoch axis doubles as training goes on.
-  cr.curveFigure = function (spec, trainer, figure) {
-    caption(figure, "The loss per epoch (log scale)");
+  // The loss per epoch on a log scale, one line per run; the epoch axis doubles as
+  // training goes on.
+  cr.curveFigure = function (spec, runs, figure) {
+    caption(figure, "The loss per epoch (log scale)" + legend(runs));
     const s = surface(figure, 190, false);
     const axes = new P.Axes(s.svg, s.box, [0, 20], [-2, 1], { xlabel: "epoch",
                                                              ylabel: "loss", log: true });
-    const line = P.el("path", { class: "loss" }, s.svg);
-    const end = P.el("text", { class: "stop", "text-anchor": "middle" }, s.svg);
+    const lines = runs.map(function (_, r) {
+      return P.el("path", { class: "loss", stroke: P.RUNS[r] }, s.svg);
+    });
+    const ends = runs.map(function (_, r) {
+      return P.el("text", { class: "stop", "text-anchor": "middle", fill: P.RUNS[r] },
+                  s.svg);
+    });
     return {
       draw: function () {
-        const h = trainer.history;
+        const longest = Math.max.apply(null, runs.map(function (r) { return r.history.length; }));
         let top = axes.xr[1];
-        while (h.length > top) { top *= 2; }
-        if (h.length < top / 4 && top > 20) { top = Math.max(20, top / 2); }
+        while (longest > top) { top *= 2; }
+        if (longest < top / 4 && top > 20) { top = Math.max(20, top / 2); }
         let lo = Infinity, hi = -Infinity;
-        for (let i = 0; i < h.length; i++) {
-          if (h[i] > 0) { lo = Math.min(lo, h[i]); hi = Math.max(hi, h[i]); }
-        }
+        runs.forEach(function (run) {
+          run.history.forEach(function (v) {
+            if (v > 0) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+          });
+        });
         const yr = lo <= hi ? [Math.floor(Math.log10(lo) - 0.05), Math.ceil(Math.log10(hi) + 0.05)]
           : [-2, 1];
         if (top !== axes.xr[1] || yr[0] !== axes.yr[0] || yr[1] !== axes.yr[1]) {
           axes.set([0, top], yr);
         }
-        const step = Math.max(1, Math.floor(h.length / 500)), parts = [];
-        for (let i = 0; i < h.length; i += step) {
-          const v = h[i] > 0 ? Math.log10(h[i]) : yr[0];
-          parts.push((parts.length ? "L" : "M") + axes.sx(i + 1).toFixed(1) + " " +
-                     axes.sy(v).toFixed(1));
-        }
-        line.setAttribute("d", parts.join(""));
-        end.textContent = "";
-        if (trainer.stopped && h.length) {
-          const v = h[h.length - 1];
-          end.setAttribute("x", axes.sx(h.length + 1));
-          end.setAttribute("y", axes.sy(v > 0 ? Math.log10(v) : yr[0]) + 4);
-          end.textContent = "\u2716 stopped";
-        }
+        runs.forEach(function (run, r) {
+          const h = run.history, step = Math.max(1, Math.floor(h.length / 500)), parts = [];
+          for (let i = 0; i < h.length; i += step) {
+            const v = h[i] > 0 ? Math.log10(h[i]) : yr[0];
+            parts.push((parts.length ? "L" : "M") + axes.sx(i + 1).toFixed(1) + " " +
+                       axes.sy(v).toFixed(1));
+          }
+          lines[r].setAttribute("d", parts.join(""));
+          ends[r].textContent = "";
+          if (run.stopped && h.length) {
+            const v = h[h.length - 1];
+            ends[r].setAttribute("x", axes.sx(h.length + 1));
+            ends[r].setAttribute("y", axes.sy(v > 0 ? Math.log10(v) : yr[0]) + 4);
+            ends[r].textContent = "\u2716 stopped";
+          }
+        });
       },
     };
   };

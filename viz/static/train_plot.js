@@ -192,7 +192,12 @@
     };
   }
 
+  // Each run's colour on a page with several (gradient descent first), and its name.
+  const RUNS = ["#c0392b", "#1f4e9c", "#2ca02c", "#9467bd"];
+  const RUN_NAMES = ["red", "blue", "green", "purple"];
+
   cr.plot = {
+    RUNS: RUNS, RUN_NAMES: RUN_NAMES,
     el: el, tick: tick, niceTicks: niceTicks, Axes: Axes, Field: Field, mix: mix,
     diverging: diverging, sequential: sequential, BELOW: BELOW, ABOVE: ABOVE, CLASSES: CLASSES,
   };

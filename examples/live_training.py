@@ -130,3 +130,31 @@ def chain(page: Page, weights: tuple[float, float, float],
         "Untick both slips and the two runs move as one. The loss here is the mean "
         f"squared error (e − ê)², twice the lesson's ½(e − ê)², so η = {alpha / 2:g} takes "
         f"the post's steps of α = {alpha:g}."), HEIGHT)
+
+
+def gan(page: Page) -> None:
+    """The gan lesson's two networks and setting, trained in the browser, tricks as switches."""
+    if not page.drawing:
+        return
+    from examples import gan as lesson  # the lesson imports this module
+
+    generator = nn.MLP(lesson.NOISE, [lesson.HIDDEN, 1], activation="tanh", seed=0)
+    discriminator = nn.MLP(1, [lesson.HIDDEN_D, lesson.HIDDEN_D, 1], activation="leaky_relu",
+                           seed=1)
+    tricks = lesson.Tricks()
+    widget = viz.train_gan_live(
+        generator, discriminator,
+        {f"N({lesson.MEAN:g}, {lesson.STD}²)": [(lesson.MEAN, lesson.STD)],
+         "two modes": list(lesson.MIXTURE)},
+        noise=lesson.NOISE, lr=lesson.LR, batch_size=lesson.BATCH, rounds=lesson.STEPS,
+        final_lr=lesson.FINAL_LR, tricks={k: getattr(tricks, k) for k in viz.GAN_TRICKS},
+        center=lesson.CENTER, spread=lesson.SPREAD, real_label=tricks.real_label,
+        flip=lesson.FLIP, input_noise=lesson.INPUT_NOISE, clip=lesson.CLIP,
+        title="A GAN in your browser: D and G take turns; flip a trick, press Reset, Play")
+    page.embed(widget, FILES["gan"], (
+        f"Live: the lesson's G and D (seed 0) play {lesson.STEPS} rounds in your browser, "
+        "each loss traced and run by the engine's tapes, Adam as nn.Adam. Every trick above "
+        "is a switch: change it (now, or before Reset) and watch G's histogram chase the "
+        "real density, D's verdict flatten towards the equilibrium, and the arrows, the "
+        "one number per sample G is told. Pause and click an arrow for the chain rule that "
+        "turns that number into G's gradient."), HEIGHT)

@@ -24,8 +24,6 @@ the live step-through (:func:`viz.live`) of its loss when the graph is small eno
 
 from __future__ import annotations
 
-import math
-import numbers
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -42,6 +40,8 @@ from . import html, train_page, train_rules
 from .live import Live, live
 from .model import MAX_NODES
 from .train_rules import Rule
+from .train_settings import settings as _settings
+from .train_settings import whole
 
 SPEEDS = (1, 5, 20, 100)
 """Epochs per second a page offers besides "as fast as it can" (``speed=None``)."""
@@ -83,50 +83,6 @@ class TrainLive:
 
     def _repr_html_(self) -> str:
         return self.iframe()
-
-
-def _number(name: str, value: Any, ok: Callable[[float], bool], need: str) -> float:
-    good = isinstance(value, numbers.Real) and not isinstance(value, bool)
-    if good:
-        try:
-            good = math.isfinite(value) and ok(value)
-        except (OverflowError, TypeError):
-            good = False
-    if not good:
-        raise ValueError(f"train_live: {name} must be a finite number {need}, got {value!r}")
-    return float(value)
-
-
-def _whole(name: str, value: Any, need: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"train_live: {name} must be {need}, got {value!r}")
-    return int(value)
-
-
-def _settings(lr: Any, batch_size: Any, l2: Any, seed: Any, speed: Any,
-              lr_marks: Mapping[str, float] | None, n: int) -> dict[str, Any]:
-    settings: dict[str, Any] = {
-        "lr": _number("lr", lr, lambda v: v >= 0, "≥ 0"),
-        "l2": _number("l2", l2, lambda v: v >= 0, "≥ 0"),
-        "seed": str(_whole("seed", seed, "a whole number (random.Random's seed)")),
-        "batchSize": None,
-        "speed": None if speed is None else _number("speed", speed, lambda v: v > 0,
-                                                     "> 0 (epochs per second) or None"),
-    }
-    if batch_size is not None:
-        size = _whole("batch_size", batch_size, "a positive whole number or None")
-        if size < 1:
-            raise ValueError(f"train_live: batch_size must be a positive whole number or None, "
-                             f"got {batch_size!r}")
-        settings["batchSize"] = min(size, n)
-    marks = []
-    for label, value in (lr_marks or {}).items():
-        if not isinstance(label, str):
-            raise ValueError(f"train_live: lr_marks must map names to rates, got key {label!r}")
-        marks.append({"label": label,
-                      "value": _number(f"lr_marks[{label!r}]", value, lambda v: v > 0, "> 0")})
-    settings["marks"] = marks
-    return settings
 
 
 def _trace(model: nn.Module, loss_fn: Callable[..., Any], l2: float,
@@ -272,7 +228,7 @@ def train_live(
     """
     rows, labels = _checked(model, X, y, loss_fn)
     settings = _settings(lr, batch_size, l2, seed, speed, lr_marks, len(rows))
-    if pause_at is not None and _whole("pause_at", pause_at, "a positive whole number") < 1:
+    if pause_at is not None and whole("pause_at", pause_at, "a positive whole number") < 1:
         raise ValueError(f"train_live: pause_at must be a positive whole number, got "
                          f"{pause_at!r}")
     settings["pauseAt"] = pause_at

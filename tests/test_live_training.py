@@ -17,6 +17,7 @@ from examples import chain, live_training, minibatch, moons, regression
 from examples.page import Page
 
 LESSONS = ["regression", "minibatch", "moons", "chain", "gan"]
+MIN_FONT_PX = 11
 
 
 def build(name, page):
@@ -58,6 +59,12 @@ def test_each_lesson_carries_a_trainer_with_its_controls(browser, tmp_path, name
     unit = "round" if name == "gan" else "epoch"
     view.get_by_role("button", name="Step", exact=True).click()
     assert view.get_by_label(unit, exact=True).text_content() == "1"
+    small = view.evaluate("""min => [...document.querySelectorAll('body *')]
+        .filter(e => [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+        .filter(e => e.getClientRects().length)
+        .filter(e => parseFloat(getComputedStyle(e).fontSize) < min)
+        .map(e => e.textContent.slice(0, 30))""", MIN_FONT_PX)
+    assert small == []
     assert errors == [] and fetched == []
     view.close()
 

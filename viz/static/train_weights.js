@@ -140,7 +140,10 @@
   }
 
   cr.weightsFigure = function (spec, runs, figure) {
-    if (spec.contours) { return contours(spec, runs, figure); }
+    if (spec.contours) {
+      const parts = [contours(spec, runs, figure), table(spec, runs, figure)];
+      return { draw: function () { parts.forEach(function (f) { f.draw(); }); } };
+    }
     if (spec.initial.length <= MAX_TABLE) { return table(spec, runs, figure); }
     const cap = document.createElement("figcaption");
     cap.textContent = spec.initial.length + " weights: too many to list; the chain rule " +

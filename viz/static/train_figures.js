@@ -132,7 +132,7 @@
     const ys = spec.targets.map(Number);
     const xr = padded(xs, 0.05, 0.1), yr = padded(ys, 0.15, 0.5);
     const axes = new P.Axes(s.svg, s.box, xr, yr, { xlabel: spec.inputNames[0],
-                                                       ylabel: spec.targetName });
+                                                       ylabel: spec.targetName + " (dots), output (lines)" });
     const clip = P.el("clipPath", { id: "plot-clip" }, s.svg);
     P.el("rect", { x: s.box.x, y: s.box.y, width: s.box.w, height: s.box.h }, clip);
     const lines = runs.map(function (_, r) {

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from .interpret import FLOATS
@@ -31,7 +31,7 @@ from .modes import ANOMALY, AnomalyError, enable_grad, state
 from .nodes import VALUES
 from .ops import Op
 from .source import MUL, PythonSource, SourceMath, Sym
-from .value import _CONSTANT, Value, _describe, _to_float
+from .value import _CONSTANT, Value, _describe, _to_float, local_error
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -85,31 +85,31 @@ def _reading(node: Value, values: bool) -> tuple[Any, Any, Any]:
 
 
 def _backward_error(node: Value, err: Exception) -> Exception:
-    op: Op = node.op  # type: ignore[assignment]
-    n = len(node.parents)
-    given = ", ".join(_describe(p, op.input_name(i, n)) for i, p in enumerate(node.parents))
-    formulas = "; ".join(op.formula(i, n) for i in range(min(n, len(op.rules) if op.arity else n)))
-    return type(err)(
-        f"backward through {op.name} ({op.expr}): the local derivative is undefined "
-        f"for {given} ({formulas}): {err}"
-    )
+    return local_error("backward", node.op, node.parents, err)  # type: ignore[arg-type]
 
 
-def chain(root: Value, grads: dict[Value, Any], values: bool = False
+def chain(root: Value, grads: dict[Value, Any], values: bool = False,
+          wrt: Collection[Value] | None = None
           ) -> Iterator[tuple[Value, int, Value, Any, Any, Any]]:
     """The chain rule's steps from ``root``: (node, index, input, local, upstream, contribution).
 
     ``grads`` holds the seed (``{root: seed}``) and receives every node's gradient as
     the steps run. On floats by default; ``values=True`` evaluates the rules on Values
-    (the gradient is then a graph of its own).
+    (the gradient is then a graph of its own). With ``wrt``, only the steps into nodes
+    that lead to one of those nodes are taken: a local derivative off their paths is
+    never evaluated (it may be undefined where the ones on the paths are not).
     """
-    for node in reversed(topological_order(root)):
+    order = topological_order(root)
+    needed = None if wrt is None else _leading_to(order, wrt)
+    for node in reversed(order):
         op = node.op
-        if op is None:
+        if op is None or (needed is not None and node not in needed):
             continue
         upstream = grads[node]
         m, ins, out = _reading(node, values)
         for i, parent in enumerate(node.parents):
+            if needed is not None and parent not in needed:
+                continue
             try:
                 local = op.local(i, m, ins, out, node.arg)
             except (ArithmeticError, ValueError) as err:
@@ -124,6 +124,16 @@ def chain(root: Value, grads: dict[Value, Any], values: bool = False
             previous = grads.get(parent)
             grads[parent] = contribution if previous is None else previous + contribution
             yield node, i, parent, local, upstream, contribution
+
+
+def _leading_to(order: list[Value], targets: Collection[Value]) -> set[Value]:
+    # The nodes of ``order`` (inputs first) from which some target can be reached.
+    wanted = set(targets)
+    leading: set[Value] = set()
+    for node in order:
+        if node in wanted or not leading.isdisjoint(node.parents):
+            leading.add(node)
+    return leading
 
 
 class Step(NamedTuple):
@@ -380,6 +390,9 @@ def _constant(x: float) -> Value:
 def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> list[Any]:
     """∂output/∂input for each input, without touching any ``.grad``.
 
+    Only the local derivatives on paths from ``output`` to ``inputs`` are evaluated, so
+    ``grad(w * x.sqrt(), [w])`` is √x even at x = 0, where ∂/∂x is undefined.
+
     Args:
         output: the node to differentiate.
         inputs: the nodes to differentiate with respect to (an input ``output`` does
@@ -418,7 +431,7 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> 
     with enable_grad():
         seed: Any = _constant(1.0) if create_graph else 1.0
         grads: dict[Value, Any] = {output: seed}
-        for _ in chain(output, grads, values=create_graph):
+        for _ in chain(output, grads, values=create_graph, wrt=inputs):
             pass
     if create_graph:
         # An input the output does not depend on: the constant 0 (its own derivatives are 0).

@@ -386,7 +386,11 @@ def dot(ws: Iterable[Any], xs: Iterable[Any]) -> Value:
         data = 0.0  # the same sum, term by term, as builtins.sum of the products
         for w, x in zip(ws, xs):
             data += w.data * x.data
-    except AttributeError:
+    except AttributeError:  # numbers among the inputs
+        return nary(_DOT, _nodes(ws, _DOT) + _nodes(xs, _DOT))
+    except TypeError:  # a numpy scalar: its .data is a buffer
+        return nary(_DOT, _nodes(ws, _DOT) + _nodes(xs, _DOT))
+    if type(data) is not float:  # something else with a .data: a tensor's is a tensor
         return nary(_DOT, _nodes(ws, _DOT) + _nodes(xs, _DOT))
     # nary(), written out: a neuron makes one of these per sample.
     out = _new(Value)

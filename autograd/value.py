@@ -7,7 +7,7 @@ op table (``ops.py``) by ``nodes.py``.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from .ops import Op
@@ -42,6 +42,17 @@ _CONSTANT = _Constant()
 def _describe(v: Value, name: str = "") -> str:
     label = f" (node {v.label!r})" if v.label else ""
     return f"{name + ' = ' if name else ''}{v.data!r}{label}"
+
+
+def local_error(how: str, op: Op, inputs: Sequence[Value], err: Exception) -> Exception:
+    """``err`` from an op's rule, restated with the op, its inputs and their nodes' labels."""
+    n = len(inputs)
+    given = ", ".join(_describe(p, op.input_name(i, n)) for i, p in enumerate(inputs))
+    formulas = "; ".join(op.formula(i, n) for i in range(min(n, len(op.rules) if op.arity else n)))
+    return type(err)(
+        f"{how} through {op.name} ({op.expr}): the local derivative is undefined "
+        f"for {given} ({formulas}): {err}"
+    )
 
 
 def _to_float(x: Any, where: str) -> float:
@@ -180,6 +191,10 @@ class Value:
         from .engine import backward
 
         backward(self, gradient)
+
+    def item(self) -> float:
+        """The number this node holds, as a float (``v.data``; PyTorch's ``tensor.item()``)."""
+        return self.data
 
     def zero_grad(self) -> None:
         """Set this node's gradient back to 0.0."""

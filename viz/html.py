@@ -50,6 +50,7 @@ LEGEND_GRAPH = (
     ("k-constant", "a constant"),
     ("k-box", "a collapsed scope"),
 )
+LEGEND_PATHS = "click a node: its gradient as the sum over paths"
 
 
 def script_json(value: Any) -> str:
@@ -66,6 +67,10 @@ def script_json(value: Any) -> str:
     return text
 
 
+Link = tuple[str, str]
+"""A link: (href, text)."""
+
+
 def page(
     drawing: Drawing,
     frames: Sequence[Frame],
@@ -80,14 +85,18 @@ def page(
     scripts: Sequence[str] = (),
     code: str = "",
     extra: Any = None,
+    graph: dict[str, Any] | None = None,
+    back: Link | None = None,
 ) -> str:
-    """The page: controls, narration, legend, and the graph in a pan-and-zoom viewer.
+    """The page: controls, narration, legend, and the graph in a pan-and-zoom viewer with
+    an overview; clicking a node opens its chain-rule panel (``graph``: the data of
+    :mod:`viz.paths`, and the names a link can cite with ``#show=w₁ → y``).
 
     Extensions: ``panel`` (HTML under the narration), ``aside`` (HTML beside the graph),
     ``styles`` (style sheets of ``viz/static/``), ``extra`` (data, as JSON in the element
     ``page-extra``), ``code`` (generated JavaScript) and ``scripts`` (files of
     ``viz/static/``), run in that order after the viewer, which they reach through
-    ``window.chainrulePage``."""
+    ``window.chainrulePage``. ``back``: a link to the page this one belongs to."""
     data = {
         "lesson": lesson,
         "width": drawing.width,
@@ -99,6 +108,7 @@ def page(
             {"sentence": f.sentence, "detail": f.detail, "current": f.current, "texts": f.texts}
             for f in frames
         ],
+        "graph": graph or {},
     }
     n = len(frames) - 1
     steps = ""
@@ -128,13 +138,22 @@ def page(
         f'<span class="{cls}">{html_text(text)}</span>'
         for cls, text in (LEGEND_LESSON if lesson else LEGEND_GRAPH)
     )
+    if graph and graph.get("paths"):
+        legend += f'<span class="k-plain">{html_text(LEGEND_PATHS)}</span>'
     note_html = f'<p class="note">{html_text(note)}</p>' if note else ""
     heading = f"<h1>{html_text(title)}</h1>" if title else ""
-    graph = f"""<div id="view" aria-label="graph: drag to pan, wheel or pinch to zoom">
+    if back:
+        heading = (f'<p class="back"><a href="{html_text(back[0])}" target="_top">'
+                   f"← {html_text(back[1])}</a></p>{heading}")
+    box = f"0 0 {drawing.width} {drawing.height}"
+    view = f"""<div id="view" aria-label="graph: drag to pan, Ctrl + wheel or pinch to zoom">
 {drawing.svg}
+<svg id="overview" role="img" aria-label="overview" viewBox="{box}"></svg>
+<p id="zoom-hint" hidden>Ctrl + wheel (⌘ + wheel on a Mac) or pinch to zoom</p>
+<section id="paths-panel" hidden></section>
 </div>"""
     if aside:
-        graph = f'<div class="row">{graph}{aside}</div>'
+        view = f'<div class="row">{view}{aside}</div>'
     after = ""
     if extra is not None:
         after += f'<script type="application/json" id="page-extra">{script_json(extra)}</script>\n'
@@ -159,9 +178,9 @@ def page(
 {note_html}
 <p class="legend" aria-label="legend">{legend}</p>
 </header>
-{graph}
+{view}
 <script type="application/json" id="viz-data">{script_json(data)}</script>
-{assets.script("stepthrough.js")}
+{assets.script("numbers.js", "stepthrough.js", "paths.js")}
 {after}
 </body>
 </html>

@@ -47,6 +47,21 @@ def minibatch():
         "batch_size": 4, "seed": 7}
 
 
+def classes():
+    """Three blobs with softmax cross-entropy over three outputs, mini-batches of 7."""
+    X, y = nn.make_blobs(21, seed=1)
+    return (lambda: nn.MLP(2, [4, 3], activation="relu", seed=3)), X, y, nn.cross_entropy, {
+        "batch_size": 7, "seed": 2}
+
+
+def logits():
+    """0/1 moons with the logistic loss on raw scores, summed over the batch."""
+    X, y = nn.make_moons(14, noise=0.1, seed=6)
+    loss = functools.partial(nn.binary_cross_entropy_with_logits, reduction="sum")
+    return (lambda: nn.MLP(2, [3, 1], activation="tanh", seed=5)), X, [max(t, 0) for t in y], \
+        loss, {}
+
+
 def big():
     """The classic demo's network: its per-sample graph is too large to step through."""
     X, y = nn.make_moons(12, noise=0.1, seed=0)
@@ -179,8 +194,10 @@ def test_pyrandom_gauss_draws_as_python(browser):
 
 
 @pytest.mark.parametrize("problem, lr, steps", [(regression, 0.05, 7), (classifier, 0.3, 5),
-                                                (minibatch, 0.1, 4), (line, 0.2, 6)],
-                         ids=["regression", "classifier", "minibatch", "two-weights"])
+                                                (minibatch, 0.1, 4), (line, 0.2, 6),
+                                                (classes, 0.2, 3), (logits, 0.05, 4)],
+                         ids=["regression", "classifier", "minibatch", "two-weights",
+                              "cross-entropy", "logits-sum"])
 def test_reset_and_steps_give_fits_loss(opened, problem, lr, steps):
     page = opened(problem, lr=0.01)
     _, history = fit_loss(problem, lr, steps)

@@ -43,12 +43,11 @@ from .train_rules import Rule
 from .train_settings import settings as _settings
 from .train_settings import whole
 
-SPEEDS = (1, 5, 20, 100)
-"""Epochs per second a page offers besides "as fast as it can" (``speed=None``)."""
-
 
 class TrainLive:
-    """A page that trains a model in the browser; made by :func:`train_live`.
+    """A page that trains in the browser; made by :func:`train_live` (one model, and any
+    :class:`viz.Rule` beside it) or :func:`viz.train_gan_live` (a generator and a
+    discriminator).
 
     Show it with ``to_html(path)`` (one self-contained page, nothing fetched),
     ``to_page()`` (the HTML text), or let Jupyter call ``_repr_html_()``.
@@ -97,7 +96,7 @@ def _trace(model: nn.Module, loss_fn: Callable[..., Any], l2: float,
         raise ValueError(f"train_live: {str(err).removeprefix('fit: ')}") from None
 
 
-def _checked(model: Any, X: Any, y: Any, loss_fn: Any) -> tuple[list[list[float]], list[Any]]:
+def _checked(model: Any, X: Any, y: Any) -> tuple[list[list[float]], list[Any]]:
     """The data as fit checks it (finite rows of the model's width, targets the loss takes)."""
     if not isinstance(model, nn.Module):
         raise TypeError(f"train_live: model must be an nn.Module (nn.MLP, …), got "
@@ -226,7 +225,7 @@ def train_live(
         >>> page.spec["picture"], len(page.spec["initial"])
         ('field', 33)
     """
-    rows, labels = _checked(model, X, y, loss_fn)
+    rows, labels = _checked(model, X, y)
     settings = _settings(lr, batch_size, l2, seed, speed, lr_marks, len(rows))
     if pause_at is not None and whole("pause_at", pause_at, "a positive whole number") < 1:
         raise ValueError(f"train_live: pause_at must be a positive whole number, got "

@@ -16,6 +16,7 @@ from ._text import html_text
 from .html import script_json
 from .live import Live
 from .render import GraphvizNotFound
+from .train_settings import SPEEDS
 
 HEIGHT = 640
 """Height in pixels of a training page embedded in a lesson or a notebook."""
@@ -27,8 +28,6 @@ STEP_TITLE = "the chain rule for one sample"
 
 
 def _speed(spec: dict[str, Any], unit: str) -> str:
-    from .train_live import SPEEDS
-
     chosen = spec["speed"]
     options = [("max", "as fast as it can")] + [
         (str(s), f"{s} {unit}{'s' if s != 1 else ''} / s") for s in SPEEDS]

@@ -89,6 +89,8 @@ def lower(rule: Rule, labels: Sequence[str], values: Sequence[float],
 
 def check(rules: Sequence[Rule], batch_size: int | None, l2: float, classes: int) -> None:
     """Refuse rules on a page that cannot run them."""
+    if isinstance(rules, Rule) or not isinstance(rules, (list, tuple)):
+        raise _refuse(rules, "rules must be a list of viz.Rule")
     if not rules:
         return
     if batch_size != 1:

@@ -10,6 +10,9 @@ import numbers
 from collections.abc import Callable, Mapping
 from typing import Any
 
+SPEEDS = (1, 5, 20, 100)
+"""Epochs (or rounds) per second a page offers besides "as fast as it can" (None)."""
+
 
 def number(name: str, value: Any, ok: Callable[[float], bool], need: str,
            where: str = "train_live") -> float:

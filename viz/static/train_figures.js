@@ -72,7 +72,8 @@
   function field(spec, runs, figure) {
     const trainer = runs[0];
     const kind = spec.picture;
-    caption(figure, kind === "classes" ? "Predicted class over the inputs, and the data"
+    caption(figure, kind === "classes" ? "The classes' probabilities over the inputs " +
+              "(softmax, each class's colour weighted by it), and the data"
       : spec.classify ? "The model's score (orange above the threshold, blue below), " +
         "its decision boundary (black) and the data"
         : "The model's output over the inputs (colour) and the data");
@@ -94,21 +95,34 @@
       })();
     points(group, spec, axes, function (i) { return xs[i]; }, colour);
     const at = spec.classify && !spec.classify.argmax ? spec.classify.at : null;
+    // Several classes: each cell's colour is the classes' colours weighted by the softmax.
+    const blend = new Float64Array(3 * grid.gw * grid.gh);
     const paint = kind === "classes"
-      ? function (v) { return P.mix(P.CLASSES[v % 8], [255, 255, 255], 0.55); }
+      ? function (v, k) { return [blend[3 * k], blend[3 * k + 1], blend[3 * k + 2]]; }
       : at !== null ? P.diverging(at)
         : P.sequential(Math.min.apply(null, ts), Math.max.apply(null, ts), 0.45);
+    function mixClasses(o, k) {
+      const top = Math.max.apply(null, o);
+      let total = 0;
+      const e = o.map(function (v) { const u = Math.exp(v - top); total += u; return u; });
+      const rgb = [0, 0, 0];
+      e.forEach(function (u, c) {
+        for (let j = 0; j < 3; j++) { rgb[j] += u / total * P.CLASSES[c % 8][j]; }
+      });
+      const light = P.mix(rgb, [255, 255, 255], 0.4);
+      for (let j = 0; j < 3; j++) { blend[3 * k + j] = light[j]; }
+    }
     const x = [0, 0];
     return {
       draw: function () {
         const w = trainer.w, out = trainer.outputs;
+        let cell = 0;
         grid.sample(xr, yr, function (a, b) {
           x[0] = a; x[1] = b;
           const o = out.of(w, x);
           if (kind !== "classes") { return o; }
-          let best = 0;
-          for (let c = 1; c < o.length; c++) { if (o[c] > o[best]) { best = c; } }
-          return best;
+          mixClasses(o, cell++);
+          return 0;
         });
         grid.paint(s.box, paint);
         boundary.setAttribute("d", at !== null ? grid.contour(s.box, at) : "");

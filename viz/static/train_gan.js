@@ -7,7 +7,7 @@
   const cr = window.chainrule, P = cr.plot;
   const spec = JSON.parse(document.getElementById("train-data").textContent);
   const $ = function (id) { return document.getElementById(id); };
-  const LOOK = 600, ARROWS = 16, BINS = 48;
+  const LOOK = 600;  // noise vectors whose samples draw G's distribution
   cr.short = function (x) { return chainruleNumbers.fmt(x, 6); };
 
   function Gan() {

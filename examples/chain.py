@@ -21,6 +21,7 @@ if __package__ in (None, ""):  # ``python examples/chain.py``
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from examples import live_training
 from examples.page import Page
 
 TITLE = "chain: three weights, one chain rule, and a hand-written backprop debugged"
@@ -562,6 +563,7 @@ def tell_saddle(page: Page, r: ChainResult) -> None:
         "barely matters: w₃ hardly moves (it stays near −0.47). The table shows (w₁ + w₂)/2 "
         "and the product w₁w₂w₃:"
     )
+    live_training.chain(page, WEIGHTS, DATA, LR)
     rows = []
     for epoch in (1, 20, 40, 60, 80, 120, 160):
         row = [epoch]

@@ -28,6 +28,7 @@ if __package__ in (None, ""):  # ``python examples/gan.py``
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from examples import live_training
 from examples.page import Page
 
 TITLE = "gan: a generator and a discriminator, trained in turns"
@@ -399,6 +400,7 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False,
     ablation = [Ablation(name, tricks, runs[k * seeds:(k + 1) * seeds])
                 for k, (name, tricks) in enumerate(rows)]
     tell_ablation(page, ablation, ablation_steps)
+    live_training.gan(page)
     result = GanResult(main, mixture, ablation, signal, ablation_steps)
     tell_mixture(page, result)
     if page.drawing:

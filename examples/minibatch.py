@@ -21,6 +21,7 @@ if __package__ in (None, ""):  # ``python examples/minibatch.py``
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from examples import live_training
 from examples.page import Page
 
 TITLE = "minibatch: full batch, mini-batches and single samples"
@@ -90,6 +91,7 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> M
         "θ ← θ − η·g. One epoch visits every batch once, so it makes ⌈N/B⌉ updates: one "
         "for the full batch, N for single samples."
     )
+    live_training.minibatch(page, X, y, LR)
     losses: dict[int, list[float]] = {}
     updates: dict[int, int] = {}
     for size in sizes:

@@ -20,6 +20,7 @@ if __package__ in (None, ""):  # ``python examples/moons.py``
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from examples import live_training
 from examples.page import Page
 
 TITLE = "moons: a decision boundary, a test set, and overfitting"
@@ -117,6 +118,7 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> M
                     "The decision boundary the MLP learned, with the training points.")
         page.figure(_titled(plot_history(history), "training on the moons, step by step"),
                     "history.png", "Loss and accuracy per step.")
+    live_training.moons(page, X, y, L2)
     page.heading("Is 100% luck? Other draws of the data")
     short = STEPS // 2
     table = {k: [_final_accuracy(classic(n, k, seed=s)) for s in range(seeds)]

@@ -25,6 +25,7 @@ if __package__ in (None, ""):  # ``python examples/regression.py``
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from examples import live_training
 from examples.page import Page
 
 TITLE = "regression: a line by gradient descent, and the learning rate"
@@ -273,6 +274,7 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> R
         "And η = 0.01 is safe but crawls: the shallow direction shrinks by only "
         f"{1 - 0.01 * lo:.4f} per step."
     )
+    live_training.regression(page, t, y, START, critical)
     diverged = {n: not (p[-1][2] < p[0][2]) for n, p in paths.items()}
     page.table(["rate", "η", "|1 − ηλmax|", "loss at start", f"loss after {steps} steps"],
                [[n, RATES[n], f"{abs(1 - RATES[n] * hi):.3f}", f"{p[0][2]:.4f}",

@@ -11,6 +11,7 @@ table disagree.
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 from .nodes import method_doc
@@ -55,11 +56,19 @@ def _parameters(op: Op, name: str) -> str:
     return f", {pname}: {kind}" + ("" if default is None else f" = {default!r}")
 
 
+BODY = " " * 12  # a method's body, in the class's TYPE_CHECKING block
+
+
+def _docstring(op: Op) -> str:
+    # The methods' own docstring, wrapped to the project's 100 columns.
+    lines = textwrap.wrap(f'"""{method_doc(op)}"""', width=100 - len(BODY))
+    return "".join(f"{BODY}{line}\n" for line in lines)
+
+
 def source() -> str:
     """The text of autograd/methods.py for the table as it is."""
     defs = [
-        f"        def {name}(self{_parameters(op, name)}) -> Value:\n"
-        f'            """{method_doc(op)}"""\n'
+        f"        def {name}(self{_parameters(op, name)}) -> Value:\n{_docstring(op)}"
         for op in OPS if op.arity
         for name in (*op.methods, *op.reflected)
     ]

@@ -201,6 +201,10 @@ def fit(
             batch), after it for a parameter the step made infinite. ``"ignore"`` trains on
             whatever the numbers are.
 
+    A Ctrl-C (or any exception) stops ``fit`` with the weights and the optimizer's state
+    exactly as the last finished step left them, in both modes: a step changes them all
+    or none (see :func:`nn.optim.finish`).
+
     Both modes check the same things before any weight moves (see :mod:`nn.checks`):
     samples are rows of real numbers (lists, tuples or numpy arrays) of the model's
     width, targets are what the loss accepts; validation data too.
@@ -337,9 +341,15 @@ def fit(
             if bar is not None:
                 bar.set_postfix({k: f"{v[-1]:.4g}" for k, v in history.items()}, refresh=False)
                 bar.update(1)
-    finally:
         if compile:
-            step.close()  # the weights back into the model, also when interrupted
+            step.close()  # the weights back into the model
+    except BaseException:
+        # Also when interrupted. Not in a `finally`: a Ctrl-C at its first line on the way
+        # out of a finished fit would skip it, here it lands in the `try` and comes here.
+        if compile:
+            step.close()
+        raise
+    finally:
         if bar is not None:
             bar.close()
     return history

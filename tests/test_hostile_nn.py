@@ -7,6 +7,7 @@ the test instead of hanging the run; they compare the times of two sizes, never 
 
 from __future__ import annotations
 
+import dis
 import errno
 import json
 import os
@@ -21,7 +22,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import nn
+import nn.compiled
+import nn.optim
 import nn.safejson
+import nn.schedulers
 from nn.serialize import ModelFileError
 
 ROOT = Path(nn.__file__).resolve().parent.parent
@@ -298,3 +302,139 @@ def test_a_name_longer_than_the_file_system_takes_is_refused_before_anything_is_
         nn.save(nn.Neuron(1, seed=0), tmp_path / name)
     assert info.value.errno == errno.ENAMETOOLONG
     assert os.listdir(tmp_path) == []
+
+
+# ----------------------------------------------------------------------------- interrupts
+
+TRAINING_CODE = {str(ROOT / "nn" / name) for name in ("train.py", "optim.py", "compiled.py",
+                                                       "schedulers.py")}
+# A step starts with the first of these; what runs before it changes no state.
+FIRST_OF_A_STEP = {nn.optim.Optimizer.zero_grad.__code__,
+                   nn.compiled.CompiledTraining.train.__code__}
+NOP = dis.opmap["NOP"]
+STEPS = 3  # full-batch epochs: each is one training step
+X_FIT, Y_FIT = [[0.5, -1.0], [1.0, 2.0], [-0.5, 0.25], [2.0, 0.5]], [1.0, -0.5, 0.25, 2.0]
+OPTIMIZERS = {
+    "SGD with momentum": lambda params: nn.SGD(params, lr=0.05, momentum=0.9),
+    "Adam": lambda params: nn.Adam(params, lr=0.05),
+}
+
+
+class Interrupt:
+    """A trace function that counts the bytecodes nn's training code runs from the first
+    step on (fit's loop, the optimizers, the compiled update, the schedulers) and raises
+    KeyboardInterrupt before the ``at``-th, as a Ctrl-C arriving there would.
+
+    NOPs are not counted: CPython never handles a signal at one (a NOP does not look for
+    pending signals), and one raised there by a trace function escapes the frame's
+    handlers, which no Ctrl-C can do.
+    """
+
+    def __init__(self, at: int | None = None, first: set | None = None) -> None:
+        self.at, self.count, self.started = at, 0, False
+        self.first = FIRST_OF_A_STEP if first is None else first
+
+    def __call__(self, frame, event, arg):
+        if event == "call":
+            if frame.f_code.co_filename not in TRAINING_CODE:
+                return None
+            self.started = self.started or frame.f_code in self.first
+            frame.f_trace_opcodes = True
+        elif event == "opcode" and self.started and frame.f_code.co_code[frame.f_lasti] != NOP:
+            self.count += 1
+            if self.count == self.at:
+                raise KeyboardInterrupt(f"at bytecode {self.at}")
+        return self
+
+
+def training_state(model, optimizer) -> tuple:
+    """The weights and the optimizer's state, bit for bit."""
+    numbers = [p.data for p in model.parameters()]
+    if isinstance(optimizer, nn.SGD):
+        numbers += optimizer.velocity
+    else:
+        numbers += [*optimizer.m, *optimizer.v, *map(float, optimizer.steps)]
+    return tuple(None if x is None else x.hex() for x in numbers)
+
+
+@pytest.fixture
+def one_trace(monkeypatch):
+    """Compiled fits of one model share its traced tape: the tracing is not what is tested
+    here, and each fit would spend most of its time on it."""
+    traced = {}
+    make = nn.compiled.make_compiled_step
+
+    def shared(model, *args):
+        if id(model) not in traced:
+            traced[id(model)] = model, make(model, *args)
+        return traced[id(model)][1]
+
+    monkeypatch.setattr(nn.compiled, "make_compiled_step", shared)
+
+
+def train(model, make_optimizer, compile, epochs, tracer=None) -> tuple[tuple, bool]:
+    """``model`` from its first weights, trained ``epochs`` full-batch steps under
+    ``tracer`` by a new optimizer: the training state, and whether fit was interrupted."""
+    model.load_state_dict(nn.MLP(2, [2, 1], seed=0).state_dict())
+    optimizer = make_optimizer(model.parameters())
+    interrupted = False
+    sys.settrace(tracer)
+    try:
+        nn.fit(model, X_FIT, Y_FIT, nn.mse_loss, optimizer, epochs, progress=False,
+               compile=compile)
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        sys.settrace(None)
+    return training_state(model, optimizer), interrupted
+
+
+@pytest.mark.parametrize("compile", [False, True], ids=["eager", "compiled"])
+@pytest.mark.parametrize("optimizer", list(OPTIMIZERS))
+def test_an_interrupt_anywhere_in_fit_leaves_weights_and_optimizer_at_a_finished_step(
+        one_trace, optimizer, compile):
+    make, model = OPTIMIZERS[optimizer], nn.MLP(2, [2, 1], seed=0)
+    after = [training_state(model, make(model.parameters()))]  # after k finished steps
+    after += [train(model, make, compile, k)[0] for k in range(1, STEPS + 1)]
+    assert len(set(after)) == STEPS + 1
+    counter = Interrupt()
+    train(model, make, compile, STEPS, counter)
+    finished = []
+    for at in range(1, counter.count + 1):
+        state, interrupted = train(model, make, compile, STEPS, Interrupt(at))
+        assert interrupted, f"bytecode {at}: the Ctrl-C was swallowed"
+        assert state in after, f"bytecode {at}: weights or optimizer state half-way"
+        finished.append(after.index(state))
+    # each step counts once it has finished, and no sooner
+    assert finished == sorted(finished) and finished[-1] == STEPS, finished
+    assert [finished.count(k) > 0 for k in range(STEPS + 1)] == [True] * (STEPS + 1)
+
+
+SCHEDULERS = {
+    "StepLR": lambda opt: nn.StepLR(opt, step_size=1, gamma=0.5),
+    "LinearLR": lambda opt: nn.LinearLR(opt, start_factor=0.5, total_iters=3),
+    "CosineAnnealingLR": lambda opt: nn.CosineAnnealingLR(opt, T_max=3),
+}
+
+
+@pytest.mark.parametrize("kind", list(SCHEDULERS))
+def test_an_interrupted_scheduler_step_moves_the_lr_and_the_epoch_together(kind):
+    def run(tracer=None, steps=1):
+        scheduler = SCHEDULERS[kind](nn.SGD([nn.Neuron(1, seed=0).b], lr=0.1))
+        sys.settrace(tracer)
+        try:
+            for _ in range(steps):
+                scheduler.step()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            sys.settrace(None)
+        return scheduler.optimizer.lr, scheduler.last_epoch
+
+    first = {nn.schedulers.LRScheduler.step.__code__}
+    before, after = run(steps=0), run()
+    assert before != after
+    counter = Interrupt(None, first)
+    run(counter)
+    assert [run(Interrupt(at, first)) in (before, after)
+            for at in range(1, counter.count + 1)] == [True] * counter.count

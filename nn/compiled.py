@@ -15,7 +15,8 @@ What eager ``fit`` computes, and how the replay matches it (to rounding):
   (the two edges of ``dot(params, params)``);
 - targets as data: ±1 labels, 0/1 labels and real targets are one data leaf; a class
   index becomes a one-hot row of k data leaves, and ``cross_entropy`` takes them as
-  class probabilities (−Σ yₖ·log softmaxₖ = −log softmax[t] for one-hot y);
+  class probabilities (−Σ yₖ·log softmaxₖ = −log softmax[t] for one-hot y), as it takes
+  targets given as probabilities;
 - accuracy reads the model's outputs: a second tape of the model alone (for k outputs,
   ``Σ sₖ·outₖ`` with a one-hot selector s, run once per class in one batch).
 
@@ -159,6 +160,8 @@ class CompiledStep:
                                                     data=[*xs, *pick])
 
     def _target(self, t: Any) -> list[float]:
+        if isinstance(t, list):  # class probabilities, already the tape's form
+            return t
         if self.classes:
             return [1.0 if k == t else 0.0 for k in range(self.classes)]
         return [t]

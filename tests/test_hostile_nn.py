@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import dis
 import errno
+import functools
 import json
+import math
 import os
 import subprocess
 import sys
 import textwrap
 from collections.abc import Callable
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -438,3 +443,58 @@ def test_an_interrupted_scheduler_step_moves_the_lr_and_the_epoch_together(kind)
     run(counter)
     assert [run(Interrupt(at, first)) in (before, after)
             for at in range(1, counter.count + 1)] == [True] * counter.count
+
+
+# ----------------------------------------------------------------------------- eager = compiled
+
+FIT_X = [[0.5, -1.0], [1.0, 2.0], [-0.5, 0.0]]
+FIT_LOSSES = {  # loss, outputs, good targets
+    "hinge": (nn.hinge_loss, 1, [1, -1, 1]),
+    "mse": (nn.mse_loss, 1, [0.5, -1.0, 2.0]),
+    "l1, summed": (functools.partial(nn.l1_loss, reduction="sum"), 1, [0.5, -1.0, 2.0]),
+    "bce with logits": (nn.binary_cross_entropy_with_logits, 1, [1, 0, 1]),
+    "cross entropy": (nn.cross_entropy, 3, [0, 2, 1]),
+}
+HOSTILE_TARGETS = [10**400, -(10**400), 2**1024, 1e308, 0.5, 2, -1, 3, True, "1", None, b"1",
+                   [0.2, 0.8], [0.2, 0.3, 0.5], [0.5, math.nan, 0.5], 1j, object(), math.inf,
+                   Fraction(1, 3), Decimal("1"), np.int64(-1), np.float32(0.5), np.bool_(True)]
+HOSTILE_INPUTS = [10**400, 2**1023, 1e308, -1e200, math.nan, Fraction(1, 3), Decimal("0.5"),
+                  np.float32(0.5), np.int64(3), 1j, np.bool_(True), "0.5", None]
+FIT_CASES = [
+    (loss, f"{where}{what} {value!r:.30}", value)
+    for loss in FIT_LOSSES
+    for what, values in (("target", HOSTILE_TARGETS), ("input", HOSTILE_INPUTS))
+    for where in ("", "validation ")
+    for value in values
+]
+WEIGHTS_TOLERANCE = 1e-12  # eager and compiled training differ by rounding only
+
+
+def fit_outcome(loss: str, case: str, value, compile: bool) -> tuple:
+    loss_fn, nout, y = FIT_LOSSES[loss]
+    X, y = [list(x) for x in FIT_X], list(y)
+    if "target" in case:
+        y[1] = value
+    else:
+        X[2][0] = value
+    data = (FIT_X, FIT_LOSSES[loss][2], (X, y)) if case.startswith("validation") else (X, y, None)
+    model = nn.MLP(2, [3, nout], seed=0)
+    before = model.state_dict()
+    try:
+        nn.fit(model, data[0], data[1], loss_fn, nn.Adam(model.parameters(), lr=0.1), 2,
+               validation=data[2], progress=False, compile=compile)
+    except Exception as err:  # the outcome is compared, whatever it is
+        return type(err), str(err), model.state_dict() == before
+    return None, list(model.state_dict().values())
+
+
+@pytest.mark.filterwarnings("error")  # numpy may not warn where the engine refuses
+@pytest.mark.parametrize(("loss", "case", "value"), FIT_CASES,
+                         ids=[f"{loss}: {case}" for loss, case, _ in FIT_CASES])
+def test_eager_and_compiled_fit_treat_every_hostile_value_alike(loss, case, value):
+    eager, compiled = (fit_outcome(loss, case, value, compile) for compile in (False, True))
+    if eager[0] is None and compiled[0] is None:  # both trained: to rounding, the same
+        assert max(abs(a - b) for a, b in zip(eager[1], compiled[1])) < WEIGHTS_TOLERANCE
+    else:  # refused alike: same error, same message, no weight moved
+        assert eager == compiled
+        assert eager[2], "a refused fit moved a weight"

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from autograd import Op, Value
 from autograd.ops import subscript
 
-from ._text import MINUS, fmt
+from ._text import MINUS, clean, fmt
 
 MAX_EXPRESSION = 16
 """Longest expression (in characters) an unlabelled intermediate is named by."""
@@ -197,8 +197,8 @@ def choose(
         if node.label:
             name = node.label
             scope = scope_of.get(node, ())
-            short[node] = name
-            full[node] = ".".join((*scope, name)) if count[name] > 1 and scope else name
+            short[node] = clean(name)  # a lone surrogate or a control shown as U+FFFD
+            full[node] = clean(".".join((*scope, name)) if count[name] > 1 and scope else name)
             continue
         if node.is_constant:
             name = number(node.data)

@@ -372,18 +372,19 @@ class CompiledTraining:
             loss, grads = step.loss_tape.grad_batch(rows, params=w, reduction=step.reduction)
         g = step._np.array(grads)
         l2 = step.l2
-        if l2:
-            # l2·Σp², and its gradient along dot(params, params)'s two edges: l2·p + l2·p.
-            loss += l2 * float(w @ w)
-            g += l2 * w
-            g += l2 * w
-        if outputs is None:
-            outputs = []
-        if self.check is not None:
-            self.check(loss, g)
-        w, state = self.update.step(w, g, state)
+        # As eager training's float arithmetic: an overflow gives inf and 0/0 nan, without a
+        # warning (fit's checks name the loss, gradient or weight that is not finite).
+        with step._np.errstate(all="ignore"):
+            if l2:
+                # l2·Σp², and its gradient along dot(params, params)'s two edges: l2·p + l2·p.
+                loss += l2 * float(w @ w)
+                g += l2 * w
+                g += l2 * w
+            if self.check is not None:
+                self.check(loss, g)
+            w, state = self.update.step(w, g, state)
         self.now = (w, g, state)  # one assignment: the step happens whole or not at all
-        return loss, outputs
+        return loss, [] if outputs is None else outputs
 
     def weights(self) -> Any:
         """The current weights in the parameters' order (an array while fit runs)."""

@@ -260,7 +260,10 @@ class Adam(Optimizer):
             step_size, bias2_sqrt = corrections[t]
             m[i] = beta1 * m[i] + (1.0 - beta1) * g
             v[i] = beta2 * v[i] + (1.0 - beta2) * g * g
-            new.append((p, x - step_size * (m[i] / (math.sqrt(v[i]) / bias2_sqrt + eps))))
+            denominator = math.sqrt(v[i]) / bias2_sqrt + eps
+            # 0 only with eps = 0 before any gradient: 0/0, nan as torch (and numpy) give
+            ratio = m[i] / denominator if denominator else math.nan
+            new.append((p, x - step_size * ratio))
         self._commit(new, m=m, v=v, steps=steps)
 
 

@@ -498,3 +498,39 @@ def test_eager_and_compiled_fit_treat_every_hostile_value_alike(loss, case, valu
     else:  # refused alike: same error, same message, no weight moved
         assert eager == compiled
         assert eager[2], "a refused fit moved a weight"
+
+
+def dead_neuron():
+    model = nn.Neuron(1, activation="relu", seed=0)
+    model.load_state_dict({"w.0": -1.0, "b": -1.0})  # relu(−2): no gradient reaches it
+    return model
+
+
+OVERFLOWING_RUNS = {  # numbers that overflow or divide 0 by 0 in the loss or the update
+    "l2 = 1e300": (lambda: nn.MLP(2, [3, 1], seed=0), {"l2": 1e300},
+                   lambda params: nn.Adam(params, lr=0.1)),
+    "lr = 1e308": (lambda: nn.MLP(2, [3, 1], seed=0), {},
+                   lambda params: nn.SGD(params, lr=1e308, momentum=0.9)),
+    "Adam, eps = 0, no gradient": (dead_neuron, {}, lambda params: nn.Adam(params, lr=0.1,
+                                                                           eps=0.0)),
+}
+
+
+@pytest.mark.filterwarnings("error")  # numpy may not warn where the floats do not
+@pytest.mark.parametrize("run", list(OVERFLOWING_RUNS))
+@pytest.mark.parametrize("on_nonfinite", ["raise", "ignore"])
+def test_eager_and_compiled_fit_stop_alike_when_the_numbers_overflow(run, on_nonfinite):
+    make_model, options, make_optimizer = OVERFLOWING_RUNS[run]
+    outcomes = []
+    for compile in (False, True):
+        model = make_model()
+        X = FIT_X if len(model.parameters()) > 2 else [[1.0]]
+        try:
+            history = nn.fit(model, X, [1.0] * len(X), nn.mse_loss,
+                             make_optimizer(model.parameters()), 3, progress=False,
+                             compile=compile, on_nonfinite=on_nonfinite, **options)
+        except nn.checks.NonFiniteError as err:
+            outcomes.append(str(err))
+        else:
+            outcomes.append([math.isfinite(v) for v in history["loss"]])
+    assert outcomes[0] == outcomes[1]

@@ -37,12 +37,12 @@ import builtins
 import math
 import operator
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from .engine import Step, backward_steps
-from .lowering import Trace, float_source
+from .lowering import Trace, edge_listing
 from .ops import OPS_BY_NAME, Op
 from .source import ADD, ATOM, COND, INFIX, MUL, POW, SourceMath, Sym, _reads
 from .value import Value
@@ -217,7 +217,7 @@ class Program:
         javascript: ``function run(p, seed)`` returning ``{values, locals, upstreams,
             contributions, grads}`` (grads: one per leaf).
         python: the Python tape of ``autograd.compile`` for the same leaves, written one
-            line per edge (``float_source(..., by_edge=True)``) so each step has its line.
+            line per edge (:func:`~autograd.lowering.edge_listing`) so each step has its line.
         step_line: per step, the line of ``python`` that computes it (0-based), or None.
         seed_line: the line that sets the output's gradient, or None.
         node_line: per node with an op, the line of its forward computation.
@@ -235,12 +235,16 @@ class Program:
     not_live: list[str] = field(default_factory=list)
 
 
-def lower(root: Value, gradient: float = 1.0) -> Program:
+def lower(root: Value, gradient: float = 1.0, names: Mapping[Value, str] | None = None
+          ) -> Program:
     """Lower ``root``'s graph and its backward pass to JavaScript (and Python).
 
     Args:
         root: the output.
         gradient: the seed ∂root/∂root.
+        names: preferred names for the tape's variables (a picture's names, so that the
+            tape reads like the picture): made into identifiers (``w₁`` → ``w1``) and
+            kept unique; a node not in it is named by its label, as by ``compile``.
 
     Returns:
         A :class:`Program`; run ``program.javascript`` in a browser, then
@@ -254,15 +258,17 @@ def lower(root: Value, gradient: float = 1.0) -> Program:
         ['w', 'x']
         >>> "Math.tanh($" in program.javascript
         True
+        >>> y = (w * x).tanh()
+        >>> lower(y, names={w: "w₁", y: "n₃"}).python.splitlines()[-1]
+        '    return n3, [g_w1, g_x]'
     """
     steps = list(backward_steps(root, gradient))
     leaves = _leaves(root)
-    trace = Trace(root, leaves, [])
-    python = float_source(trace, backward=True, by_edge=True)
-    lines = python.splitlines()
-    program = Program(trace.order, leaves, steps, "", python)
-    program.node_line = _forward_lines(trace, lines)
-    program.seed_line, program.step_line = _backward_lines(trace, lines, steps)
+    trace = Trace(root, leaves, [], names)
+    listing = edge_listing(trace)
+    program = Program(trace.order, leaves, steps, "", listing.source)
+    program.node_line = listing.node_line
+    program.seed_line, program.step_line = _backward_lines(trace, listing.backward, steps)
     missing = not_live(n.op for n in trace.order if n.op is not None)
     if missing:
         program.not_live = [op.name for op in missing]
@@ -289,21 +295,11 @@ def _leaves(root: Value) -> list[Value]:
     return found
 
 
-def _forward_lines(trace: Trace, lines: list[str]) -> dict[Value, int]:
-    where = {}
-    for node in trace.order:
-        if node.op is not None:
-            prefix = f"    {trace.var[node]} = "
-            where[node] = next(i for i, line in enumerate(lines) if line.startswith(prefix))
-    return where
-
-
-def _backward_lines(trace: Trace, lines: list[str], steps: Sequence[Step]
+def _backward_lines(trace: Trace, at: int, steps: Sequence[Step]
                     ) -> tuple[int | None, list[int | None]]:
-    """Which tape line each step is: the by-edge tape writes one line per edge into a node
-    that needs a gradient, in the engine's order, after ``g_root = seed``."""
-    start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("# backward"))
-    at = start + 1
+    """Which tape line each step is: the by-edge tape writes, from line ``at``, one line
+    per edge into a node that needs a gradient, in the engine's order, after
+    ``g_root = seed``."""
     seed_line = None
     if trace.root in trace.needs_grad:
         seed_line, at = at, at + 1

@@ -16,9 +16,9 @@ import numbers
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from itertools import chain
-from typing import Any
+from typing import Any, NamedTuple
 
 from .engine import topological_order
 from .nodes import apply
@@ -77,9 +77,13 @@ def float_namespace(lang: PythonSource) -> dict[str, Any]:
 
 
 class Trace:
-    """A graph walked once: its nodes in order, their names, which need a gradient."""
+    """A graph walked once: its nodes in order, their names, which need a gradient.
 
-    def __init__(self, root: Value, params: Sequence[Value], data: Sequence[Value]) -> None:
+    ``names`` gives preferred base names for nodes' variables (else a node's label).
+    """
+
+    def __init__(self, root: Value, params: Sequence[Value], data: Sequence[Value],
+                 names: Mapping[Value, str] | None = None) -> None:
         if not isinstance(root, Value):
             raise TypeError(f"compile: root must be a Value, got {root!r} ({type(root).__name__})")
         self.root = root
@@ -104,14 +108,16 @@ class Trace:
         self.names = Names(list(float_namespace(self.py)))
         self.var: dict[Value, str] = {}
         counts: dict[Any, int] = {}
+        preferred = names or {}
         for i, p in enumerate(self.params):
-            self.var[p] = self.names.new(p.label or f"param{i}")
+            self.var[p] = self.names.new(preferred.get(p) or p.label or f"param{i}")
         for i, d in enumerate(self.data):
-            self.var[d] = self.names.new(d.label or f"x{i}")
+            self.var[d] = self.names.new(preferred.get(d) or d.label or f"x{i}")
         for node in self.order:
             if node.op is not None:
                 n = counts[node.op] = counts.get(node.op, 0) + 1
-                self.var[node] = self.names.new(node.label or f"{self.py.names[node.op]}{n}")
+                self.var[node] = self.names.new(preferred.get(node) or node.label
+                                                or f"{self.py.names[node.op]}{n}")
         self.gvar = {n: self.names.new("g_" + self.var[n]) for n in self.order
                      if n in self.needs_grad}
         self._rules: dict[tuple, list[tuple[str, tuple[int, ...], int, int | None]]] = {}
@@ -275,12 +281,7 @@ def float_source(trace: Trace, backward: bool, by_edge: bool = False) -> str:
         lines.append(f"    return {out}")
         return "\n".join(lines) + "\n"
     if by_edge:
-        lines.append("    # forward: one line per node")
-        lines += forward_lines(trace, "    ")
-        lines.append("    # backward: g_input += g_node * ∂node/∂input, nodes in reverse order")
-        seen: set[Value] = set()
-        lines += backward_lines(trace, list(reversed(trace.order)), seen, "seed", "    ")
-        grads = {p: trace.gvar[p] for p in seen}
+        return edge_listing(trace).source
     else:
         more, grads, helpers, reads = gradient_lines(trace, "seed", "    ")
         lines = helpers + lines
@@ -295,6 +296,38 @@ def float_source(trace: Trace, backward: bool, by_edge: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
+class Listing(NamedTuple):
+    """The by-edge tape and where its lines are (0-based line numbers)."""
+
+    source: str
+    node_line: dict[Value, int]  # each op node's forward line
+    backward: int  # the first backward line: ``g_root = seed``, then one per edge
+
+
+def edge_listing(trace: Trace) -> Listing:
+    """``float_source(trace, backward=True, by_edge=True)`` and where its lines are, known
+    as they are written (never found by reading the text back)."""
+    lines = ["def grad(params, data, seed):"]
+    if trace.params:
+        names = ", ".join(trace.var[v] for v in trace.params)
+        lines.append(f"    {names}{',' if len(trace.params) == 1 else ''} = params")
+    if trace.data:
+        names = ", ".join(trace.var[v] for v in trace.data)
+        lines.append(f"    {names}{',' if len(trace.data) == 1 else ''} = data")
+    lines.append("    # forward: one line per node")
+    where: dict[Value, int] = {}
+    start = len(lines)
+    lines += forward_lines(trace, "    ", where=where)
+    node_line = {node: start + at for node, at in where.items()}
+    lines.append("    # backward: g_input += g_node * ∂node/∂input, nodes in reverse order")
+    backward = len(lines)
+    seen: set[Value] = set()
+    lines += backward_lines(trace, list(reversed(trace.order)), seen, "seed", "    ")
+    listed = ", ".join(trace.gvar[p] if p in seen else "0.0" for p in trace.params)
+    lines.append(f"    return {trace.ref(trace.root)}, [{listed}]")
+    return Listing("\n".join(lines) + "\n", node_line, backward)
+
+
 # Inputs of n-ary nodes: a block of inputs that several nodes share (a layer's weights,
 # its inputs) is written once as a tuple and passed as ``*_t1``.
 SHARED_BLOCK = 3
@@ -303,11 +336,14 @@ SHARED_BLOCK = 3
 INLINE_DEPTH = 3
 
 
-def forward_lines(trace: Trace, indent: str, keep: set[Value] | None = None) -> list[str]:
+def forward_lines(trace: Trace, indent: str, keep: set[Value] | None = None,
+                  where: dict[Value, int] | None = None) -> list[str]:
     """The forward in float code, in order: ``name = op(inputs)``.
 
     With ``keep`` (the nodes something else reads), a node used by one other node only
     and not kept is written inside that node's line; without it, one line per node.
+    ``where`` receives, for each node with a line of its own, how many lines were
+    written before it (its line's index in the list returned).
     """
     lang = trace.py
     blocks: dict[tuple[Value, ...], int] = {}
@@ -368,6 +404,8 @@ def forward_lines(trace: Trace, indent: str, keep: set[Value] | None = None) -> 
             if depth <= INLINE_DEPTH:
                 inlined[node], depths[node] = (text, prec), depth
                 continue
+        if where is not None:
+            where[node] = len(lines)
         lines.append(f"{indent}{var[node]} = {text}")
     return lines
 

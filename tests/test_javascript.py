@@ -205,6 +205,90 @@ def test_each_step_knows_its_tape_line():
     assert lines[program.node_line[y]].strip() == "y = tanh(add1)"
 
 
+def test_preferred_names_name_the_tape_and_the_page_runs(js):
+    """A picture's names (w₁, n₃) become the tape's variables, unique, and lines stay addressed."""
+    w1, w2, x = Value(0.4, label="w"), Value(-1.3, label="w"), Value(0.8)
+    hidden = w1 * x
+    y = (hidden + w2 * x).tanh()
+    names = {w1: "w₁", w2: "w₂", x: "x", hidden: "n₃", y: "L"}
+    program = lower(y, names=names)
+    lines = program.python.splitlines()
+    assert lines[program.node_line[hidden]].strip() == "n3 = w1 * x"
+    assert lines[program.node_line[y]].strip().startswith("L = tanh(")
+    assert lines[program.seed_line].strip() == "g_L = seed"
+    texts = [None if i is None else lines[i].split(" ")[4] for i in program.step_line]
+    assert "g_n3" in texts and "g_w1" in texts and "g_w2" in texts
+    check(program, js(program, [leaf.data for leaf in program.leaves]), y, program.leaves)
+
+
+def test_preferred_names_that_clash_or_are_no_identifiers_stay_unique():
+    a, b, c = Value(1.0), Value(2.0), Value(3.0)
+    y = a * b + c
+    program = lower(y, names={a: "q", b: "q", c: "1x", y: "sum"})  # sum: the tape's own
+    lines = program.python.splitlines()
+    assert lines[1] == "    q, q_2, v_1x = params"
+    name, _, code = lines[program.node_line[y]].strip().partition(" = ")
+    assert name.startswith("sum_") and name.isidentifier() and code.endswith(" + v_1x")
+    assert lower(y).python.splitlines()[1] == "    param0, param1, param2 = params"
+
+
+def test_every_node_line_is_its_forward_line_with_shared_tuples():
+    """n-ary nodes sharing a block of inputs write it once as a tuple: lines shift, yet
+    every node still knows its line."""
+    from autograd import dot
+
+    xs = [Value(0.1 * i, label=f"x{i}") for i in range(4)]
+    outs = []
+    for j in range(3):
+        ws = [Value(0.2 * (i + j), label=f"w{j}{i}") for i in range(4)]
+        outs.append(dot(ws, xs))
+        outs[-1].label = f"d{j}"
+    product = outs[0] * outs[1]
+    total = product + outs[2]
+    y = total.relu()
+    product.label, total.label, y.label = "p", "t", "y"
+    program = lower(y)
+    lines = program.python.splitlines()
+    assert any(line.strip().startswith("_t1 = ") for line in lines)
+    assert len(program.node_line) == 6
+    for node, at in program.node_line.items():
+        assert lines[at].split(" = ")[0].strip() == node.label
+
+
+LINEAR = """
+import sys, time
+sys.path.insert(0, "benchmarks")
+from chain import build
+from autograd import Value
+from autograd.javascript import lower
+def per_op(n):
+    x = Value(0.5, label="x")
+    y = build(x, n)
+    best = float("inf")
+    for _ in range(3):
+        t = time.perf_counter()
+        lower(y)
+        best = min(best, time.perf_counter() - t)
+    return best / n
+print(per_op(8000) / per_op(1000))
+"""
+LINEAR_SLACK = 2.5  # per-op time may grow this much from 1,000 to 8,000 ops (quadratic: 8x)
+
+
+def test_lowering_a_long_chain_is_linear():
+    """Tape lines are addressed by position, never by searching the text: linear time."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", LINEAR], capture_output=True, text=True,
+                          timeout=120, cwd=root)
+    assert done.returncode == 0, done.stderr[-2000:]
+    ratio = float(done.stdout)
+    assert ratio <= LINEAR_SLACK, f"per-op lowering time grew {ratio:.1f}x from 1,000 to 8,000 ops"
+
+
 def test_a_leaf_root_is_its_own_gradient(js):
     x = Value(0.5, label="x")
     result = js(lower(x, 2.5), [0.75], 2.5)

@@ -15,6 +15,7 @@ from .narrate import Frame
 from .plots import plot_decision_boundary, plot_history, plot_regression
 from .render import GraphvizNotFound
 from .stepthrough import MAX_STEPS, Lesson, step_through
+from .train_live import TrainLive, train_live
 
 # Other projects use this import name too (HIPS autograd, PyPI's nn and viz): this tells
 # ours apart; see the README's "Installing next to other packages".
@@ -28,10 +29,12 @@ __all__ = [
     "GraphvizNotFound",
     "Lesson",
     "Live",
+    "TrainLive",
     "draw_graph",
     "live",
     "plot_decision_boundary",
     "plot_history",
     "plot_regression",
     "step_through",
+    "train_live",
 ]

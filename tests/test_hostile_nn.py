@@ -36,9 +36,9 @@ from nn.serialize import ModelFileError
 ROOT = Path(nn.__file__).resolve().parent.parent
 CHILD_TIMEOUT = 120  # seconds; the quadratic nesting check took ~an hour on 1 MB
 MESSAGE_LIMIT = 1000  # characters an error about a hostile file may have
-SMALL, GROWTH = 96_000, 16  # bytes of the smaller hostile file, and how much larger the other is
+SMALL, GROWTH = 48_000, 16  # bytes of the smaller hostile file, and how much larger the other is
 LINEAR_SLACK = 3.0  # a load may take this many times GROWTH longer on the larger file
-REPEATS = 5  # each load is timed this often, and the fastest run counts
+REPEATS = 3  # each load is timed this often, and the fastest run counts
 
 
 def model_file(architecture: dict | None = None, parameters: dict | None = None) -> str:
@@ -180,8 +180,8 @@ def test_load_is_linear_in_the_file_size_for_every_hostile_shape(tmp_path):
     # A valid model too: reading it, building it and setting its weights are linear as well.
     shapes = {**{name: make for name, (make, _) in HOSTILE.items()},
               "a valid model": lambda n: model_file(
-                  {**MLP1, "nouts": [n // 60, 1]},
-                  nn.MLP(1, [n // 60, 1], seed=0).state_dict())}
+                  {**MLP1, "nouts": [n // 120, 1]},
+                  nn.MLP(1, [n // 120, 1], seed=0).state_dict())}
     paths = {}
     for i, (name, make) in enumerate(shapes.items()):
         for size in (SMALL, SMALL * GROWTH):
@@ -317,8 +317,8 @@ TRAINING_CODE = {str(ROOT / "nn" / name) for name in ("train.py", "optim.py", "c
 FIRST_OF_A_STEP = {nn.optim.Optimizer.zero_grad.__code__,
                    nn.compiled.CompiledTraining.train.__code__}
 NOP = dis.opmap["NOP"]
-STEPS = 3  # full-batch epochs: each is one training step
-X_FIT, Y_FIT = [[0.5, -1.0], [1.0, 2.0], [-0.5, 0.25], [2.0, 0.5]], [1.0, -0.5, 0.25, 2.0]
+STEPS = 2  # full-batch epochs, each one training step: the second has an optimizer state
+X_FIT, Y_FIT = [[0.5, -1.0], [1.0, 2.0]], [1.0, -0.5]
 OPTIMIZERS = {
     "SGD with momentum": lambda params: nn.SGD(params, lr=0.05, momentum=0.9),
     "Adam": lambda params: nn.Adam(params, lr=0.05),
@@ -380,7 +380,7 @@ def one_trace(monkeypatch):
 def train(model, make_optimizer, compile, epochs, tracer=None) -> tuple[tuple, bool]:
     """``model`` from its first weights, trained ``epochs`` full-batch steps under
     ``tracer`` by a new optimizer: the training state, and whether fit was interrupted."""
-    model.load_state_dict(nn.MLP(2, [2, 1], seed=0).state_dict())
+    model.load_state_dict(nn.MLP(2, [1], seed=0).state_dict())
     optimizer = make_optimizer(model.parameters())
     interrupted = False
     sys.settrace(tracer)
@@ -398,7 +398,7 @@ def train(model, make_optimizer, compile, epochs, tracer=None) -> tuple[tuple, b
 @pytest.mark.parametrize("optimizer", list(OPTIMIZERS))
 def test_an_interrupt_anywhere_in_fit_leaves_weights_and_optimizer_at_a_finished_step(
         one_trace, optimizer, compile):
-    make, model = OPTIMIZERS[optimizer], nn.MLP(2, [2, 1], seed=0)
+    make, model = OPTIMIZERS[optimizer], nn.MLP(2, [1], seed=0)
     after = [training_state(model, make(model.parameters()))]  # after k finished steps
     after += [train(model, make, compile, k)[0] for k in range(1, STEPS + 1)]
     assert len(set(after)) == STEPS + 1

@@ -14,12 +14,14 @@ import pytest
 
 import nn
 import viz
+from autograd import Value
 from viz import assets
 
 VIEWPORT = {"width": 1280, "height": 800}
 REL = 1e-9  # the page's epoch loss against nn.fit's (summation order differs by ulps)
 GRAD_REL = 1e-9  # a sample's gradients on the page against the engine's backward()
 MIN_FONT_PX = 11
+GAUSS_REL = 1e-13  # V8's log, cos and sin against the C library's: the last bits
 
 
 # ---- the training problems -------------------------------------------------------------
@@ -43,6 +45,27 @@ def minibatch():
     X, y = nn.make_regression(18, noise=0.1, seed=5)
     return (lambda: nn.MLP(1, [3, 1], activation="tanh", seed=2)), X, y, nn.mse_loss, {
         "batch_size": 4, "seed": 7}
+
+
+def classes():
+    """Three blobs with softmax cross-entropy over three outputs, mini-batches of 7."""
+    X, y = nn.make_blobs(21, seed=1)
+    return (lambda: nn.MLP(2, [4, 3], activation="relu", seed=3)), X, y, nn.cross_entropy, {
+        "batch_size": 7, "seed": 2}
+
+
+def logits():
+    """0/1 moons with the logistic loss on raw scores, summed over the batch."""
+    X, y = nn.make_moons(14, noise=0.1, seed=6)
+    loss = functools.partial(nn.binary_cross_entropy_with_logits, reduction="sum")
+    return (lambda: nn.MLP(2, [3, 1], activation="tanh", seed=5)), X, [max(t, 0) for t in y], \
+        loss, {}
+
+
+def big():
+    """The classic demo's network: its per-sample graph is too large to step through."""
+    X, y = nn.make_moons(12, noise=0.1, seed=0)
+    return (lambda: nn.MLP(2, [16, 16, 1], activation="relu", seed=0)), X, y, nn.hinge_loss, {}
 
 
 def line():
@@ -76,7 +99,8 @@ def fit_loss(problem, lr, epochs, **changes):
 class Opened:
     """A page in Chromium, with what it printed to the console and what it fetched."""
 
-    def __init__(self, browser, path):
+    def __init__(self, browser, widget, path):
+        self.widget = widget
         self.page = browser.new_page(viewport=VIEWPORT)
         self.errors: list[str] = []
         self.fetched: list[str] = []
@@ -113,7 +137,7 @@ def opened(browser, tmp_path):
     def open_(problem, name="page.html", **changes):
         make, X, y, loss_fn, options = problem()
         widget = viz.train_live(make(), X, y, loss_fn, **{**options, **changes})
-        pages.append(Opened(browser, widget.to_html(tmp_path / name)))
+        pages.append(Opened(browser, widget, widget.to_html(tmp_path / name)))
         return pages[-1]
 
     yield open_
@@ -149,12 +173,31 @@ def test_pyrandom_shuffles_as_python_for_many_seeds_and_sizes(browser):
     page.close()
 
 
+def test_pyrandom_gauss_draws_as_python(browser):
+    page = browser.new_page()
+    page.set_content(f"<script>{assets.text('pyrandom.js')}</script>")
+    got = page.evaluate("""seed => {
+        const r = new chainrule.PyRandom(seed), out = [];
+        for (let i = 0; i < 501; i++) { out.push(r.gauss(4, 1.25)); }
+        out.push(r.random());
+        return out;
+    }""", "11")
+    rng = random.Random(11)
+    want = [rng.gauss(4, 1.25) for _ in range(501)] + [rng.random()]
+    assert want[-1] == got[-1]  # the same stream: an odd count of gauss calls keeps a spare
+    for g, w in zip(got, want):
+        assert math.isclose(g, w, rel_tol=GAUSS_REL), (g, w)
+    page.close()
+
+
 # ---- the page's contract ------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("problem, lr, steps", [(regression, 0.05, 7), (classifier, 0.3, 5),
-                                                (minibatch, 0.1, 4), (line, 0.2, 6)],
-                         ids=["regression", "classifier", "minibatch", "two-weights"])
+                                                (minibatch, 0.1, 4), (line, 0.2, 6),
+                                                (classes, 0.2, 3), (logits, 0.05, 4)],
+                         ids=["regression", "classifier", "minibatch", "two-weights",
+                              "cross-entropy", "logits-sum"])
 def test_reset_and_steps_give_fits_loss(opened, problem, lr, steps):
     page = opened(problem, lr=0.01)
     _, history = fit_loss(problem, lr, steps)
@@ -216,14 +259,42 @@ def test_a_samples_chain_rule_shows_the_engines_gradients_now(opened):
     page.button("Chain rule").click()
     panel = page.page.get_by_label("chain rule", exact=True)
     assert panel.is_visible()
+    # The engine's backward on this sample's graph, at the weights fit reached.
+    xs = [Value(v) for v in X[i]]
+    target = Value(float(y[i]))
     model.zero_grad()
-    loss_fn([model(X[i])], [y[i]]).backward()
+    loss_fn([model(xs)], [target]).backward()
+    params = model.parameters()
     cells = panel.locator("tbody tr td:nth-child(3)")
     got = [float(c.get_attribute("data-value")) for c in cells.all()]
-    want = [p.grad for p in model.parameters()]
-    assert len(got) == len(want)
-    for g, w in zip(got, want):
-        assert math.isclose(g, w, rel_tol=GRAD_REL, abs_tol=1e-15), (g, w)
+    assert len(got) == len(params)
+    for g, p in zip(got, params):
+        assert math.isclose(g, p.grad, rel_tol=GRAD_REL, abs_tol=1e-15), (g, p.grad)
+    # The step-through beside it: its leaves are these weights and this sample, and its
+    # gradients the engine's.
+    leaves = page.widget.spec["chain"]["leaves"]
+    engine = {("param", j): p for j, p in enumerate(params)}
+    engine.update({("data", j): v for j, v in enumerate([*xs, target])})
+    inner = page.page.locator("#stepthrough").element_handle().content_frame()
+    values = inner.evaluate("chainruleLive.leaves()")
+    assert values == [engine[tuple(where)].data for where in leaves]
+    for k, where in enumerate(leaves):
+        shown = float(inner.locator(f"#leaf-{k}-grad").get_attribute("data-value"))
+        want = engine[tuple(where)].grad
+        assert math.isclose(shown, want, rel_tol=GRAD_REL, abs_tol=1e-15), (where, shown, want)
+
+
+def test_a_graph_too_large_to_read_is_said_and_its_gradients_shown(opened):
+    page = opened(big)
+    assert page.widget.stepthrough is None
+    page.button("Step").click()
+    page.page.locator("circle.point").nth(0).focus()
+    page.page.keyboard.press("Enter")
+    panel = page.page.get_by_label("chain rule", exact=True)
+    assert panel.is_visible()
+    assert f"up to {viz.MAX_NODES}" in panel.text_content()
+    assert page.page.locator("#stepthrough").count() == 0
+    assert panel.locator("tbody tr").count() == len(big()[0]().parameters())
 
 
 def test_text_is_at_least_11px(opened):

@@ -30,6 +30,7 @@ from . import names as naming
 from ._text import DIGITS, html_text
 from .groups import Scope
 from .model import MAX_NODES
+from .narrate import Frame
 from .stepthrough import MAX_STEPS, TITLE, Lesson, step_through
 
 SLIDER_STEPS = 100
@@ -64,10 +65,12 @@ class Live:
             note = (f"{note} Live recomputation is off: JavaScript cannot compute op(s) "
                     f"{', '.join(program.not_live)} (declare each with a via, written with "
                     "other ops).").strip()
-        code = ""
+        code, frames = "", lesson.frames
         if program.javascript:
             code = program.javascript + domains.checks(_check_keys(program))
-        return html.page(drawing, lesson.frames, initial, title, True, note,
+            # live.js renders every step's texts from their parts: only frame 0 is written
+            frames = [frames[0], *(Frame(f.number, f.step, "", "", f.current) for f in frames[1:])]
+        return html.page(drawing, frames, initial, title, True, note,
                          aside=_aside(self), styles=("live.css",),
                          scripts=("domains.js", "live.js") if code else (), code=code,
                          extra=_data(self), graph=lesson.graph_data(), back=back)
@@ -215,7 +218,7 @@ actual Δ{html_text(r)} = <output id="nudge-actual" class="actual"></output></p>
 </p>
 <p>actual − predicted = <output id="nudge-gap" class="gap"></output></p>
 </div>
-<figure id="sens"><svg id="sens-plot" viewBox="0 0 380 190" role="img"
+<figure id="sens"><svg id="sens-plot" viewBox="0 0 380 165" role="img"
 aria-label="sensitivity plot"></svg><figcaption id="sens-caption"></figcaption></figure>
 </section>
 <section role="tabpanel" id="panel-practice" aria-labelledby="tab-practice" hidden>

@@ -24,8 +24,6 @@ the live step-through (:func:`viz.live`) of its loss when the graph is small eno
 
 from __future__ import annotations
 
-import math
-import numbers
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -38,16 +36,18 @@ from nn.checks import check_data, check_targets
 from nn.compiled import CompiledStep, NotCompilable, make_compiled_step
 from nn.train import label_rule
 
-from . import html, train_page
+from . import html, train_page, train_rules
 from .live import Live, live
 from .model import MAX_NODES
-
-SPEEDS = (1, 5, 20, 100)
-"""Epochs per second a page offers besides "as fast as it can" (``speed=None``)."""
+from .train_rules import Rule
+from .train_settings import settings as _settings
+from .train_settings import whole
 
 
 class TrainLive:
-    """A page that trains a model in the browser; made by :func:`train_live`.
+    """A page that trains in the browser; made by :func:`train_live` (one model, and any
+    :class:`viz.Rule` beside it) or :func:`viz.train_gan_live` (a generator and a
+    discriminator).
 
     Show it with ``to_html(path)`` (one self-contained page, nothing fetched),
     ``to_page()`` (the HTML text), or let Jupyter call ``_repr_html_()``.
@@ -84,50 +84,6 @@ class TrainLive:
         return self.iframe()
 
 
-def _number(name: str, value: Any, ok: Callable[[float], bool], need: str) -> float:
-    good = isinstance(value, numbers.Real) and not isinstance(value, bool)
-    if good:
-        try:
-            good = math.isfinite(value) and ok(value)
-        except (OverflowError, TypeError):
-            good = False
-    if not good:
-        raise ValueError(f"train_live: {name} must be a finite number {need}, got {value!r}")
-    return float(value)
-
-
-def _whole(name: str, value: Any, need: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"train_live: {name} must be {need}, got {value!r}")
-    return int(value)
-
-
-def _settings(lr: Any, batch_size: Any, l2: Any, seed: Any, speed: Any,
-              lr_marks: Mapping[str, float] | None, n: int) -> dict[str, Any]:
-    settings: dict[str, Any] = {
-        "lr": _number("lr", lr, lambda v: v >= 0, "≥ 0"),
-        "l2": _number("l2", l2, lambda v: v >= 0, "≥ 0"),
-        "seed": str(_whole("seed", seed, "a whole number (random.Random's seed)")),
-        "batchSize": None,
-        "speed": None if speed is None else _number("speed", speed, lambda v: v > 0,
-                                                     "> 0 (epochs per second) or None"),
-    }
-    if batch_size is not None:
-        size = _whole("batch_size", batch_size, "a positive whole number or None")
-        if size < 1:
-            raise ValueError(f"train_live: batch_size must be a positive whole number or None, "
-                             f"got {batch_size!r}")
-        settings["batchSize"] = min(size, n)
-    marks = []
-    for label, value in (lr_marks or {}).items():
-        if not isinstance(label, str):
-            raise ValueError(f"train_live: lr_marks must map names to rates, got key {label!r}")
-        marks.append({"label": label,
-                      "value": _number(f"lr_marks[{label!r}]", value, lambda v: v > 0, "> 0")})
-    settings["marks"] = marks
-    return settings
-
-
 def _trace(model: nn.Module, loss_fn: Callable[..., Any], l2: float,
            X: list[list[float]]) -> CompiledStep:
     """One sample's loss and the model's output, traced as ``fit(compile=True)`` traces them."""
@@ -140,7 +96,7 @@ def _trace(model: nn.Module, loss_fn: Callable[..., Any], l2: float,
         raise ValueError(f"train_live: {str(err).removeprefix('fit: ')}") from None
 
 
-def _checked(model: Any, X: Any, y: Any, loss_fn: Any) -> tuple[list[list[float]], list[Any]]:
+def _checked(model: Any, X: Any, y: Any) -> tuple[list[list[float]], list[Any]]:
     """The data as fit checks it (finite rows of the model's width, targets the loss takes)."""
     if not isinstance(model, nn.Module):
         raise TypeError(f"train_live: model must be an nn.Module (nn.MLP, …), got "
@@ -158,14 +114,28 @@ def _checked(model: Any, X: Any, y: Any, loss_fn: Any) -> tuple[list[list[float]
     return rows, labels
 
 
-def _labels(step: CompiledStep) -> None:
-    """Name the traced data leaves as a learner reads them: x (or x₁, x₂ …), then y."""
-    xs = step.loss_tape.data[: len(step.loss_tape.data) - max(step.classes, 1)]
-    for j, leaf in enumerate(xs):
-        leaf.label = "x" if len(xs) == 1 else f"x{subscript(j + 1)}"
-    if step.classes:
-        for k, leaf in enumerate(step.loss_tape.data[len(xs):]):
-            leaf.label = f"y{subscript(k)}"
+def _names(input_names: Sequence[str] | None, target_name: str, nin: int,
+           step: CompiledStep) -> tuple[list[str], str]:
+    """The names of the inputs and the target; the traced data leaves take them, so the
+    step-through reads them too (x₁, x₂ … and y unless named)."""
+    if input_names is None:
+        names = ["x"] if nin == 1 else [f"x{subscript(j + 1)}" for j in range(nin)]
+    elif isinstance(input_names, str) or len(input_names) != nin or not all(
+            isinstance(n, str) and n for n in input_names):
+        raise ValueError(f"train_live: input_names must be {nin} non-empty names, one per "
+                         f"input, got {input_names!r}")
+    else:
+        names = list(input_names)
+    if not isinstance(target_name, str) or not target_name:
+        raise ValueError(f"train_live: target_name must be a non-empty name, got "
+                         f"{target_name!r}")
+    data = step.loss_tape.data
+    for leaf, name in zip(data, names):
+        leaf.label = name
+    targets = data[nin:]
+    for k, leaf in enumerate(targets):
+        leaf.label = target_name if len(targets) == 1 else f"{target_name}{subscript(k)}"
+    return names, target_name
 
 
 def _chain(step: CompiledStep, row: list[float]) -> tuple[Live | None, dict[str, Any]]:
@@ -209,6 +179,10 @@ def train_live(
     title: str = "Training, live",
     speed: float | None = None,
     lr_marks: Mapping[str, float] | None = None,
+    input_names: Sequence[str] | None = None,
+    target_name: str = "y",
+    rules: Sequence[Rule] = (),
+    pause_at: int | None = None,
 ) -> TrainLive:
     """A page that trains ``model`` on (X, y) in the browser, with the engine's numbers.
 
@@ -227,6 +201,13 @@ def train_live(
         speed: epochs per second when playing; None for as fast as the browser can.
         lr_marks: named learning rates marked beside the rate control, e.g.
             ``{"2/λmax": 0.274}``.
+        input_names, target_name: what the axes and the step-through call the inputs
+            (default x, or x₁, x₂ …) and the target (default y).
+        rules: hand-written updates (:class:`viz.Rule`) run beside gradient descent from
+            the same weights on the same samples (needs ``batch_size=1``); the readouts
+            stay gradient descent's, each rule gets its own row.
+        pause_at: Play pauses when training reaches this epoch (a lesson's own number of
+            epochs); Play again goes on.
 
     Returns:
         A :class:`TrainLive`: ``to_html(path)`` writes the page, Jupyter shows it inline.
@@ -244,11 +225,16 @@ def train_live(
         >>> page.spec["picture"], len(page.spec["initial"])
         ('field', 33)
     """
-    rows, labels = _checked(model, X, y, loss_fn)
+    rows, labels = _checked(model, X, y)
     settings = _settings(lr, batch_size, l2, seed, speed, lr_marks, len(rows))
+    if pause_at is not None and whole("pause_at", pause_at, "a positive whole number") < 1:
+        raise ValueError(f"train_live: pause_at must be a positive whole number, got "
+                         f"{pause_at!r}")
+    settings["pauseAt"] = pause_at
     step = _trace(model, loss_fn, settings["l2"], rows)
     _check_targets(model, loss_fn, rows, labels)
-    _labels(step)
+    inputs, target = _names(input_names, target_name, len(rows[0]), step)
+    train_rules.check(rules, settings["batchSize"], settings["l2"], step.classes)
     data = step.rows(rows, labels)
     data = data.tolist() if hasattr(data, "tolist") else data
     named = list(model.named_parameters())
@@ -262,6 +248,8 @@ def train_live(
         "initial": [p.data for _, p in named],
         "inputs": rows,
         "targets": labels,
+        "inputNames": inputs,
+        "targetName": target,
         "rows": data,
         "reduction": step.reduction,
         "loss": getattr(step.base, "__name__", "loss"),
@@ -273,6 +261,8 @@ def train_live(
         "tapes": {"loss": tape_source(step.loss_tape),
                   "output": tape_source(step.output_tape)},
         "chain": chain,
+        "rules": [train_rules.lower(r, [p.label or n for n, p in named],
+                                    [p.data for _, p in named], inputs, target) for r in rules],
         **_view(len(rows[0]), len(named), step),
     }
     return TrainLive(spec, stepthrough, title)

@@ -1,7 +1,8 @@
 // Python's random.Random in JavaScript: the same Mersenne Twister (MT19937), seeded as
 // CPython seeds it from an int, so random.Random(seed).shuffle(xs) and
-// new PyRandom(seed).shuffle(xs) put xs in the same order. nn.fit draws its mini-batch
-// order this way; a training page that reproduces fit's losses must draw the same order.
+// new PyRandom(seed).shuffle(xs) put xs in the same order, and random() and gauss() draw
+// the same numbers. nn.fit draws its mini-batch order this way; a training page that
+// reproduces fit's losses must draw the same order.
 (function (root) {
   "use strict";
   const N = 624, M = 397;
@@ -23,6 +24,7 @@
   function PyRandom(seed) {
     this.mt = new Uint32Array(N);
     this.index = N;
+    this.gaussNext = null;
     this.initByArray(seedKey(seed));
   }
 
@@ -103,6 +105,20 @@
   PyRandom.prototype.random = function () {
     const a = this.next32() >>> 5, b = this.next32() >>> 6;
     return (a * 67108864 + b) / 9007199254740992;
+  };
+
+  // gauss(mu, sigma): random.gauss's Box–Muller pair, the second value kept for the next
+  // call. Math.log, cos and sin are V8's: a draw may differ from CPython's in the last bit.
+  PyRandom.prototype.gauss = function (mu, sigma) {
+    let z = this.gaussNext;
+    this.gaussNext = null;
+    if (z === null) {
+      const x2pi = this.random() * 6.283185307179586;
+      const g2rad = Math.sqrt(-2.0 * Math.log(1.0 - this.random()));
+      z = Math.cos(x2pi) * g2rad;
+      this.gaussNext = Math.sin(x2pi) * g2rad;
+    }
+    return mu + z * sigma;
   };
 
   root.chainrule = root.chainrule || {};

@@ -13,7 +13,7 @@
   const frames = data.frames;
   const reduced = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   const cam = { s: 1, x: 0, y: 0 };
-  const LEGIBLE = 0.8;  // the smallest zoom a first view may use: 12 px text drawn ≥ 9.6 px
+  const LEGIBLE = 11 / 12;  // the smallest zoom a first view may use: 12 px text stays ≥ 11 px
   let anim = null, target = null;
   if (window.self !== window.top) { document.body.classList.add("framed"); }
   // ---- the camera ----

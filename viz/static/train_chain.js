@@ -7,36 +7,12 @@
   const cr = window.chainrule;
   const spec = JSON.parse(document.getElementById("train-data").textContent);
   const $ = function (id) { return document.getElementById(id); };
-  const panel = $("chain"), frame = $("stepthrough");
+  const frame = $("stepthrough");
   let showing = null;  // {sample: i} or {weight: j}
 
   function trainer() { return window.chainruleTrain.trainer; }
   function vector(xs) {
     return xs.length === 1 ? cr.short(xs[0]) : "(" + xs.map(cr.short).join(", ") + ")";
-  }
-
-  function fillTable(head, rows) {
-    const table = $("chain-grads");
-    table.tHead.rows[0].innerHTML = "";
-    head.forEach(function (h) {
-      const th = document.createElement("th");
-      th.textContent = h;
-      table.tHead.rows[0].appendChild(th);
-    });
-    const body = table.tBodies[0];
-    body.innerHTML = "";
-    rows.forEach(function (cells) {
-      const tr = document.createElement("tr");
-      cells.forEach(function (c) {
-        const td = document.createElement("td");
-        if (c instanceof Node) { td.appendChild(c); } else {
-          td.textContent = typeof c === "number" ? cr.short(c) : c;
-          if (typeof c === "number") { td.dataset.value = String(c); }
-        }
-        tr.appendChild(td);
-      });
-      body.appendChild(tr);
-    });
   }
 
   // The step-through's leaves, in the order viz.live reads them, at these numbers.
@@ -53,16 +29,22 @@
   function showSample(i) {
     const t = trainer(), s = t.sample(i), x = spec.inputs[i];
     const out = Array.isArray(s.output) ? vector(s.output) : cr.short(s.output);
-    $("chain-title").textContent = "The chain rule for sample " + i;
-    $("chain-sample").textContent = "Sample " + i + " at epoch " + t.epoch + ": x = " +
-      vector(x) + ", target " + spec.targets[i] + "; the model outputs " + out +
+    const names = spec.inputNames.length === 1 ? spec.inputNames[0]
+      : "(" + spec.inputNames.join(", ") + ")";
+    const target = typeof spec.targets[i] === "number" && !Number.isInteger(spec.targets[i])
+      ? cr.short(spec.targets[i]) : String(spec.targets[i]);
+    const text = "Sample " + i + " at epoch " + t.epoch + ": " + names +
+      " = " + vector(x) + ", " + spec.targetName + " = " + target + "; the model outputs " + out +
       ", and this sample's loss alone is " + cr.short(s.loss) + ". Its gradient for every " +
       "parameter, at these weights (a batch's update uses the mean of its samples' " +
       "gradients" + (spec.l2 ? ", plus 2\u00b7l2\u00b7p" : "") + "):";
-    fillTable(["parameter", "value", "\u2202loss/\u2202parameter"], spec.names.map(function (n, j) {
-      return [spec.labels[j] === n ? n : spec.labels[j] + " (" + n + ")", t.w[j], s.grads[j]];
-    }));
-    if (frame) { frame.hidden = false; setLeaves(i); }
+    cr.panel.fill("The chain rule for sample " + i, text,
+                  ["parameter", "value", "\u2202loss/\u2202parameter"],
+                  spec.names.map(function (n, j) {
+                    return [spec.labels[j] === n ? n : spec.labels[j] + " (" + n + ")", t.w[j],
+                            s.grads[j]];
+                  }));
+    setLeaves(i);
   }
 
   function showWeight(j) {
@@ -72,54 +54,38 @@
     shares.forEach(function (s) { mean += s[1]; });
     mean = spec.reduction === "mean" ? mean / t.n : mean;
     shares.sort(function (a, b) { return Math.abs(b[1]) - Math.abs(a[1]); });
-    $("chain-title").textContent = "The gradient of " + spec.labels[j];
-    $("chain-sample").textContent = "At epoch " + t.epoch + ", over the whole set as one " +
+    const text = "At epoch " + t.epoch + ", over the whole set as one " +
       "batch, \u2202loss/\u2202" + spec.labels[j] + " = " + cr.short(mean) +
       (spec.reduction === "mean" ? ": the mean" : ": the sum") + " of each sample's " +
       "gradient" + (spec.l2 ? " (plus 2\u00b7l2\u00b7" + spec.labels[j] + ")" : "") +
-      ". The samples that pull hardest (open one for its chain rule):";
-    fillTable(["sample", "x", "its \u2202loss/\u2202" + spec.labels[j]],
-              shares.slice(0, 12).map(function (s) {
-                const b = document.createElement("button");
-                b.type = "button";
-                b.className = "linkish";
-                b.textContent = "sample " + s[0];
-                b.addEventListener("click", function () { open(s[0]); });
-                return [b, vector(spec.inputs[s[0]]), s[1]];
-              }));
-    if (frame) { frame.hidden = true; }
+      ". The samples that pull hardest (open one for its chain rule)" +
+      (frame ? "; the step-through shows the first, sample " + shares[0][0] : "") + ":";
+    cr.panel.fill("The gradient of " + spec.labels[j], text,
+                  ["sample", spec.inputNames.join(", "), "its \u2202loss/\u2202" + spec.labels[j]],
+                  shares.slice(0, 12).map(function (s) {
+                    return [cr.panel.link("sample " + s[0], function () { open(s[0]); }),
+                            vector(spec.inputs[s[0]]), s[1]];
+                  }));
+    setLeaves(shares[0][0]);
   }
 
-  function show() {
-    window.chainruleTrain.pause();
-    panel.hidden = false;
-    $("chain-close").focus();
+  function open(i) { showing = { sample: i }; showSample(i); cr.panel.open(); }
+  function openWeight(j) { showing = { weight: j }; showWeight(j); cr.panel.open(); }
+  function refresh() {
+    if (!showing) { return; }
+    if (showing.sample !== undefined) { showSample(showing.sample); } else {
+      showWeight(showing.weight);
+    }
   }
-  function open(i) { showing = { sample: i }; showSample(i); show(); }
-  function openWeight(j) { showing = { weight: j }; showWeight(j); show(); }
-  function close() { panel.hidden = true; showing = null; }
-
-  $("chain-close").addEventListener("click", close);
-  panel.addEventListener("keydown", function (e) { if (e.key === "Escape") { close(); } });
+  cr.panel.onClose(function () { showing = null; });
   $("open").addEventListener("click", function () {
     const i = Number($("sample").value);
     if (Number.isInteger(i) && i >= 0 && i < spec.rows.length) { open(i); }
   });
   if (frame) {
     // The step-through loads after this script: set its leaves once it can take them.
-    frame.addEventListener("load", function () {
-      if (showing && showing.sample !== undefined) { setLeaves(showing.sample); }
-    });
+    frame.addEventListener("load", refresh);
   }
 
-  cr.chainPanel = {
-    open: open,
-    openWeight: openWeight,
-    refresh: function () {
-      if (!showing) { return; }
-      if (showing.sample !== undefined) { showSample(showing.sample); } else {
-        showWeight(showing.weight);
-      }
-    },
-  };
+  cr.chainPanel = { open: open, openWeight: openWeight, refresh: refresh };
 })();

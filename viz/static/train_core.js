@@ -25,6 +25,42 @@
     return -1;
   }
 
+  // Σ over samples idx[start..end) of a tape's output, and Σ of its gradients (each seeded
+  // with `seed`, 1/m for a mean) added into g: a batch as nn.compiled replays it.
+  cr.batchGrad = function (grad, w, rows, idx, start, end, seed, g) {
+    const P = g.length;
+    let total = 0;
+    g.fill(0);
+    for (let k = start; k < end; k++) {
+      const r = grad(w, rows[idx[k]], seed);
+      total += r[0];
+      const gs = r[1];
+      for (let j = 0; j < P; j++) { g[j] += gs[j]; }
+    }
+    return total;
+  };
+  cr.firstBad = firstBad;
+
+  // nn.Adam's update, term for term, on the weights w from the gradients g[offset + j].
+  function Adam(n, betas, eps) {
+    this.betas = betas; this.eps = eps;
+    this.m = new Float64Array(n); this.v = new Float64Array(n); this.t = 0;
+  }
+  Adam.prototype.step = function (w, g, lr, offset) {
+    const b1 = this.betas[0], b2 = this.betas[1], m = this.m, v = this.v, eps = this.eps;
+    const at = offset || 0;
+    this.t++;
+    // Bias corrections: m and v start at 0, so early averages are too small.
+    const stepSize = lr / (1 - Math.pow(b1, this.t)), bias2 = Math.sqrt(1 - Math.pow(b2, this.t));
+    for (let j = 0; j < w.length; j++) {
+      const gj = g[at + j];
+      m[j] = b1 * m[j] + (1 - b1) * gj;
+      v[j] = b2 * v[j] + (1 - b2) * gj * gj;
+      w[j] -= stepSize * (m[j] / (Math.sqrt(v[j]) / bias2 + eps));
+    }
+  };
+  cr.Adam = Adam;
+
   const BEFORE = "the parameters are as they were before this batch";
   const AFTER = "the model holds the parameters of that step";
 
@@ -60,8 +96,18 @@
     return function (out) { return out > classify.at ? classify.above : classify.below; };
   }
 
-  function Trainer(spec) {
+  // fit's loop for gradient descent; with a rule (viz.Rule, lowered), the rule's update
+  // instead, one sample at a time, its switches as they are set.
+  function Trainer(spec, rule) {
     this.spec = spec;
+    this.rule = rule ? {
+      name: rule.name,
+      flags: rule.switches.map(function (s) { return s.on; }),
+      variants: Object.fromEntries(Object.entries(rule.tapes).map(function (kv) {
+        return [kv[0], kv[1].map(cr.loadTape)];
+      })),
+      data: new Float64Array(spec.initial.length + spec.rows[0].length + 1),
+    } : null;
     this.tape = cr.loadTape(spec.tapes.loss);
     this.outputs = new Outputs(spec);
     this.label = labeller(spec.classify);
@@ -99,20 +145,37 @@
     return right;
   };
 
+  // A rule's step on sample i: its loss before the update, then the rule's new weights.
+  Trainer.prototype.ruleStep = function (i, lr, epoch, b) {
+    const w = this.w, row = this.rows[i], rule = this.rule, data = rule.data, P = this.P;
+    const loss = this.tape.forward(w, row);
+    if (!Number.isFinite(loss)) {
+      this.stop("the loss is " + cr.pyRepr(loss), epoch, b, BEFORE);
+      return null;
+    }
+    data.set(w, 0);
+    for (let j = 0; j < row.length; j++) { data[P + j] = row[j]; }
+    data[P + row.length] = lr;
+    const key = rule.flags.map(function (f) { return f ? "1" : "0"; }).join("");
+    const next = rule.variants[key].map(function (t) { return t.forward([], data); });
+    for (let j = 0; j < P; j++) { w[j] = next[j]; }
+    if (this.path) { this.path.push([w[0], w[1]]); }
+    const moved = firstBad(w);
+    if (moved >= 0) {
+      this.stop("parameter " + this.spec.quoted[moved] + " became " + cr.pyRepr(w[moved]) +
+                " in the update", epoch, b, AFTER);
+      return null;
+    }
+    return loss;
+  };
+
   // One batch (samples idx[start..end)): its loss before the update, then the update.
   // Returns the loss, or null when a value stopped being finite.
   Trainer.prototype.batch = function (idx, start, end, lr, epoch, b) {
+    if (this.rule) { return this.ruleStep(idx[start], lr, epoch, b); }
     const m = end - start, mean = this.spec.reduction === "mean";
-    const seed = mean ? 1 / m : 1, g = this.g, w = this.w, P = this.P, rows = this.rows;
-    const grad = this.tape.grad;
-    g.fill(0);
-    let total = 0;
-    for (let k = start; k < end; k++) {
-      const r = grad(w, rows[idx[k]], seed);
-      total += r[0];
-      const gs = r[1];
-      for (let j = 0; j < P; j++) { g[j] += gs[j]; }
-    }
+    const g = this.g, w = this.w, P = this.P;
+    const total = cr.batchGrad(this.tape.grad, w, this.rows, idx, start, end, mean ? 1 / m : 1, g);
     let loss = mean ? total / m : total;
     const l2 = this.spec.l2;
     if (l2) {

@@ -41,10 +41,6 @@
     return [lo - pad, hi + pad];
   }
 
-  function inputName(spec, j) {
-    return spec.inputs[0].length === 1 ? "x" : "x" + "\u2081\u2082\u2083\u2084\u2085\u2086\u2087\u2088\u2089"[j];
-  }
-
   // The data as points a learner can click (or focus and press Enter) to open the chain rule.
   function points(group, spec, axes, xy, colour) {
     spec.inputs.forEach(function (x, i) {
@@ -73,9 +69,11 @@
   }
 
   // 2-D inputs: the model's score over the plane, the decision boundary, the data.
-  function field(spec, trainer, figure) {
+  function field(spec, runs, figure) {
+    const trainer = runs[0];
     const kind = spec.picture;
-    caption(figure, kind === "classes" ? "Predicted class over the inputs, and the data"
+    caption(figure, kind === "classes" ? "The classes' probabilities over the inputs " +
+              "(softmax, each class's colour weighted by it), and the data"
       : spec.classify ? "The model's score (orange above the threshold, blue below), " +
         "its decision boundary (black) and the data"
         : "The model's output over the inputs (colour) and the data");
@@ -83,8 +81,8 @@
     const xs = spec.inputs;
     const xr = padded(xs.map(function (x) { return x[0]; }), 0.08, 0.1);
     const yr = padded(xs.map(function (x) { return x[1]; }), 0.08, 0.1);
-    const axes = new P.Axes(s.svg, s.box, xr, yr, { xlabel: inputName(spec, 0),
-                                                     ylabel: inputName(spec, 1) });
+    const axes = new P.Axes(s.svg, s.box, xr, yr, { xlabel: spec.inputNames[0],
+                                                     ylabel: spec.inputNames[1] });
     const grid = new P.Field(s.canvas, spec.initial.length > 2000 ? 24 : 40,
                              spec.initial.length > 2000 ? 24 : 40);
     const boundary = P.el("path", { class: "boundary" }, s.svg);
@@ -97,21 +95,34 @@
       })();
     points(group, spec, axes, function (i) { return xs[i]; }, colour);
     const at = spec.classify && !spec.classify.argmax ? spec.classify.at : null;
+    // Several classes: each cell's colour is the classes' colours weighted by the softmax.
+    const blend = new Float64Array(3 * grid.gw * grid.gh);
     const paint = kind === "classes"
-      ? function (v) { return P.mix(P.CLASSES[v % 8], [255, 255, 255], 0.55); }
+      ? function (v, k) { return [blend[3 * k], blend[3 * k + 1], blend[3 * k + 2]]; }
       : at !== null ? P.diverging(at)
         : P.sequential(Math.min.apply(null, ts), Math.max.apply(null, ts), 0.45);
+    function mixClasses(o, k) {
+      const top = Math.max.apply(null, o);
+      let total = 0;
+      const e = o.map(function (v) { const u = Math.exp(v - top); total += u; return u; });
+      const rgb = [0, 0, 0];
+      e.forEach(function (u, c) {
+        for (let j = 0; j < 3; j++) { rgb[j] += u / total * P.CLASSES[c % 8][j]; }
+      });
+      const light = P.mix(rgb, [255, 255, 255], 0.4);
+      for (let j = 0; j < 3; j++) { blend[3 * k + j] = light[j]; }
+    }
     const x = [0, 0];
     return {
       draw: function () {
         const w = trainer.w, out = trainer.outputs;
+        let cell = 0;
         grid.sample(xr, yr, function (a, b) {
           x[0] = a; x[1] = b;
           const o = out.of(w, x);
           if (kind !== "classes") { return o; }
-          let best = 0;
-          for (let c = 1; c < o.length; c++) { if (o[c] > o[best]) { best = c; } }
-          return best;
+          mixClasses(o, cell++);
+          return 0;
         });
         grid.paint(s.box, paint);
         boundary.setAttribute("d", at !== null ? grid.contour(s.box, at) : "");
@@ -119,84 +130,109 @@
     };
   }
 
-  // 1-D inputs: the data and the model's output as a curve over them.
-  function curve(spec, trainer, figure) {
-    caption(figure, "The data and the model's output over x");
+  // Which run each colour is, for a page with several.
+  function legend(runs) {
+    return runs.length < 2 ? "" : " (" + runs.map(function (run, r) {
+      return P.RUN_NAMES[r] + ": " + run.name;
+    }).join("; ") + ")";
+  }
+
+  // 1-D inputs: the data and the model's output as a curve over them, one per run.
+  function curve(spec, runs, figure) {
+    caption(figure, "The data (dots) and the model's output over " + spec.inputNames[0] +
+            (runs.length < 2 ? " (red)" : legend(runs)));
     const s = surface(figure, 400, false);
     const xs = spec.inputs.map(function (x) { return x[0]; });
     const ys = spec.targets.map(Number);
     const xr = padded(xs, 0.05, 0.1), yr = padded(ys, 0.15, 0.5);
-    const axes = new P.Axes(s.svg, s.box, xr, yr, { xlabel: "x", ylabel: "y and the output" });
+    const axes = new P.Axes(s.svg, s.box, xr, yr, { xlabel: spec.inputNames[0],
+                                                       ylabel: spec.targetName + " (dots), output (lines)" });
     const clip = P.el("clipPath", { id: "plot-clip" }, s.svg);
     P.el("rect", { x: s.box.x, y: s.box.y, width: s.box.w, height: s.box.h }, clip);
-    const line = P.el("path", { class: "fit", "clip-path": "url(#plot-clip)" }, s.svg);
+    const lines = runs.map(function (_, r) {
+      return P.el("path", { class: "fit", stroke: P.RUNS[r],
+                            "clip-path": "url(#plot-clip)" }, s.svg);
+    });
     const group = P.el("g", {}, s.svg);
     points(group, spec, axes, function (i) { return [xs[i], ys[i]]; },
            function () { return "#444"; });
     const x = [0], far = 4 * (yr[1] - yr[0]);
     return {
       draw: function () {
-        const parts = [];
-        for (let k = 0; k <= 200; k++) {
-          x[0] = xr[0] + k / 200 * (xr[1] - xr[0]);
-          let o = trainer.outputs.of(trainer.w, x);
-          if (!Number.isFinite(o)) { continue; }
-          o = Math.max(yr[0] - far, Math.min(yr[1] + far, o));
-          parts.push((parts.length ? "L" : "M") + axes.sx(x[0]).toFixed(1) + " " +
-                     axes.sy(o).toFixed(1));
-        }
-        line.setAttribute("d", parts.join(""));
+        runs.forEach(function (run, r) {
+          const parts = [];
+          for (let k = 0; k <= 200; k++) {
+            x[0] = xr[0] + k / 200 * (xr[1] - xr[0]);
+            let o = run.outputs.of(run.w, x);
+            if (!Number.isFinite(o)) { continue; }
+            o = Math.max(yr[0] - far, Math.min(yr[1] + far, o));
+            parts.push((parts.length ? "L" : "M") + axes.sx(x[0]).toFixed(1) + " " +
+                       axes.sy(o).toFixed(1));
+          }
+          lines[r].setAttribute("d", parts.join(""));
+        });
       },
     };
   }
 
-  cr.pictureFigure = function (spec, trainer, figure) {
+  cr.legend = legend;
+  cr.pictureFigure = function (spec, runs, figure) {
     if (spec.picture === "field" || spec.picture === "classes") {
-      return field(spec, trainer, figure);
+      return field(spec, runs, figure);
     }
-    if (spec.picture === "curve") { return curve(spec, trainer, figure); }
+    if (spec.picture === "curve") { return curve(spec, runs, figure); }
     caption(figure, "The inputs have " + spec.inputs[0].length + " dimensions: no picture " +
             "of them here; the loss curve and the chain rule show the training.");
     return null;
   };
 
-  // The loss per epoch on a log scale; the epoch axis doubles as training goes on.
-  cr.curveFigure = function (spec, trainer, figure) {
-    caption(figure, "The loss per epoch (log scale)");
+  // The loss per epoch on a log scale, one line per run; the epoch axis doubles as
+  // training goes on.
+  cr.curveFigure = function (spec, runs, figure) {
+    caption(figure, "The loss per epoch (log scale)" + legend(runs));
     const s = surface(figure, 190, false);
     const axes = new P.Axes(s.svg, s.box, [0, 20], [-2, 1], { xlabel: "epoch",
                                                              ylabel: "loss", log: true });
-    const line = P.el("path", { class: "loss" }, s.svg);
-    const end = P.el("text", { class: "stop", "text-anchor": "middle" }, s.svg);
+    const lines = runs.map(function (_, r) {
+      return P.el("path", { class: "loss", stroke: P.RUNS[r] }, s.svg);
+    });
+    const ends = runs.map(function (_, r) {
+      return P.el("text", { class: "stop", "text-anchor": "middle", fill: P.RUNS[r] },
+                  s.svg);
+    });
     return {
       draw: function () {
-        const h = trainer.history;
+        const longest = Math.max.apply(null, runs.map(function (r) { return r.history.length; }));
         let top = axes.xr[1];
-        while (h.length > top) { top *= 2; }
-        if (h.length < top / 4 && top > 20) { top = Math.max(20, top / 2); }
+        while (longest > top) { top *= 2; }
+        if (longest < top / 4 && top > 20) { top = Math.max(20, top / 2); }
         let lo = Infinity, hi = -Infinity;
-        for (let i = 0; i < h.length; i++) {
-          if (h[i] > 0) { lo = Math.min(lo, h[i]); hi = Math.max(hi, h[i]); }
-        }
+        runs.forEach(function (run) {
+          run.history.forEach(function (v) {
+            if (v > 0) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+          });
+        });
         const yr = lo <= hi ? [Math.floor(Math.log10(lo) - 0.05), Math.ceil(Math.log10(hi) + 0.05)]
           : [-2, 1];
         if (top !== axes.xr[1] || yr[0] !== axes.yr[0] || yr[1] !== axes.yr[1]) {
           axes.set([0, top], yr);
         }
-        const step = Math.max(1, Math.floor(h.length / 500)), parts = [];
-        for (let i = 0; i < h.length; i += step) {
-          const v = h[i] > 0 ? Math.log10(h[i]) : yr[0];
-          parts.push((parts.length ? "L" : "M") + axes.sx(i + 1).toFixed(1) + " " +
-                     axes.sy(v).toFixed(1));
-        }
-        line.setAttribute("d", parts.join(""));
-        end.textContent = "";
-        if (trainer.stopped && h.length) {
-          const v = h[h.length - 1];
-          end.setAttribute("x", axes.sx(h.length + 1));
-          end.setAttribute("y", axes.sy(v > 0 ? Math.log10(v) : yr[0]) + 4);
-          end.textContent = "\u2716 stopped";
-        }
+        runs.forEach(function (run, r) {
+          const h = run.history, step = Math.max(1, Math.floor(h.length / 500)), parts = [];
+          for (let i = 0; i < h.length; i += step) {
+            const v = h[i] > 0 ? Math.log10(h[i]) : yr[0];
+            parts.push((parts.length ? "L" : "M") + axes.sx(i + 1).toFixed(1) + " " +
+                       axes.sy(v).toFixed(1));
+          }
+          lines[r].setAttribute("d", parts.join(""));
+          ends[r].textContent = "";
+          if (run.stopped && h.length) {
+            const v = h[h.length - 1];
+            ends[r].setAttribute("x", axes.sx(h.length + 1));
+            ends[r].setAttribute("y", axes.sy(v > 0 ? Math.log10(v) : yr[0]) + 4);
+            ends[r].textContent = "\u2716 stopped";
+          }
+        });
       },
     };
   };

@@ -1,80 +1,55 @@
-// A training page: controls, readouts and the play loop around a chainrule.Trainer, and
-// the figures (the model over the data, the loss curve, the weights) redrawn every frame.
+// A viz.train_live page: gradient descent (and any hand-written rule beside it) as
+// chainrule.Trainer runs, its readouts (fit's epoch and loss), and its figures (the model
+// over the data, the loss curve, the weights), in the shared controls of train_shell.js.
 (function () {
   "use strict";
   const cr = window.chainrule, P = cr.plot;
   const spec = JSON.parse(document.getElementById("train-data").textContent);
   const $ = function (id) { return document.getElementById(id); };
-  const trainer = new cr.Trainer(spec);
-  const BUDGET_MS = 9;  // training time per animation frame at full speed
 
-  // ---- numbers as the page prints them -------------------------------------------------
-  function full(x) {  // the loss readout: 12 significant digits (fit's number to 1e-11)
+  // The loss readout: 12 significant digits (fit's number to 1e-11).
+  function full(x) {
     const a = Math.abs(x);
     return a !== 0 && (a < 1e-4 || a >= 1e6) ? x.toExponential(11) : x.toPrecision(12);
   }
-  function short(x) {
-    if (!Number.isFinite(x)) { return cr.pyRepr(x); }
-    const a = Math.abs(x);
-    const text = a !== 0 && (a < 1e-4 || a >= 1e6) ? x.toExponential(3) : String(+x.toPrecision(6));
-    return text.replace("-", "\u2212");
-  }
+  // Tables print six significant digits in chainrule's number format (viz._text.fmt).
+  function short(x) { return chainruleNumbers.fmt(x, 6); }
   cr.short = short;
 
-  // ---- settings the learner types -------------------------------------------------------
-  const lrBox = $("lr"), slider = $("lr-slider"), speedBox = $("speed");
-  const batchBox = $("batch"), seedBox = $("seed");
-  const lrTop = (function () {
-    const top = Math.max(spec.lr, ...spec.marks.map(function (m) { return m.value; })) * 2.2;
-    const mag = Math.pow(10, Math.floor(Math.log10(top || 1)));
-    return [1, 2, 5, 10].map(function (f) { return f * mag; })
-      .find(function (s) { return s >= top; }) || 1;
-  })();
-  function readLr() {
-    const v = lrBox.value.trim() === "" ? NaN : Number(lrBox.value);
-    const ok = Number.isFinite(v) && v >= 0;
-    lrBox.setAttribute("aria-invalid", ok ? "false" : "true");
-    return ok ? v : null;
-  }
-  function readBatch() {
-    if (!batchBox) { return null; }
-    const v = Number(batchBox.value);
-    const ok = Number.isInteger(v) && v >= 1 && v <= trainer.n;
-    batchBox.setAttribute("aria-invalid", ok ? "false" : "true");
-    return ok ? v : undefined;
-  }
-  function readSeed() {
-    if (!seedBox) { return spec.seed; }
-    const text = seedBox.value.trim();
-    const ok = /^-?\d+$/.test(text);
-    seedBox.setAttribute("aria-invalid", ok ? "false" : "true");
-    return ok ? text : undefined;
-  }
-  function syncSlider() {
-    const v = readLr();
-    if (v !== null) { slider.value = String(Math.round(Math.min(1, v / lrTop) * 1000)); }
-  }
-  lrBox.addEventListener("input", function () { syncSlider(); say(""); });
-  slider.addEventListener("input", function () {
-    lrBox.value = String(+(slider.value / 1000 * lrTop).toPrecision(3));
-    lrBox.dispatchEvent(new Event("input"));
-  });
-  document.querySelectorAll(".mark").forEach(function (b) {
-    b.addEventListener("click", function () {
-      lrBox.value = b.dataset.lr;
-      lrBox.dispatchEvent(new Event("input"));
+  // ---- the runs: gradient descent, and any hand-written rule beside it -----------------
+  const trainer = new cr.Trainer(spec);
+  const runs = [trainer].concat(spec.rules.map(function (r) { return new cr.Trainer(spec, r); }));
+  runs[0].name = spec.rules.length ? "gradient descent (the engine)" : "";
+  runs.slice(1).forEach(function (run) { run.name = run.rule.name; });
+  document.querySelectorAll("input[data-rule]").forEach(function (box) {
+    box.addEventListener("change", function () {
+      runs[1 + Number(box.dataset.rule)].rule.flags[Number(box.dataset.switch)] = box.checked;
     });
   });
-  syncSlider();
 
-  // ---- readouts and status --------------------------------------------------------------
-  const status = $("status");
-  function say(text) { status.textContent = text; status.classList.toggle("alarm", false); }
-  function stoppedText(s) {
-    return "Training stopped at epoch " + s.epoch + ", batch " + s.batch + ": " + s.culprit +
-      "; " + s.state + ". The learning rate is too large for this loss: lower it and " +
-      "press Reset.";
+  // ---- readouts -------------------------------------------------------------------------
+  const runTable = $("runs");
+  function runRows() {
+    const few = trainer.n <= 4;
+    const head = runTable.createTHead().insertRow();
+    ["run", "loss"].concat(few ? spec.inputs.map(function (x) {
+      return "output at " + spec.inputNames[0] + " = " + short(x[0]);
+    }) : []).forEach(function (text) {
+      const th = document.createElement("th");
+      th.textContent = text;
+      head.appendChild(th);
+    });
+    const body = runTable.createTBody();
+    return runs.map(function (run, r) {
+      const tr = body.insertRow();
+      tr.insertCell().textContent = run.name;
+      tr.cells[0].style.color = P.RUNS[r];
+      const cells = [tr.insertCell()];
+      if (few) { spec.inputs.forEach(function () { cells.push(tr.insertCell()); }); }
+      return cells;
+    });
   }
+  const runCells = runTable ? runRows() : null;
   function readouts() {
     $("epoch").textContent = String(trainer.epoch);
     const h = trainer.history;
@@ -82,77 +57,27 @@
     if ($("accuracy") && trainer.accuracy !== null) {
       $("accuracy").textContent = (100 * trainer.accuracy).toFixed(1) + "%";
     }
-    if (trainer.stopped) {
-      status.textContent = stoppedText(trainer.stopped);
-      status.classList.add("alarm");
-    }
-    $("step").disabled = $("play").disabled = trainer.stopped !== null;
+    if (!runCells) { return; }
+    runs.forEach(function (run, r) {
+      const cells = runCells[r], rh = run.history;
+      cells[0].textContent = rh.length ? short(rh[rh.length - 1]) : "\u2014";
+      for (let i = 1; i < cells.length; i++) {
+        cells[i].textContent = short(run.outputs.of(run.w, spec.inputs[i - 1]));
+      }
+    });
+  }
+  function stoppedText(run) {
+    const s = run.stopped;
+    return (run.name ? run.name + ": t" : "T") + "raining stopped at epoch " + s.epoch +
+      ", batch " + s.batch + ": " + s.culprit + "; " + s.state + ". The learning rate is " +
+      "too large for this loss: lower it and press Reset.";
   }
 
-  // ---- training -------------------------------------------------------------------------
-  let playing = false, owed = 0, last = 0;
-  const stats = window.chainruleTrain = { trainer: trainer, frames: 0 };
-  function settings() {
-    const lr = readLr(), batch = readBatch();
-    if (lr === null) { say("Type a learning rate: a number ≥ 0."); return null; }
-    if (batch === undefined) { say("Type a batch size from 1 to " + trainer.n + "."); return null; }
-    return { lr: lr, batch: batch };
-  }
-  function step() {
-    const s = settings();
-    if (s) { trainer.runEpoch(s.lr, s.batch, true); }
-    draw();
-  }
-  function setPlaying(on) {
-    playing = on;
-    $("play").textContent = on ? "Pause" : "Play";
-    if (on) { owed = 0; last = performance.now(); requestAnimationFrame(frame); }
-  }
-  function frame(t) {
-    if (!playing) { return; }
-    const s = settings();
-    if (!s) { setPlaying(false); return; }
-    const speed = speedBox.value;
-    if (speed === "max") {
-      const t0 = performance.now();
-      while (performance.now() - t0 < BUDGET_MS && trainer.runEpoch(s.lr, s.batch, false)) {}
-      trainer.runEpoch(s.lr, s.batch, true);
-    } else {
-      owed = Math.min(owed + (t - last) / 1000 * Number(speed), 1000);
-      for (; owed >= 1; owed--) { trainer.runEpoch(s.lr, s.batch, owed < 2); }
-    }
-    last = t;
-    draw();
-    stats.frames++;
-    if (trainer.stopped) { setPlaying(false); return; }
-    requestAnimationFrame(frame);
-  }
-  $("step").addEventListener("click", function () { setPlaying(false); step(); });
-  $("play").addEventListener("click", function () { setPlaying(!playing); });
-  $("reset").addEventListener("click", function () {
-    const seed = readSeed();
-    if (seed === undefined) { say("Type a whole number as the shuffle seed."); return; }
-    setPlaying(false);
-    trainer.reset(seed);
-    say("");
-    draw();
+  cr.shell({
+    spec: spec, runs: runs, size: trainer.n, unit: "epoch", readouts: readouts,
+    stoppedText: stoppedText,
+    figures: [cr.pictureFigure(spec, runs, $("picture")),
+              cr.curveFigure(spec, runs, $("curve")),
+              cr.weightsFigure(spec, runs, $("weights"))],
   });
-
-  // ---- figures --------------------------------------------------------------------------
-  const figures = [cr.pictureFigure(spec, trainer, $("picture")),
-                   cr.curveFigure(spec, trainer, $("curve")),
-                   cr.weightsFigure(spec, trainer, $("weights"))];
-  function draw() {
-    readouts();
-    figures.forEach(function (f) { if (f) { f.draw(); } });
-    if (cr.chainPanel) { cr.chainPanel.refresh(); }
-  }
-  function fitHeader() {
-    document.body.style.setProperty("--header", document.querySelector("header").offsetHeight + "px");
-  }
-  window.addEventListener("resize", fitHeader);
-  fitHeader();
-  stats.draw = draw;
-  stats.pause = function () { setPlaying(false); };
-  draw();
 })();

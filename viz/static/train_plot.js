@@ -17,7 +17,8 @@
   function tick(v) {
     if (v === 0) { return "0"; }
     const a = Math.abs(v);
-    const text = a >= 1e4 || a < 1e-3 ? v.toExponential(0) : String(+v.toPrecision(3));
+    const text = Number.isInteger(v) && a < 1e7 ? String(v)
+      : a >= 1e4 || a < 1e-3 ? v.toExponential(0) : String(+v.toPrecision(3));
     return text.replace("-", "\u2212");
   }
 
@@ -103,7 +104,7 @@
   };
 
   // A field of gw × gh values sampled at cell centres over the axes' area: coloured by
-  // colour(v) → [r, g, b], drawn smooth (bilinear) on a canvas laid under the SVG.
+  // colour(v, cell) → [r, g, b], drawn smooth (bilinear) on a canvas laid under the SVG.
   function Field(canvas, gw, gh) {
     this.canvas = canvas;
     this.gw = gw; this.gh = gh;
@@ -125,7 +126,7 @@
   Field.prototype.paint = function (box, colour) {
     const data = this.image.data, v = this.values;
     for (let k = 0; k < v.length; k++) {
-      const c = colour(v[k]);
+      const c = colour(v[k], k);
       data[4 * k] = c[0]; data[4 * k + 1] = c[1]; data[4 * k + 2] = c[2]; data[4 * k + 3] = 255;
     }
     this.small.getContext("2d").putImageData(this.image, 0, 0);
@@ -192,7 +193,12 @@
     };
   }
 
+  // Each run's colour on a page with several (gradient descent first), and its name.
+  const RUNS = ["#c0392b", "#1f4e9c", "#2ca02c", "#9467bd"];
+  const RUN_NAMES = ["red", "blue", "green", "purple"];
+
   cr.plot = {
+    RUNS: RUNS, RUN_NAMES: RUN_NAMES,
     el: el, tick: tick, niceTicks: niceTicks, Axes: Axes, Field: Field, mix: mix,
     diverging: diverging, sequential: sequential, BELOW: BELOW, ABOVE: ABOVE, CLASSES: CLASSES,
   };

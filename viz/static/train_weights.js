@@ -26,10 +26,11 @@
     return [range(0), range(1)];
   }
 
-  function contours(spec, trainer, figure) {
+  function contours(spec, runs, figure) {
+    const trainer = runs[0];
     const cap = document.createElement("figcaption");
     cap.textContent = "The weights' path over the contours of the loss (" + spec.labels[0] +
-      ", " + spec.labels[1] + "): \u25a0 start, \u25cf now";
+      ", " + spec.labels[1] + "): \u25a0 start, \u25cf now" + cr.legend(runs);
     figure.appendChild(cap);
     const width = Math.max(260, figure.clientWidth || 420), height = 250;
     const wrap = document.createElement("div");
@@ -62,40 +63,54 @@
     P.el("path", { class: "level", d: levels.join("") }, svg);
     const clip = P.el("clipPath", { id: "weights-clip" }, svg);
     P.el("rect", { x: b.x, y: b.y, width: b.w, height: b.h }, clip);
-    const line = P.el("path", { class: "path", "clip-path": "url(#weights-clip)" }, svg);
+    const lines = runs.map(function (_, r) {
+      return P.el("path", { class: "path", stroke: P.RUNS[r], "clip-path": "url(#weights-clip)" },
+                  svg);
+    });
     const sx = function (v) { return Math.max(b.x - b.w, Math.min(b.x + 2 * b.w, axes.sx(v))); };
     const sy = function (v) { return Math.max(b.y - b.h, Math.min(b.y + 2 * b.h, axes.sy(v))); };
     P.el("rect", { x: axes.sx(spec.initial[0]) - 4, y: axes.sy(spec.initial[1]) - 4,
                    width: 8, height: 8, class: "start" }, svg);
-    const now = P.el("circle", { r: 4.5, class: "now", "clip-path": "url(#weights-clip)" }, svg);
+    const nows = runs.map(function (_, r) {
+      return P.el("circle", { r: 4.5, class: "now", fill: P.RUNS[r],
+                              "clip-path": "url(#weights-clip)" }, svg);
+    });
     return {
       draw: function () {
-        const path = trainer.path, step = Math.max(1, Math.ceil(path.length / MAX_PATH));
-        const parts = [];
-        for (let i = 0; i < path.length; i += step) {
-          if (!Number.isFinite(path[i][0]) || !Number.isFinite(path[i][1])) { break; }
-          parts.push((parts.length ? "L" : "M") + sx(path[i][0]).toFixed(1) + " " +
-                     sy(path[i][1]).toFixed(1));
-        }
-        line.setAttribute("d", parts.join(""));
-        now.setAttribute("cx", sx(trainer.w[0]));
-        now.setAttribute("cy", sy(trainer.w[1]));
+        runs.forEach(function (run, r) {
+          const path = run.path, step = Math.max(1, Math.ceil(path.length / MAX_PATH));
+          const parts = [];
+          for (let i = 0; i < path.length; i += step) {
+            if (!Number.isFinite(path[i][0]) || !Number.isFinite(path[i][1])) { break; }
+            parts.push((parts.length ? "L" : "M") + sx(path[i][0]).toFixed(1) + " " +
+                       sy(path[i][1]).toFixed(1));
+          }
+          lines[r].setAttribute("d", parts.join(""));
+          nows[r].setAttribute("cx", sx(run.w[0]));
+          nows[r].setAttribute("cy", sy(run.w[1]));
+        });
       },
     };
   }
 
-  function table(spec, trainer, figure) {
+  function table(spec, runs, figure) {
     const cap = document.createElement("figcaption");
-    cap.textContent = "The weights and their gradient in the last update (click a weight: " +
-      "each sample's share of it)";
+    cap.textContent = runs.length < 2
+      ? "The weights and their gradient in the last update (click a weight: each " +
+        "sample's share of it)"
+      : "The weights of each run (click a weight: each sample's share of its gradient " +
+        "under gradient descent)";
     figure.appendChild(cap);
     const t = document.createElement("table");
     t.setAttribute("aria-label", "weights");
-    t.innerHTML = "<thead><tr><th>weight</th><th>value</th><th>gradient</th></tr></thead>";
+    const head = runs.length < 2 ? ["weight", "value", "gradient"]
+      : ["weight"].concat(runs.map(function (run) { return run.name; }));
+    t.innerHTML = "<thead><tr>" + head.map(function () { return "<th></th>"; }).join("") +
+      "</tr></thead>";
+    head.forEach(function (h, k) { t.tHead.rows[0].cells[k].textContent = h; });
     const body = document.createElement("tbody");
     const cells = spec.initial.map(function (_, j) {
-      const row = document.createElement("tr");
-      const name = document.createElement("td");
+      const row = body.insertRow();
       const button = document.createElement("button");
       button.type = "button";
       button.className = "linkish";
@@ -105,27 +120,31 @@
       button.addEventListener("click", function () {
         if (cr.chainPanel) { cr.chainPanel.openWeight(j); }
       });
-      name.appendChild(button);
-      const value = document.createElement("td"), grad = document.createElement("td");
-      row.append(name, value, grad);
-      body.appendChild(row);
-      return [value, grad];
+      row.insertCell().appendChild(button);
+      return head.slice(1).map(function () { return row.insertCell(); });
     });
     t.appendChild(body);
     figure.appendChild(t);
     return {
       draw: function () {
         cells.forEach(function (c, j) {
-          c[0].textContent = cr.short(trainer.w[j]);
-          c[1].textContent = trainer.lastGrad ? cr.short(trainer.lastGrad[j]) : "\u2014";
+          if (runs.length < 2) {
+            c[0].textContent = cr.short(runs[0].w[j]);
+            c[1].textContent = runs[0].lastGrad ? cr.short(runs[0].lastGrad[j]) : "\u2014";
+            return;
+          }
+          runs.forEach(function (run, r) { c[r].textContent = cr.short(run.w[j]); });
         });
       },
     };
   }
 
-  cr.weightsFigure = function (spec, trainer, figure) {
-    if (spec.contours) { return contours(spec, trainer, figure); }
-    if (spec.initial.length <= MAX_TABLE) { return table(spec, trainer, figure); }
+  cr.weightsFigure = function (spec, runs, figure) {
+    if (spec.contours) {
+      const parts = [contours(spec, runs, figure), table(spec, runs, figure)];
+      return { draw: function () { parts.forEach(function (f) { f.draw(); }); } };
+    }
+    if (spec.initial.length <= MAX_TABLE) { return table(spec, runs, figure); }
     const cap = document.createElement("figcaption");
     cap.textContent = spec.initial.length + " weights: too many to list; the chain rule " +
       "panel gives each one's gradient for a sample.";

@@ -120,4 +120,5 @@ class TableMethods:
 
         def clamp(self, min: float | None = None, max: float | None = None) -> Value:
             """a limited to [min, max] (either bound optional); ∂/∂a = 1 if a ≥ min and a ≤ max else
-            0."""
+            0.
+            """

@@ -56,19 +56,19 @@ def _parameters(op: Op, name: str) -> str:
     return f", {pname}: {kind}" + ("" if default is None else f" = {default!r}")
 
 
-BODY = " " * 12  # a method's body, in the class's TYPE_CHECKING block
-
-
-def _docstring(op: Op) -> str:
-    # The methods' own docstring, wrapped to the project's 100 columns.
-    lines = textwrap.wrap(f'"""{method_doc(op)}"""', width=100 - len(BODY))
-    return "".join(f"{BODY}{line}\n" for line in lines)
+def _docstring(text: str) -> str:
+    """A docstring at the methods' indent, wrapped to the project's line length."""
+    indent = " " * 12
+    lines = textwrap.wrap(text, 100 - len(indent) - 3, break_long_words=False)
+    if len(lines) == 1:
+        return f'{indent}"""{text}"""\n'
+    return f'{indent}"""' + f"\n{indent}".join(lines) + f'\n{indent}"""\n'
 
 
 def source() -> str:
     """The text of autograd/methods.py for the table as it is."""
     defs = [
-        f"        def {name}(self{_parameters(op, name)}) -> Value:\n{_docstring(op)}"
+        f"        def {name}(self{_parameters(op, name)}) -> Value:\n" + _docstring(method_doc(op))
         for op in OPS if op.arity
         for name in (*op.methods, *op.reflected)
     ]

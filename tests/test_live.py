@@ -235,6 +235,22 @@ def test_the_readout_of_the_last_input_is_in_view_in_a_short_frame(browser, page
     page.close()
 
 
+def test_the_sensitivity_plot_has_labelled_axes_with_a_scale(open_page):
+    page, _ = open_page("neuron")
+    page.fill("#leaf-1", "-2.5")  # w₁: −3 → −2.5
+    page.wait_for_function("document.querySelector('#sens-plot text.label') !== null && "
+                           "document.getElementById('sens-caption').textContent.includes('w₁')")
+    labels = page.locator("#sens-plot text.label").all_text_contents()
+    assert labels == ["Δ, the nudge of w₁", "change of o"]
+    ticks = page.locator("#sens-plot text:not(.label)").all_text_contents()
+    values = [float(t.replace("−", "-")) for t in ticks]
+    assert len(values) >= 6 and 0.0 in values  # both axes numbered, through 0
+    dots = page.locator("#sens-plot circle").count()
+    assert dots == 2  # the actual change and the prediction, at this Δ
+    box = page.locator("#sens-plot").bounding_box()
+    assert box["y"] + box["height"] <= VIEWPORT["height"]
+
+
 def test_typing_keeps_one_nudge_from_the_value_before(open_page):
     page, _ = open_page("neuron")
     page.click("#leaf-1")

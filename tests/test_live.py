@@ -227,11 +227,11 @@ def test_the_readout_of_the_last_input_is_in_view_in_a_short_frame(browser, page
     last = len(leaves_of(roots["mlp"])) - 1
     page.locator(f"#leaf-{last}").scroll_into_view_if_needed()
     page.fill(f"#leaf-{last}", "0.5")
-    inside = page.evaluate("""() => {
+    page.wait_for_function("""() => {  // scrolled there at the next frame
         const n = document.getElementById("nudge").getBoundingClientRect();
         const l = document.getElementById("leaves").getBoundingClientRect();
-        return n.top >= l.top - 1 && n.bottom <= l.bottom + 1 && n.bottom <= innerHeight; }""")
-    assert inside
+        return n.top >= l.top - 1 && n.bottom <= l.bottom + 1 && n.bottom <= innerHeight; }""",
+        timeout=2000)
     page.close()
 
 

@@ -552,3 +552,11 @@ def test_a_graph_too_big_to_draw_is_refused_with_how_to():
     root = vsum([x * x for x in xs])
     with pytest.raises(ValueError, match="sub-graph"):
         viz.live(root, max_nodes=50)
+
+
+def test_the_tape_panel_reads_like_the_picture(open_page):
+    page, _ = open_page("chain")
+    code = page.locator("#code").inner_text()
+    for name in ("w1", "w2", "w3", "x", "e_hat", "y", "z", "e", "L"):
+        assert f" {name} " in code or f" {name}," in code or f"({name}" in code, name
+    assert "__" not in code  # no label mangled into underscores

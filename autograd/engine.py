@@ -11,9 +11,9 @@ leaves, and for each of its inputs in order:
 :func:`chain` is that loop, once, for any interpretation of the rules: on floats it is
 :func:`backward_steps` (lessons, pictures, ``detect_anomaly``), on Values it is
 ``grad(create_graph=True)``. :func:`backward` runs the same steps specialised: each op's
-rules are printed once as Python (:mod:`autograd.source`) into one small function per
-op that reads a node's inputs and adds its contributions, with no per-step objects.
-The tests check that the two give bit-identical gradients.
+rules are printed once as Python (:mod:`autograd.steps`) into one small function per
+op that reads a node's inputs and adds its contributions, with no per-step objects;
+:func:`step_source` shows it. The tests check that the two give bit-identical gradients.
 
 A constant's local derivative is never needed: where it is undefined (``0.0 ** b``
 at the constant 0), the constant's step is left out instead of failing the pass.
@@ -31,7 +31,9 @@ from .interpret import FLOATS
 from .modes import ANOMALY, AnomalyError, enable_grad, state
 from .nodes import VALUES
 from .ops import Op
-from .source import MUL, PythonSource, SourceMath, Sym
+from .steps import STEPS
+from .steps import step as make_step
+from .steps import step_source as step_source  # the code backward runs, for readers
 from .value import _CONSTANT, Value, _describe, _to_float, local_error
 
 
@@ -266,13 +268,26 @@ def _publish(visited: list[Value]) -> None:
 
 
 def _propagate(order: list[Value]) -> None:
-    # chain(), specialised: each op's steps run as one generated function (see specialise).
+    # chain(), specialised: each op's steps run as one generated function (autograd.steps).
+    steps = STEPS
     for node in reversed(order):
         op: Op = node.op  # type: ignore[assignment]  # every node of the order has an op
         try:
-            (op.step or specialise(op))(node, node._grad)
+            steps[op](node, node._grad)
         except (ArithmeticError, ValueError):
             _careful_step(node)
+        except KeyError:
+            _first_step(node)
+
+
+def _first_step(node: Value) -> None:
+    # The first node of its op: make the op's step (unless the KeyError came from inside it).
+    if node.op in STEPS:
+        raise
+    try:
+        make_step(node.op)(node, node._grad)  # type: ignore[arg-type]
+    except (ArithmeticError, ValueError):
+        _careful_step(node)
 
 
 def _careful_step(node: Value) -> None:
@@ -291,88 +306,6 @@ def _careful_step(node: Value) -> None:
     upstream = grads[node]
     for parent, local in locals_:
         parent._grad += upstream * local
-
-
-def specialise(op: Op) -> Any:
-    """The op's backward steps as one Python function ``step(node, upstream)``.
-
-    Its rules are run once on symbols (:class:`~autograd.source.PythonSource`), so the
-    function computes each local derivative inline, as written in the table. A rule with
-    a parameter (``pow``'s k) branches on it, so it is called as a function instead.
-    """
-    m = PythonSource([op])
-    ns = m.namespace() | {"_FLOATS": FLOATS, "_rules": op.rules, "_len": len, "_zip": zip,
-                          "_regroup": _regroup}
-    names = [f"v_{n}" for n in op.inputs]
-    lines = ["def step(_node, _up):"]
-    if op.arity == 0:
-        lines += _nary_step(op, m, names)
-    else:
-        lines += [f"    _p{i} = _node.{'_a' if i == 0 else '_b'}" for i in range(op.arity)]
-        if op.param:
-            args = ", ".join(f"_p{i}.data" for i in range(op.arity))
-            locals_ = [m.var(f"_rules[{i}](_FLOATS, {args}, _node.data, _node.arg)")
-                       for i in range(op.arity)]
-        else:
-            syms = [m.var(n, i) for i, n in enumerate(names)]
-            locals_ = [m.lift_value(rule(m, *syms, m.var("v_out", "out"))) for rule in op.rules]
-            reads = set().union(*(t.reads for t in locals_))
-            lines += [f"    {names[i]} = _p{i}.data" for i in range(op.arity) if i in reads]
-            if "out" in reads:
-                lines.append("    v_out = _node.data")
-        if op.arity > 1:  # every local first: a failing rule leaves no partial sum
-            lines += [f"    _l{i} = {t.text}" for i, t in enumerate(locals_) if _computed(t)]
-            locals_ = [m.var(f"_l{i}") if _computed(t) else t for i, t in enumerate(locals_)]
-        lines += [f"    _p{i}._grad += {_product(t)}" for i, t in enumerate(locals_)]
-    exec(compile("\n".join(lines) + "\n", f"<backward step of {op.name}>", "exec"), ns)
-    op.step = ns["step"]
-    return op.step
-
-
-def _nary_step(op: Op, m: PythonSource, names: list[str]) -> list[str]:
-    # One loop per rule over the rows, the row's members read in place (_q1.data).
-    rows = len(op.rules)
-    row_names = ", ".join(f"_r{g}" for g in range(rows))
-    lines = [
-        "    _rows = _node._b",
-        # Inputs set by hand (Value.parents) may sit in the slots, or in one row.
-        f"    if _node._a is not None or _len(_rows) != {rows}:",
-        f"        _rows = _regroup(_node.parents, {rows})",
-        f"    {row_names}, = _rows",
-    ]
-    if rows == 1:
-        loop = "for _q0 in _r0:"
-    else:
-        loop = f"for {', '.join(f'_q{g}' for g in range(rows))} in _zip({row_names}):"
-    syms = [m.var(f"_q{g}.data", g) for g in range(rows)]
-    locals_ = [m.lift_value(rule(m, *syms, m.var("v_out", "out"))) for rule in op.rules]
-    if any("out" in t.reads for t in locals_):
-        lines.append("    v_out = _node.data")
-    for g, local in enumerate(locals_):
-        lines.append(f"    {loop}")
-        lines.append(f"        _q{g}._grad += {_product(local)}")
-    return lines
-
-
-def _regroup(inputs: tuple[Value, ...], rows: int) -> tuple[tuple[Value, ...], ...]:
-    # A flat tuple of inputs as the op's rows (row r holds inputs r·size … (r+1)·size − 1).
-    size = len(inputs) // rows
-    return tuple(inputs[r * size:(r + 1) * size] for r in range(rows))
-
-
-def _computed(local: Sym) -> bool:
-    # A local that is a number or an input's value needs no variable of its own (and ±1
-    # then multiplies nothing away).
-    return local.text not in ("1.0", "(-1.0)") and not local.text.isidentifier()
-
-
-def _product(local: Sym) -> str:
-    # upstream · local, without multiplications by ±1 (x·1.0 is x exactly, x·−1.0 is −x).
-    if local.text == "1.0":
-        return "_up"
-    if local.text == "(-1.0)":
-        return "-_up"
-    return f"_up * {SourceMath.wrap(local, MUL + 1)}"
 
 
 def _constant(x: float) -> Value:

@@ -59,13 +59,13 @@ class TableMethods:
             """natural logarithm; ∂/∂a = 1/a."""
 
         def tanh(self) -> Value:
-            """hyperbolic tangent; ∂/∂a = 1 − tanh²(a)."""
+            """hyperbolic tangent; ∂/∂a = 1 − tanh(a)²."""
 
         def sigmoid(self) -> Value:
             """logistic sigmoid 1/(1 + e⁻ᵃ); ∂/∂a = σ(a)·(1 − σ(a))."""
 
         def relu(self) -> Value:
-            """max(a, 0); ∂/∂a = 1 if a > 0 else 0."""
+            """max(a, 0); ∂/∂a = 0 if a ≤ 0 else 1."""
 
         def leaky_relu(self, slope: float = 0.01) -> Value:
             """a if a > 0 else slope·a; ∂/∂a = 1 if a > 0 else slope."""
@@ -80,7 +80,7 @@ class TableMethods:
             """cosine; ∂/∂a = −sin(a)."""
 
         def tan(self) -> Value:
-            """tangent; ∂/∂a = 1 + tan²(a)."""
+            """tangent; ∂/∂a = 1 + tan(a)²."""
 
         def sinh(self) -> Value:
             """hyperbolic sine; ∂/∂a = cosh(a)."""
@@ -98,25 +98,25 @@ class TableMethods:
             """inverse tangent; ∂/∂a = 1/(1 + a²)."""
 
         def sqrt(self) -> Value:
-            """square root; ∂/∂a = 1/(2√a)."""
+            """square root; ∂/∂a = 1/(2·√a)."""
 
         def log1p(self) -> Value:
             """log(1 + a), exact for small a; ∂/∂a = 1/(1 + a)."""
 
         def expm1(self) -> Value:
-            """eᵃ − 1, exact for small a; ∂/∂a = eᵃ."""
+            """eᵃ − 1, exact for small a; ∂/∂a = exp(a)."""
 
         def log2(self) -> Value:
-            """base-2 logarithm; ∂/∂a = 1/(a·ln 2)."""
+            """base-2 logarithm; ∂/∂a = 1/(a·log(2))."""
 
         def log10(self) -> Value:
-            """base-10 logarithm; ∂/∂a = 1/(a·ln 10)."""
+            """base-10 logarithm; ∂/∂a = 1/(a·log(10))."""
 
         def abs(self) -> Value:
-            """absolute value; ∂/∂a = sign(a)."""
+            """absolute value; ∂/∂a = 1 if a > 0, −1 if a < 0, else 0."""
 
         def __abs__(self) -> Value:
-            """absolute value; ∂/∂a = sign(a)."""
+            """absolute value; ∂/∂a = 1 if a > 0, −1 if a < 0, else 0."""
 
         def clamp(self, min: float | None = None, max: float | None = None) -> Value:
-            """a limited to [min, max] (either bound optional); ∂/∂a = 1 if min ≤ a ≤ max else 0."""
+            """a limited to [min, max] (either bound optional); ∂/∂a = 1 if a ≥ min and a ≤ max else 0."""

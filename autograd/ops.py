@@ -155,7 +155,11 @@ class Op:
         forward: the function on floats, over the inputs (then the parameter).
         inputs: the inputs' names (``("a", "b")``; n-ary: one per row member, ``("w", "x")``).
         rules: one function per input name: ∂out/∂input as ``rule(m, *row, out[, k])``.
-        formulas: the same derivatives written for people.
+        nicer: per rule, None or the same derivative in a form nicer to read, written
+            like the rule (``−a/b²`` for the rule's ``−out/b``): pictures print it
+            instead, and a test holds it equal to the rule.
+        formulas: the derivatives as people read them, printed from ``nicer`` or the
+            rules (:mod:`autograd.maths`): ``("b", "a")`` for mul.
         term: n-ary ops: the row's term, ``term(m, *row)`` (the output sums them).
         via: the op written with other ops and operators, ``via(m, *inputs[, k])``, for
             interpretations that have no native version of it (numpy arrays, JavaScript).
@@ -170,22 +174,22 @@ class Op:
     """
 
     __slots__ = (
+        "_formulas",
         "arity",
         "doc",
         "domain",
         "domain_text",
         "expr",
-        "formulas",
         "forward",
         "function",
         "inputs",
         "methods",
         "name",
+        "nicer",
         "param",
         "promote",
         "reflected",
         "rules",
-        "step",
         "symbol",
         "term",
         "via",
@@ -198,8 +202,8 @@ class Op:
         expr: str,
         forward: Callable[..., Any],
         rules: tuple[Callable[..., Any], ...],
-        formulas: tuple[str, ...],
-        doc: str,
+        formulas: tuple[Callable[..., Any] | None, ...] | None = None,
+        doc: str = "",
         inputs: tuple[str, ...] | None = None,
         nary: bool = False,
         term: Callable[..., Any] | None = None,
@@ -214,14 +218,21 @@ class Op:
     ) -> None:
         self.name = check_name(name)
         self.inputs = inputs or ("a", "b")[: len(rules)]
-        if len(self.inputs) != len(rules) or len(formulas) != len(rules):
-            raise ValueError(f"op {name}: one rule and one formula per input name")
+        if len(self.inputs) != len(rules) or (formulas is not None and len(formulas) != len(rules)):
+            raise ValueError(f"op {name}: one rule (and one formula, if any) per input name")
+        if formulas is not None and any(isinstance(f, str) for f in formulas):
+            raise TypeError(
+                f"op {name}: formulas are printed from the rules; to show a nicer form, "
+                "give it as a rule-shaped function (lambda m, a, b, out: -a / b**2), or "
+                "None to print the rule"
+            )
         self.symbol = symbol
         self.arity = 0 if nary else len(rules)
         self.expr = expr
         self.forward = forward
         self.rules = rules
-        self.formulas = formulas
+        self.nicer = formulas
+        self._formulas: tuple[str, ...] | None = None
         self.term = term
         self.via = via
         self.doc = doc
@@ -232,7 +243,6 @@ class Op:
         self.promote = promote
         self.domain = domain
         self.domain_text = domain_text
-        self.step: Callable[..., None] | None = None  # backward's specialised step (engine)
 
     def row(self, index: int, n_inputs: int) -> tuple[int, int, int]:
         """Input ``index`` of a node with ``n_inputs``: (its rule, its row, the row size).
@@ -247,10 +257,21 @@ class Op:
         rule, row, _ = self.row(index, n_inputs)
         return self.inputs[rule] + (subscript(row + 1) if self.arity == 0 else "")
 
+    @property
+    def formulas(self) -> tuple[str, ...]:
+        """Per input name, its local derivative for people: ``("b", "a")`` for mul,
+        ``("xᵢ", "wᵢ")`` for dot (printed from the rules, see :mod:`autograd.maths`)."""
+        if self._formulas is None:
+            from .maths import row_formula
+
+            self._formulas = tuple(row_formula(self, r) for r in range(len(self.rules)))
+        return self._formulas
+
     def formula(self, index: int, n_inputs: int) -> str:
         """The local derivative for people: ``∂(a·b)/∂a = b``, ``∂(Σ wᵢ·xᵢ)/∂w₂ = x₂``."""
-        rule, row, _ = self.row(index, n_inputs)
-        rhs = self.formulas[rule].replace("ᵢ", subscript(row + 1))
+        from .maths import formula
+
+        rhs = formula(self, index, n_inputs)
         return f"∂({self.expr})/∂{self.input_name(index, n_inputs)} = {rhs}"
 
     def locals(self, m: Any, ins: Any, out: Any, k: Any = None) -> list[Any]:
@@ -362,118 +383,121 @@ def _clamp_domain(a: float, k: Any) -> bool:
 # fmt: off
 OPS: tuple[Op, ...] = (
     Op("add", "+", "a + b", operator.add,
-       (lambda m, a, b, out: 1.0, lambda m, a, b, out: 1.0), ("1", "1"),
+       (lambda m, a, b, out: 1.0, lambda m, a, b, out: 1.0), None,
        "a + b", methods=("__add__",), reflected=("__radd__",)),
     Op("sub", "−", "a − b", operator.sub,
-       (lambda m, a, b, out: 1.0, lambda m, a, b, out: -1.0), ("1", "−1"),
+       (lambda m, a, b, out: 1.0, lambda m, a, b, out: -1.0), None,
        "a − b", methods=("__sub__",), reflected=("__rsub__",)),
     Op("mul", "·", "a·b", operator.mul,
-       (lambda m, a, b, out: b, lambda m, a, b, out: a), ("b", "a"),
+       (lambda m, a, b, out: b, lambda m, a, b, out: a), None,
        "a · b", methods=("__mul__",), reflected=("__rmul__",)),
     Op("div", "/", "a/b", operator.truediv,
-       (lambda m, a, b, out: 1.0 / b, lambda m, a, b, out: -out / b), ("1/b", "−a/b²"),
+       (lambda m, a, b, out: 1.0 / b, lambda m, a, b, out: -out / b),
+       (None, lambda m, a, b, out: -a / b**2),
        "a / b", methods=("__truediv__",), reflected=("__rtruediv__",),
        domain=lambda a, b: b != 0.0, domain_text="b ≠ 0"),
-    Op("neg", "−", "−a", operator.neg, (lambda m, a, out: -1.0,), ("−1",),
+    Op("neg", "−", "−a", operator.neg, (lambda m, a, out: -1.0,), None,
        "−a", methods=("__neg__",)),
-    Op("pow", "^", "aᵏ", _pow, (_pow_rule,), ("k·aᵏ⁻¹",),
+    Op("pow", "^", "aᵏ", _pow, (_pow_rule,), None,
        "a ** k with a number exponent k", methods=("__pow__",), param=("k", None),
        promote="vpow", domain=_pow_domain,
        domain_text="a > 0 unless k is a whole number; a ≠ 0 when k < 0"),
-    Op("vpow", "^", "aᵇ", _pow, (_vpow_da, _vpow_db), ("b·aᵇ⁻¹", "aᵇ·ln a"),
+    Op("vpow", "^", "aᵇ", _pow, (_vpow_da, _vpow_db),
+       (lambda m, a, b, out: b * a ** (b - 1.0), lambda m, a, b, out: a**b * m.log(a)),
        "a ** b with a Value exponent b", reflected=("__rpow__",),
        via=lambda m, a, b: a ** b, domain=_pow_domain,
        domain_text="a > 0 unless b is a whole number; a ≠ 0 when b < 0"),
-    Op("exp", "exp", "exp(a)", math.exp, (lambda m, a, out: out,), ("exp(a)",), "eᵃ",
+    Op("exp", "exp", "exp(a)", math.exp, (lambda m, a, out: out,), None, "eᵃ",
        methods=("exp",),
        domain=lambda a: a <= 709.78, domain_text="a ≤ 709.78 (beyond, eᵃ overflows a float)"),
-    Op("log", "log", "log(a)", math.log, (lambda m, a, out: 1.0 / a,), ("1/a",),
+    Op("log", "log", "log(a)", math.log, (lambda m, a, out: 1.0 / a,), None,
        "natural logarithm", methods=("log",), domain=lambda a: a > 0.0, domain_text="a > 0"),
     Op("tanh", "tanh", "tanh(a)", math.tanh, (lambda m, a, out: 1.0 - out * out,),
-       ("1 − tanh²(a)",), "hyperbolic tangent", methods=("tanh",)),
+       None, "hyperbolic tangent", methods=("tanh",)),
     Op("sigmoid", "σ", "σ(a)", _sigmoid, (lambda m, a, out: out * (1.0 - out),),
-       ("σ(a)·(1 − σ(a))",), "logistic sigmoid 1/(1 + e⁻ᵃ)", methods=("sigmoid",),
+       None, "logistic sigmoid 1/(1 + e⁻ᵃ)", methods=("sigmoid",),
        via=_sigmoid_via),
     Op("relu", "relu", "relu(a)", _relu,
-       (lambda m, a, out: m.where(m.le(a, 0.0), 0.0, 1.0),), ("1 if a > 0 else 0",),
+       (lambda m, a, out: m.where(m.le(a, 0.0), 0.0, 1.0),), None,
        "max(a, 0)", methods=("relu",), via=lambda m, a: m.where(m.le(a, 0.0), 0.0, a)),
     Op("leaky_relu", "lrelu", "lrelu(a)", _leaky_relu,
        (lambda m, a, out, slope: m.where(m.gt(a, 0.0), 1.0, slope),),
-       ("1 if a > 0 else slope",), "a if a > 0 else slope·a", methods=("leaky_relu",),
+       None, "a if a > 0 else slope·a", methods=("leaky_relu",),
        param=("slope", 0.01), via=lambda m, a, slope: m.where(m.gt(a, 0.0), a, slope * a)),
     Op("softplus", "softplus", "softplus(a)", _softplus, (lambda m, a, out: m.sigmoid(a),),
-       ("σ(a)",), "log(1 + eᵃ)", methods=("softplus",),
+       None, "log(1 + eᵃ)", methods=("softplus",),
        via=lambda m, a: m.maximum(a, 0.0) + m.log1p(m.exp(-m.abs(a)))),
-    Op("sin", "sin", "sin(a)", math.sin, (lambda m, a, out: m.cos(a),), ("cos(a)",), "sine",
+    Op("sin", "sin", "sin(a)", math.sin, (lambda m, a, out: m.cos(a),), None, "sine",
        methods=("sin",)),
-    Op("cos", "cos", "cos(a)", math.cos, (lambda m, a, out: -m.sin(a),), ("−sin(a)",),
+    Op("cos", "cos", "cos(a)", math.cos, (lambda m, a, out: -m.sin(a),), None,
        "cosine", methods=("cos",)),
-    Op("tan", "tan", "tan(a)", math.tan, (lambda m, a, out: 1.0 + out * out,),
-       ("1 + tan²(a)",), "tangent", methods=("tan",)),
-    Op("sinh", "sinh", "sinh(a)", math.sinh, (lambda m, a, out: m.cosh(a),), ("cosh(a)",),
+    Op("tan", "tan", "tan(a)", math.tan, (lambda m, a, out: 1.0 + out * out,), None,
+       "tangent", methods=("tan",)),
+    Op("sinh", "sinh", "sinh(a)", math.sinh, (lambda m, a, out: m.cosh(a),), None,
        "hyperbolic sine", methods=("sinh",),
        domain=lambda a: abs(a) <= 710.0, domain_text="|a| ≤ 710 (beyond, overflows a float)"),
-    Op("cosh", "cosh", "cosh(a)", math.cosh, (lambda m, a, out: m.sinh(a),), ("sinh(a)",),
+    Op("cosh", "cosh", "cosh(a)", math.cosh, (lambda m, a, out: m.sinh(a),), None,
        "hyperbolic cosine", methods=("cosh",),
        domain=lambda a: abs(a) <= 710.0, domain_text="|a| ≤ 710 (beyond, overflows a float)"),
     Op("asin", "asin", "asin(a)", math.asin,
-       (lambda m, a, out: 1.0 / m.sqrt(1.0 - a * a),), ("1/√(1 − a²)",), "inverse sine",
+       (lambda m, a, out: 1.0 / m.sqrt(1.0 - a * a),), None, "inverse sine",
        methods=("asin",), domain=lambda a: -1.0 < a < 1.0,
        domain_text="−1 ≤ a ≤ 1 (the derivative: −1 < a < 1)"),
     Op("acos", "acos", "acos(a)", math.acos,
-       (lambda m, a, out: -1.0 / m.sqrt(1.0 - a * a),), ("−1/√(1 − a²)",), "inverse cosine",
+       (lambda m, a, out: -1.0 / m.sqrt(1.0 - a * a),), None, "inverse cosine",
        methods=("acos",), domain=lambda a: -1.0 < a < 1.0,
        domain_text="−1 ≤ a ≤ 1 (the derivative: −1 < a < 1)"),
     Op("atan", "atan", "atan(a)", math.atan, (lambda m, a, out: 1.0 / (1.0 + a * a),),
-       ("1/(1 + a²)",), "inverse tangent", methods=("atan",)),
-    Op("sqrt", "√", "√a", math.sqrt, (lambda m, a, out: 0.5 / out,), ("1/(2√a)",),
+       None, "inverse tangent", methods=("atan",)),
+    Op("sqrt", "√", "√a", math.sqrt, (lambda m, a, out: 0.5 / out,),
+       (lambda m, a, out: 1.0 / (2.0 * m.sqrt(a)),),
        "square root", methods=("sqrt",),
        domain=lambda a: a >= 0.0, domain_text="a ≥ 0"),
     Op("log1p", "log1p", "log(1 + a)", math.log1p, (lambda m, a, out: 1.0 / (1.0 + a),),
-       ("1/(1 + a)",), "log(1 + a), exact for small a", methods=("log1p",),
+       None, "log(1 + a), exact for small a", methods=("log1p",),
        domain=lambda a: a > -1.0, domain_text="a > −1"),
-    Op("expm1", "expm1", "eᵃ − 1", math.expm1, (lambda m, a, out: out + 1.0,), ("eᵃ",),
+    Op("expm1", "expm1", "eᵃ − 1", math.expm1, (lambda m, a, out: out + 1.0,),
+       (lambda m, a, out: m.exp(a),),
        "eᵃ − 1, exact for small a", methods=("expm1",),
        domain=lambda a: a <= 709.78, domain_text="a ≤ 709.78 (beyond, eᵃ overflows a float)"),
     Op("log2", "log₂", "log₂(a)", math.log2, (lambda m, a, out: 1.0 / (a * LN2),),
-       ("1/(a·ln 2)",), "base-2 logarithm", methods=("log2",),
+       (lambda m, a, out: 1.0 / (a * m.log(2.0)),), "base-2 logarithm", methods=("log2",),
        domain=lambda a: a > 0.0, domain_text="a > 0"),
     Op("log10", "log₁₀", "log₁₀(a)", math.log10, (lambda m, a, out: 1.0 / (a * LN10),),
-       ("1/(a·ln 10)",), "base-10 logarithm", methods=("log10",),
+       (lambda m, a, out: 1.0 / (a * m.log(10.0)),), "base-10 logarithm", methods=("log10",),
        domain=lambda a: a > 0.0, domain_text="a > 0"),
     Op("abs", "|·|", "|a|", abs,
        (lambda m, a, out: m.where(m.gt(a, 0.0), 1.0, m.where(m.lt(a, 0.0), -1.0, 0.0)),),
-       ("sign(a)",), "absolute value", methods=("abs", "__abs__")),
-    Op("clamp", "clamp", "clamp(a)", _clamp, (_clamp_rule,),
-       ("1 if min ≤ a ≤ max else 0",), "a limited to [min, max] (either bound optional)",
-       methods=("clamp",),
+       None, "absolute value", methods=("abs", "__abs__")),
+    Op("clamp", "clamp", "clamp(a)", _clamp, (_clamp_rule,), None,
+       "a limited to [min, max] (either bound optional)", methods=("clamp",),
        param=("bounds", (None, None)), via=_clamp_via, domain=_clamp_domain),
     Op("atan2", "atan2", "atan2(a, b)", math.atan2,
        (lambda m, a, b, out: b / (a * a + b * b), lambda m, a, b, out: -a / (a * a + b * b)),
-       ("b/(a² + b²)", "−a/(a² + b²)"), "the angle of the point (b, a)", function=True,
+       None, "the angle of the point (b, a)", function=True,
        domain=lambda a, b: a != 0.0 or b != 0.0,
        domain_text="all reals (the derivative: (a, b) ≠ (0, 0))"),
     Op("hypot", "hypot", "√(a² + b²)", math.hypot,
-       (lambda m, a, b, out: a / out, lambda m, a, b, out: b / out), ("a/√(a² + b²)",
-       "b/√(a² + b²)"), "the length √(a² + b²), without overflow", function=True,
+       (lambda m, a, b, out: a / out, lambda m, a, b, out: b / out),
+       (lambda m, a, b, out: a / m.sqrt(a * a + b * b),
+        lambda m, a, b, out: b / m.sqrt(a * a + b * b)),
+       "the length √(a² + b²), without overflow", function=True,
        domain=lambda a, b: a != 0.0 or b != 0.0,
        domain_text="all reals (the derivative: (a, b) ≠ (0, 0))"),
     Op("maximum", "max", "max(a, b)", _maximum,
        (lambda m, a, b, out: _tie(m, m.lt(a, b), a, b),
         lambda m, a, b, out: _tie(m, m.gt(a, b), a, b)),
-       ("1 if a > b, ½ if a = b, else 0", "1 if b > a, ½ if a = b, else 0"),
-       "the larger of a and b (nan if either is)", function=True,
+       None, "the larger of a and b (nan if either is)", function=True,
        via=lambda m, a, b: m.where(m.ge(a, b), a, m.where(m.lt(a, b), b, math.nan))),
     Op("minimum", "min", "min(a, b)", _minimum,
        (lambda m, a, b, out: _tie(m, m.gt(a, b), a, b),
         lambda m, a, b, out: _tie(m, m.lt(a, b), a, b)),
-       ("1 if a < b, ½ if a = b, else 0", "1 if b < a, ½ if a = b, else 0"),
-       "the smaller of a and b (nan if either is)", function=True,
+       None, "the smaller of a and b (nan if either is)", function=True,
        via=lambda m, a, b: m.where(m.le(a, b), a, m.where(m.gt(a, b), b, math.nan))),
-    Op("sum", "Σ", "Σ xᵢ", _sum, (lambda m, x, out: 1.0,), ("1",),
+    Op("sum", "Σ", "Σ xᵢ", _sum, (lambda m, x, out: 1.0,), None,
        "x₁ + x₂ + … + xₙ as one node", inputs=("x",), nary=True, term=lambda m, x: x),
     Op("dot", "Σw·x", "Σ wᵢ·xᵢ", _dot, (lambda m, w, x, out: x, lambda m, w, x, out: w),
-       ("xᵢ", "wᵢ"), "w₁·x₁ + … + wₙ·xₙ as one node", inputs=("w", "x"), nary=True,
+       None, "w₁·x₁ + … + wₙ·xₙ as one node", inputs=("w", "x"), nary=True,
        term=lambda m, w, x: w * x),
 )
 # fmt: on

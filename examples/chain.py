@@ -233,7 +233,7 @@ def post_op(slip1: bool, slip2: bool) -> Op:
     return Op(
         "post_loss", "L", "½(w₁w₂w₃x − ê)²", loss,
         tuple(lambda m, a, b, c, out, i=i: hand(m, a, b, c)[i] for i in range(3)),
-        ("the post's dw₁", "the post's dw₂", "the post's dw₃"),
+        None,
         "the source post's loss with its hand-written backward",
         inputs=("w₁", "w₂", "w₃"), nary=True, term=lambda m, a, b, c: loss(a, b, c),
     )

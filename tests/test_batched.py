@@ -326,12 +326,12 @@ def test_constant_weights_layers_without_bias_and_computed_shared_inputs():
 
 
 # An op outside the table named like a table op: the group must run the op itself.
-FAKE_RELU = Op("relu", "f", "f(a)", lambda a: a * a * 0.5, (lambda m, a, out: a,), ("a",),
+FAKE_RELU = Op("relu", "f", "f(a)", lambda a: a * a * 0.5, (lambda m, a, out: a,), None,
                "half a squared, named relu")
 # An n-ary op whose term is twice a product: no matrix product, an elementwise group.
 FAKE_DOT = Op("fdot", "Σ", "Σ 2wᵢ·xᵢ", lambda *ins: sum(
     2.0 * w * x for w, x in zip(ins[:len(ins) // 2], ins[len(ins) // 2:])),
-    (lambda m, w, x, out: 2.0 * x, lambda m, w, x, out: 2.0 * w), ("2xᵢ", "2wᵢ"),
+    (lambda m, w, x, out: 2.0 * x, lambda m, w, x, out: 2.0 * w), None,
     "twice a dot", inputs=("w", "x"), nary=True, term=lambda m, w, x: 2.0 * w * x)
 
 

@@ -466,7 +466,7 @@ def test_every_leaf_has_a_labelled_control(open_page):
 
 def test_an_op_javascript_cannot_compute_is_named_on_the_page(tmp_path, open_page):
     opaque = Op("hyp2", "h", "h(a)", lambda a: math.sqrt(1.0 + a * a),
-                (lambda m, a, out: a / out,), ("a/h(a)",), "a hyperbola with no via")
+                (lambda m, a, out: a / out,), None, "a hyperbola with no via")
     x = Value(0.7, label="x")
     y = apply(opaque, x).tanh()
     y.label = "y"

@@ -188,9 +188,9 @@ def test_formulas_name_every_input(op):
 
 # √(1 + a²): its rule calls the table's sqrt through m, as a table entry would.
 HYP = Op("hyp", "√(1+a²)", "√(1 + a²)", lambda a: math.sqrt(1.0 + a * a),
-         (lambda m, a, out: a / m.sqrt(1.0 + a * a),), ("a/√(1 + a²)",), "hyperbola")
+         (lambda m, a, out: a / m.sqrt(1.0 + a * a),), None, "hyperbola")
 # Named like a table op on purpose: no reader may swap in the table's tanh.
-FAKE_TANH = Op("tanh", "t", "t(a)", lambda a: 2.0 * a, (lambda m, a, out: 2.0,), ("2",),
+FAKE_TANH = Op("tanh", "t", "t(a)", lambda a: 2.0 * a, (lambda m, a, out: 2.0,), None,
                "twice a, named tanh")
 
 
@@ -255,7 +255,7 @@ def test_the_readme_command_rewrites_a_stale_table(tmp_path):
 
 def half(name):
     """An op computing a/2, declared outside the table under ``name``."""
-    return Op(name, "½", "a/2", lambda a: 0.5 * a, (lambda m, a, out: 0.5,), ("1/2",), "half")
+    return Op(name, "½", "a/2", lambda a: 0.5 * a, (lambda m, a, out: 0.5,), None, "half")
 
 
 @pytest.mark.parametrize("name, words", [

@@ -4,18 +4,19 @@ A node is called, in this order of preference: its label (qualified by its scope
 when several nodes share it, ``layers.0.neurons.2.w₁``); its value when it is a constant
 (``½``, ``−1``); ``L`` when it is the unlabelled root; its expression in its inputs' names
 when that is short (``w₁·x``); else a stable short name (``n₃``, numbered in topological
-order). The op table's formulas are written over ``a``, ``b``, ``k``, ``xᵢ``/``wᵢ``; a
-picture substitutes the nodes' own names (``∂(d·f)/∂f = d``), with parentheses where a
-compound name needs them.
+order). Formulas are the op table's rules printed for people (:mod:`autograd.maths`) over
+those names: ``∂(d·f)/∂f = d``, ``1 − o²``; a name that is an expression keeps its tree,
+so the printer groups it by structure (``√(w·x)``, ``(e − ê)²``).
 """
 
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Mapping
 
 from autograd import Op, Value
+from autograd.expr import Expr, Num, Var, apply
+from autograd.maths import MathsPrinter, derivative
 from autograd.ops import subscript
 
 from ._text import MINUS, fmt
@@ -24,10 +25,6 @@ MAX_EXPRESSION = 16
 """Longest expression (in characters) an unlabelled intermediate is named by."""
 
 FRACTIONS = {0.5: "½", 0.25: "¼", 0.75: "¾", 1 / 3: "⅓", 2 / 3: "⅔", 0.2: "⅕", 0.125: "⅛"}
-_SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-# A superscript letter in a formula is that letter as an exponent (aᵏ, aᵇ⁻¹).
-_EXPONENT = re.compile("([ᵏᵇ])(⁻¹)?")
-_EXPONENT_LETTER = {"ᵏ": "k", "ᵇ": "b"}
 _OPERATORS = set("+−-·/^*×=<> ")
 
 
@@ -41,27 +38,15 @@ def number(x: float) -> str:
     return fmt(x)
 
 
-def level(name: str) -> int:
-    """How tightly a name binds: 1 a sum or a negation (``e − ê``, ``−1``), 2 a product or
-    quotient (``w·x``), 3 a single symbol, number or bracketed whole (``(e − ê)²``)."""
-    if name.startswith(("−", "-")):
-        return 1
-    depth, found = 0, 3
-    for k, c in enumerate(name):
-        if c in "([{":
-            depth += 1
-        elif c in ")]}":
-            depth -= 1
-        elif depth == 0 and c in "+−-" and k and name[k - 1] == " ":
-            return 1
-        elif depth == 0 and c in "·/×^ ":
-            found = 2
-    return found
+PRINTER = MathsPrinter(number)  # derivatives: x·x as x²
+WRITTEN = PRINTER.literal()  # a node's own expression, as the learner wrote it
 
 
-def paren(name: str, need: int = 3) -> str:
-    """The name in parentheses unless it binds at least as tightly as ``need``."""
-    return f"({name})" if level(name) < need else name
+class Expression(str):
+    """A node's name that is its expression (``w₁·x``): the text, and the tree it prints,
+    so that a formula around it is grouped by structure, not by guessing from glyphs."""
+
+    tree: Expr
 
 
 @functools.lru_cache(maxsize=4096)
@@ -72,86 +57,28 @@ def of(name: str) -> str:
     return "∂" + (name if plain else f"({name})")
 
 
-def _exponent(value: float | None, name: str, minus_one: bool) -> str:
-    if value is not None and float(value).is_integer() and abs(value) < 100:
-        power = int(value - 1 if minus_one else value)
-        return "" if power == 1 else str(power).translate(_SUPERSCRIPTS)
-    base = number(value) if value is not None else name
-    return f"^({base} − 1)" if minus_one else f"^{paren(base)}"
-
-
-def _need(text: str, start: int, end: int) -> int:
-    # How tightly a name must bind in the slot text[start:end], from its neighbours.
-    left = text[:start].rstrip()
-    right = text[end:].lstrip()
-    before, after = left[-1:] or "", right[:1] or ""
-    need = 1
-    if before == "−" and left[:-1].endswith(" "):
-        need = 2  # the right operand of a binary minus
-    if before in ("·", "×") or after in ("·", "×", "/"):
-        need = max(need, 2)
-    if before in ("/", "√") or (after and after in "⁰¹²³⁴⁵⁶⁷⁸⁹⁻ᵏᵇ^"):
-        need = 3
-    if before == "−" and not left[:-1].endswith(" "):
-        need = max(need, 2)  # a negation
-    if before and before not in "(=+−·×/√ " and before.isalpha():
-        need = 3
-    return need
-
-
-def substitute(text: str, names: Mapping[str, str], params: Mapping[str, float]) -> str:
-    """The op table's ``text`` with its letters replaced by nodes' names and parameters.
-
-    ``names`` maps formula letters (``a``, ``b``, ``w₂``) to node names, ``params`` maps
-    parameter letters (``k``) to numbers. A compound name gets parentheses unless its
-    slot is already enclosed (``tanh(a)``, ``|a|``).
-
-    Example:
-        >>> substitute("∂(a·b)/∂b = a", {"a": "d", "b": "e − ê"}, {})
-        '∂(d·(e − ê))/∂(e − ê) = d'
-        >>> substitute("k·aᵏ⁻¹", {"a": "x"}, {"k": 3.0})
-        '3·x²'
-    """
-
-    def exponent(match: re.Match) -> str:
-        letter = _EXPONENT_LETTER[match.group(1)]
-        value = params.get(letter)
-        return _exponent(value, names.get(letter, letter), bool(match.group(2)))
-
-    text = _EXPONENT.sub(exponent, text)
-    words = {k: v for k, v in names.items() if k in text}
-    words.update((k, number(v)) for k, v in params.items() if k in text)
-    if not words:
-        return text
-    keys = sorted(words, key=len, reverse=True)
-    pattern = re.compile(
-        r"(?<![A-Za-z₀-₉])(" + "|".join(map(re.escape, keys)) + r")(?![A-Za-z₀-₉ᵢ])"
-    )
-
-    def replace(match: re.Match) -> str:
-        name = words[match.group(1)]
-        before = text[match.start() - 1] if match.start() else ""
-        after = text[match.end()] if match.end() < len(text) else ""
-        if before == "∂":
-            return of(name)[1:]
-        if (before, after) in (("(", ")"), ("|", "|")):
-            return name
-        return paren(name, _need(text, match.start(), match.end()))
-
-    return pattern.sub(replace, text)
-
-
 def _op(node: Value) -> Op:
     if node.op is None:
         raise ValueError(f"viz.names: {node!r} is a leaf; only op nodes have formulas")
     return node.op
 
 
-def _letters(node: Value, short: Mapping[Value, str]) -> tuple[dict[str, str], dict[str, float]]:
-    op, parents = _op(node), node.parents
-    names = {op.input_name(i, len(parents)): short[p] for i, p in enumerate(parents)}
-    params = {op.param[0]: node.arg} if op.param and isinstance(node.arg, float) else {}
-    return names, params
+def symbol(node: Value, short: Mapping[Value, str]) -> Expr:
+    """How formulas read a node: its value when it is a constant, the tree of its
+    expression when that is its name, else its name."""
+    name = short.get(node)
+    if isinstance(name, Expression):
+        return name.tree
+    if node.is_constant:
+        return Num(node.data)
+    if name is None:  # a node the caller did not name: its expression, or its label
+        return _tree(node, short) if node.op is not None else Var(node.label or "?")
+    return Var(name)
+
+
+def _tree(node: Value, short: Mapping[Value, str]) -> Expr:
+    op = _op(node)
+    return apply(op, [symbol(p, short) for p in node.parents], node.arg)
 
 
 def expression(node: Value, short: Mapping[Value, str]) -> str:
@@ -160,22 +87,36 @@ def expression(node: Value, short: Mapping[Value, str]) -> str:
     if not op.arity:
         # Σ xᵢ over named inputs: the sum (or dot product) written out.
         return f"{op.symbol}({', '.join(short[p] for p in node.parents)})"
-    names, params = _letters(node, short)
-    return substitute(op.expr, names, params)
+    tree = _tree(node, short)
+    name = Expression(WRITTEN.text(tree))
+    name.tree = tree
+    return name
 
 
 def formula(node: Value, index: int, short: Mapping[Value, str]) -> str:
     """The local derivative of ``node`` by its input ``index``, in the nodes' own names:
     ``∂(d·f)/∂f = d``."""
-    names, params = _letters(node, short)
-    return substitute(_op(node).formula(index, len(node.parents)), names, params)
+    return formulas(node, short)[index]
 
 
 def formulas(node: Value, short: Mapping[Value, str]) -> list[str]:
-    """:func:`formula` for every input of ``node`` (its names looked up once)."""
-    names, params = _letters(node, short)
-    op, n = _op(node), len(node.parents)
-    return [substitute(op.formula(i, n), names, params) for i in range(n)]
+    """:func:`formula` for every input of ``node``, printed from the op's rules (or the
+    nicer forms the op declares)."""
+    op = _op(node)
+    ins = [symbol(p, short) for p in node.parents]
+    out = symbol(node, short) if node in short else _tree(node, short)
+    if op.arity:
+        whole = WRITTEN.of(apply(op, ins, node.arg))
+    else:
+        whole = f"∂({op.expr})"
+    result = []
+    for i, p in enumerate(ins):
+        try:
+            rhs = PRINTER.text(derivative(op, i, ins, out, node.arg))
+        except (TypeError, ValueError, AttributeError):
+            rhs = op.formula(i, len(ins)).split(" = ", 1)[1]
+        result.append(f"{whole}/{PRINTER.of(p)} = {rhs}")
+    return result
 
 
 def choose(

@@ -104,7 +104,7 @@ def _checked(model: Any, X: Any, y: Any) -> tuple[list[list[float]], list[Any]]:
     if not model.parameters():
         raise ValueError("train_live: the model has no parameters to train")
     try:
-        rows, labels = check_data(model, X, y, "the training set", True, False)
+        rows, labels = check_data(model, X, y, "the training set", True)
     except (TypeError, ValueError) as err:
         raise type(err)(f"train_live: {str(err).removeprefix('fit: ')}") from None
     for i, t in enumerate(labels):

@@ -54,6 +54,15 @@ def classes():
         "batch_size": 7, "seed": 2}
 
 
+def soft_classes():
+    """Three blobs with class probabilities as targets (label smoothing), mini-batches of 5:
+    the cross-entropy nn.fit(compile=True) also trains."""
+    X, y = nn.make_blobs(15, seed=4)
+    soft = [[0.8 if k == t else 0.1 for k in range(3)] for t in y]
+    return (lambda: nn.MLP(2, [4, 3], activation="tanh", seed=6)), X, soft, nn.cross_entropy, {
+        "batch_size": 5, "seed": 3}
+
+
 def logits():
     """0/1 moons with the logistic loss on raw scores, summed over the batch."""
     X, y = nn.make_moons(14, noise=0.1, seed=6)
@@ -83,13 +92,14 @@ def line():
     return model, [[a] for a in t], views, nn.mse_loss, {}
 
 
-def fit_loss(problem, lr, epochs, **changes):
+def fit_loss(problem, lr, epochs, compile=False, **changes):
+    """nn.fit on a fresh model at the page's initial weights: (the model, its history)."""
     make, X, y, loss_fn, options = problem()
     model = make()
     options = {**options, **changes}
     history = nn.fit(model, X, y, loss_fn, nn.SGD(model.parameters(), lr=lr), epochs=epochs,
                      batch_size=options.get("batch_size"), l2=options.get("l2", 0.0),
-                     seed=options.get("seed", 0), progress=False)
+                     seed=options.get("seed", 0), progress=False, compile=compile)
     return model, history
 
 
@@ -195,14 +205,21 @@ def test_pyrandom_gauss_draws_as_python(browser):
 
 @pytest.mark.parametrize("problem, lr, steps", [(regression, 0.05, 7), (classifier, 0.3, 5),
                                                 (minibatch, 0.1, 4), (line, 0.2, 6),
-                                                (classes, 0.2, 3), (logits, 0.05, 4)],
+                                                (classes, 0.2, 3), (soft_classes, 0.5, 3),
+                                                (logits, 0.05, 4)],
                          ids=["regression", "classifier", "minibatch", "two-weights",
-                              "cross-entropy", "logits-sum"])
+                              "cross-entropy", "class-probabilities", "logits-sum"])
 def test_reset_and_steps_give_fits_loss(opened, problem, lr, steps):
-    page = opened(problem, lr=0.01)
+    page = opened(problem, lr=0.01)  # built at another rate: the typed one must count
     _, history = fit_loss(problem, lr, steps)
+    _, compiled = fit_loss(problem, lr, steps, compile=True)
     got = page.train(lr, steps)
-    assert math.isclose(got, history["loss"][-1], rel_tol=REL), (got, history["loss"][-1])
+    for want in (history["loss"][-1], compiled["loss"][-1]):
+        assert math.isclose(got, want, rel_tol=REL), (got, want)
+    if "accuracy" in history:  # fit's accuracy, as the readout prints it
+        assert page.read("accuracy") == f"{100 * history['accuracy'][-1]:.1f}%"
+    else:
+        assert page.page.get_by_label("accuracy", exact=True).count() == 0
     again = page.train(lr, steps)  # Reset starts over: the same numbers
     assert again == got
 

@@ -97,21 +97,17 @@ def _trace(model: nn.Module, loss_fn: Callable[..., Any], l2: float,
 
 
 def _checked(model: Any, X: Any, y: Any) -> tuple[list[list[float]], list[Any]]:
-    """The data as fit checks it (finite rows of the model's width, targets the loss takes)."""
+    """The data as fit checks it: finite rows of the model's width; the targets are judged
+    by the loss later (:func:`_check_targets`)."""
     if not isinstance(model, nn.Module):
         raise TypeError(f"train_live: model must be an nn.Module (nn.MLP, …), got "
                         f"{type(model).__name__}")
     if not model.parameters():
         raise ValueError("train_live: the model has no parameters to train")
     try:
-        rows, labels = check_data(model, X, y, "the training set", True)
+        return check_data(model, X, y, "the training set", True)
     except (TypeError, ValueError) as err:
         raise type(err)(f"train_live: {str(err).removeprefix('fit: ')}") from None
-    for i, t in enumerate(labels):
-        if isinstance(t, list):
-            raise ValueError(f"train_live: target {i} is a list of class probabilities; a page "
-                             "trains on class indices, as nn.fit(compile=True) does")
-    return rows, labels
 
 
 def _names(input_names: Sequence[str] | None, target_name: str, nin: int,
@@ -191,7 +187,8 @@ def train_live(
             forward must make no Python choice on the data, as for ``fit(compile=True)``).
         X, y: the training set, as ``nn.fit`` takes it.
         loss_fn: a loss ``nn.fit(compile=True)`` traces: hinge, mse, l1,
-            binary_cross_entropy_with_logits, cross_entropy (mean or sum).
+            binary_cross_entropy_with_logits, cross_entropy (its targets class indices or
+            class probabilities), with reduction mean or sum.
         lr: the learning rate the page starts with (the learner can type another).
         batch_size: samples per update (the page then offers a batch size control);
             None for the whole set in one update.

@@ -31,8 +31,8 @@
     const out = Array.isArray(s.output) ? vector(s.output) : cr.short(s.output);
     const names = spec.inputNames.length === 1 ? spec.inputNames[0]
       : "(" + spec.inputNames.join(", ") + ")";
-    const target = typeof spec.targets[i] === "number" && !Number.isInteger(spec.targets[i])
-      ? cr.short(spec.targets[i]) : String(spec.targets[i]);
+    const y = spec.targets[i];
+    const target = Array.isArray(y) ? vector(y) : Number.isInteger(y) ? String(y) : cr.short(y);
     const text = "Sample " + i + " at epoch " + t.epoch + ": " + names +
       " = " + vector(x) + ", " + spec.targetName + " = " + target + "; the model outputs " + out +
       ", and this sample's loss alone is " + cr.short(s.loss) + ". Its gradient for every " +

@@ -83,18 +83,23 @@
     return out;
   };
 
+  // The index of the largest entry, the first of equals (Python's max over the indices).
+  function argmax(xs) {
+    let best = 0;
+    for (let c = 1; c < xs.length; c++) { if (xs[c] > xs[best]) { best = c; } }
+    return best;
+  }
+
   // The label an output predicts (nn.train.PREDICTED_LABEL), or null for regression.
   function labeller(classify) {
     if (!classify) { return null; }
-    if (classify.argmax) {
-      return function (out) {
-        let best = 0;
-        for (let c = 1; c < out.length; c++) { if (out[c] > out[best]) { best = c; } }
-        return best;
-      };
-    }
+    if (classify.argmax) { return argmax; }
     return function (out) { return out > classify.at ? classify.above : classify.below; };
   }
+
+  // The class a target names: itself, or for class probabilities the likeliest class (as
+  // nn.fit's accuracy reads them).
+  cr.targetClass = function (t) { return Array.isArray(t) ? argmax(t) : t; };
 
   // fit's loop for gradient descent; with a rule (viz.Rule, lowered), the rule's update
   // instead, one sample at a time, its switches as they are set.
@@ -111,6 +116,7 @@
     this.tape = cr.loadTape(spec.tapes.loss);
     this.outputs = new Outputs(spec);
     this.label = labeller(spec.classify);
+    this.classes = spec.targets.map(cr.targetClass);
     this.rows = spec.rows;
     this.n = spec.rows.length;
     this.P = spec.initial.length;
@@ -138,9 +144,9 @@
   // How many of the batch's samples the current weights label right.
   Trainer.prototype.correct = function (idx, start, end) {
     let right = 0;
-    const inputs = this.spec.inputs, targets = this.spec.targets;
+    const inputs = this.spec.inputs, classes = this.classes;
     for (let k = start; k < end; k++) {
-      if (this.label(this.outputs.of(this.w, inputs[idx[k]])) === targets[idx[k]]) { right++; }
+      if (this.label(this.outputs.of(this.w, inputs[idx[k]])) === classes[idx[k]]) { right++; }
     }
     return right;
   };

@@ -88,7 +88,7 @@
     const boundary = P.el("path", { class: "boundary" }, s.svg);
     const group = P.el("g", {}, s.svg);
     const ts = spec.targets;
-    const colour = spec.classify ? function (i) { return classColour(spec, ts[i]); }
+    const colour = spec.classify ? function (i) { return classColour(spec, trainer.classes[i]); }
       : (function () {
         const c = P.sequential(Math.min.apply(null, ts), Math.max.apply(null, ts), 0);
         return function (i) { return "rgb(" + c(ts[i]).map(Math.round) + ")"; };

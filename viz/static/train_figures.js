@@ -186,8 +186,7 @@
     return null;
   };
 
-  // The loss per epoch on a log scale, one line per run; the epoch axis doubles as
-  // training goes on.
+  // The loss per epoch on a log scale, one line per run.
   cr.curveFigure = function (spec, runs, figure) {
     caption(figure, "The loss per epoch (log scale)" + legend(runs));
     const s = surface(figure, 190, false);
@@ -197,19 +196,19 @@
       return P.el("path", { class: "loss", stroke: P.RUNS[r] }, s.svg);
     });
     const ends = runs.map(function (_, r) {
-      return P.el("text", { class: "stop", "text-anchor": "middle", fill: P.RUNS[r] },
-                  s.svg);
+      return P.el("text", { class: "stop", fill: P.RUNS[r] }, s.svg);
     });
+    const box = s.box;
     return {
       draw: function () {
-        const longest = Math.max.apply(null, runs.map(function (r) { return r.history.length; }));
-        let top = axes.xr[1];
+        const longest = Math.max.apply(null, runs.map(function (r) { return r.history.count; }));
+        let top = 20;  // the epoch axis doubles as training goes on (and after Reset, back)
         while (longest > top) { top *= 2; }
-        if (longest < top / 4 && top > 20) { top = Math.max(20, top / 2); }
+        const series = runs.map(function (run) { return run.history.points(); });
         let lo = Infinity, hi = -Infinity;
-        runs.forEach(function (run) {
-          run.history.forEach(function (v) {
-            if (v > 0) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+        series.forEach(function (points) {
+          points.forEach(function (p) {
+            if (p[1] > 0) { lo = Math.min(lo, p[1]); hi = Math.max(hi, p[1]); }
           });
         });
         const yr = lo <= hi ? [Math.floor(Math.log10(lo) - 0.05), Math.ceil(Math.log10(hi) + 0.05)]
@@ -217,19 +216,23 @@
         if (top !== axes.xr[1] || yr[0] !== axes.yr[0] || yr[1] !== axes.yr[1]) {
           axes.set([0, top], yr);
         }
+        const y = function (v) { return axes.sy(v > 0 ? Math.log10(v) : yr[0]); };
         runs.forEach(function (run, r) {
-          const h = run.history, step = Math.max(1, Math.floor(h.length / 500)), parts = [];
-          for (let i = 0; i < h.length; i += step) {
-            const v = h[i] > 0 ? Math.log10(h[i]) : yr[0];
-            parts.push((parts.length ? "L" : "M") + axes.sx(i + 1).toFixed(1) + " " +
-                       axes.sy(v).toFixed(1));
+          const points = series[r], step = Math.max(1, Math.floor(points.length / 500));
+          const parts = [];
+          for (let i = 0; i < points.length; i += step) {
+            parts.push((parts.length ? "L" : "M") + axes.sx(points[i][0]).toFixed(1) + " " +
+                       y(points[i][1]).toFixed(1));
           }
           lines[r].setAttribute("d", parts.join(""));
           ends[r].textContent = "";
-          if (run.stopped && h.length) {
-            const v = h[h.length - 1];
-            ends[r].setAttribute("x", axes.sx(h.length + 1));
-            ends[r].setAttribute("y", axes.sy(v > 0 ? Math.log10(v) : yr[0]) + 4);
+          if (run.stopped && run.history.count) {
+            // Beside the curve's end, on the side with room, inside the frame.
+            const x = axes.sx(run.history.count + 1), at = y(run.history.last);
+            const left = x > box.x + box.w / 2;
+            ends[r].setAttribute("x", left ? x - 4 : x + 4);
+            ends[r].setAttribute("text-anchor", left ? "end" : "start");
+            ends[r].setAttribute("y", at - 6 > box.y + 12 ? at - 6 : at + 16);
             ends[r].textContent = "\u2716 stopped";
           }
         });

@@ -47,7 +47,7 @@
     this.adamD = new cr.Adam(this.D, spec.betas, spec.eps);
     this.rng = new cr.PyRandom(seed);
     this.epoch = 0;
-    this.dHistory = []; this.gHistory = [];
+    this.dHistory = new cr.Record(); this.gHistory = new cr.Record();
     this.stopped = null;
   };
   Gan.prototype.stop = function (culprit, state) {
@@ -165,8 +165,8 @@
   function readouts() {
     $("epoch").textContent = String(gan.epoch);
     const d = gan.dHistory, g = gan.gHistory;
-    $("d-loss").textContent = d.length ? cr.short(d[d.length - 1]) : "\u2014";
-    $("g-loss").textContent = g.length ? cr.short(g[g.length - 1]) : "\u2014";
+    $("d-loss").textContent = d.count ? cr.short(d.last) : "\u2014";
+    $("g-loss").textContent = g.count ? cr.short(g.last) : "\u2014";
     const xs = gan.samples();
     const mean = xs.reduce(function (a, b) { return a + b; }, 0) / xs.length;
     const sd = Math.sqrt(xs.reduce(function (a, b) { return a + (b - mean) * (b - mean); }, 0) /

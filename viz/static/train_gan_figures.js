@@ -144,20 +144,21 @@
     const d = P.el("path", { class: "d-loss" }, s.svg), g = P.el("path", { class: "g-loss" }, s.svg);
     return {
       draw: function () {
-        const n = gan.dHistory.length;
-        let top = axes.xr[1];
-        while (n > top) { top *= 2; }
-        if (n < top / 4 && top > 50) { top = Math.max(50, top / 2); }
-        const all = gan.dHistory.concat(gan.gHistory).filter(Number.isFinite);
+        let top = 50;  // the round axis doubles as training goes on (and after Reset, back)
+        while (gan.dHistory.count > top) { top *= 2; }
+        const series = [gan.dHistory.points(), gan.gHistory.points()];
+        const all = series[0].concat(series[1]).map(function (p) { return p[1]; })
+          .filter(Number.isFinite);
         const ylo = all.length ? Math.min(0, Math.min.apply(null, all)) : 0;
         const yhi = all.length ? Math.max.apply(null, all) * 1.1 || 1 : 1;
         if (top !== axes.xr[1] || ylo !== axes.yr[0] || Math.abs(yhi / axes.yr[1] - 1) > 0.2) {
           axes.set([0, top], [ylo, yhi]);
         }
-        const step = Math.max(1, Math.floor(n / 500));
-        [[gan.dHistory, d], [gan.gHistory, g]].forEach(function (pair) {
-          const pts = [];
-          for (let i = 0; i < n; i += step) { pts.push([axes.sx(i + 1), axes.sy(pair[0][i])]); }
+        [[series[0], d], [series[1], g]].forEach(function (pair) {
+          const points = pair[0], step = Math.max(1, Math.floor(points.length / 500)), pts = [];
+          for (let i = 0; i < points.length; i += step) {
+            pts.push([axes.sx(points[i][0]), axes.sy(points[i][1])]);
+          }
           pair[1].setAttribute("d", path(pts));
         });
       },

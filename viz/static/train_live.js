@@ -53,14 +53,14 @@
   function readouts() {
     $("epoch").textContent = String(trainer.epoch);
     const h = trainer.history;
-    $("loss").textContent = h.length ? full(h[h.length - 1]) : "\u2014";
+    $("loss").textContent = h.count ? full(h.last) : "\u2014";
     if ($("accuracy") && trainer.accuracy !== null) {
       $("accuracy").textContent = (100 * trainer.accuracy).toFixed(1) + "%";
     }
     if (!runCells) { return; }
     runs.forEach(function (run, r) {
       const cells = runCells[r], rh = run.history;
-      cells[0].textContent = rh.length ? short(rh[rh.length - 1]) : "\u2014";
+      cells[0].textContent = rh.count ? short(rh.last) : "\u2014";
       for (let i = 1; i < cells.length; i++) {
         cells[i].textContent = short(run.outputs.of(run.w, spec.inputs[i - 1]));
       }

@@ -14,7 +14,7 @@
       const pilot = new cr.Trainer(spec);
       for (let e = 0; e < 300 && pilot.runEpoch(lr, spec.batchSize, false);) { e++; }
       const h = pilot.history;
-      if (!pilot.stopped && h.length && h[h.length - 1] < h[0]) { path = pilot.path; break; }
+      if (!pilot.stopped && h.count && h.last < h.items[0]) { path = pilot.path.items; break; }
     }
     path = path || [spec.initial];
     const range = function (k) {
@@ -78,12 +78,12 @@
     return {
       draw: function () {
         runs.forEach(function (run, r) {
-          const path = run.path, step = Math.max(1, Math.ceil(path.length / MAX_PATH));
+          const path = run.path.points(), step = Math.max(1, Math.ceil(path.length / MAX_PATH));
           const parts = [];
           for (let i = 0; i < path.length; i += step) {
-            if (!Number.isFinite(path[i][0]) || !Number.isFinite(path[i][1])) { break; }
-            parts.push((parts.length ? "L" : "M") + sx(path[i][0]).toFixed(1) + " " +
-                       sy(path[i][1]).toFixed(1));
+            const p = path[i][1];
+            if (!Number.isFinite(p[0]) || !Number.isFinite(p[1])) { break; }
+            parts.push((parts.length ? "L" : "M") + sx(p[0]).toFixed(1) + " " + sy(p[1]).toFixed(1));
           }
           lines[r].setAttribute("d", parts.join(""));
           nows[r].setAttribute("cx", sx(run.w[0]));

@@ -31,7 +31,7 @@ def regression(page: Page, t: list[float], y: list[float], start: tuple[float, f
         p.data, p.label = value, label
     widget = viz.train_live(
         model, [[ti] for ti in t], y, nn.mse_loss, lr=0.2, speed=20,
-        lr_marks={"2/λmax": critical},
+        lr_marks={"2/λmax": critical}, input_names=["t"], target_name="views",
         title="Gradient descent on views ≈ w·t + b: type a learning rate, press Play")
     page.embed(widget, FILES["regression"], (
         f"Live: the same descent in your browser, from (w, b) = {start}. Below "

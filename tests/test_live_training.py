@@ -13,6 +13,7 @@ import inspect
 import pytest
 
 import nn
+import viz
 from examples import chain, live_training, minibatch, moons, regression
 from examples.page import Page
 
@@ -89,3 +90,24 @@ def test_the_regression_trainer_marks_the_lessons_critical_rate(tmp_path):
     live_training.regression(page, t, y, regression.START, 2 / hi)
     text = (tmp_path / live_training.FILES["regression"]).read_text(encoding="utf-8")
     assert f'data-lr="{2 / hi!r}"' in text
+
+
+def axis_labels(view, figure):
+    return view.locator(f"#{figure} svg text.label").all_text_contents()
+
+
+def test_the_trainers_name_their_axes_as_the_lessons_figures(browser, tmp_path):
+    """The moons trainer's inputs are x₀, x₁ as viz.plot_decision_boundary (the lesson's
+    static boundary) names them; the regression trainer's are the lesson's t and views."""
+    X, y = nn.make_moons(20, noise=0.1, seed=0)
+    static = viz.plot_decision_boundary(nn.MLP(2, [4, 1], seed=0), X, y, resolution=4)
+    view = browser.new_page(viewport={"width": 1280, "height": 800})
+    page = Page("moons", "moons", tmp_path)
+    live_training.moons(page, X, y, moons.L2)
+    view.goto((tmp_path / live_training.FILES["moons"]).as_uri())
+    assert axis_labels(view, "picture") == [static.axes[0].get_xlabel(),
+                                            static.axes[0].get_ylabel()]
+    build("regression", page)
+    view.goto((tmp_path / live_training.FILES["regression"]).as_uri())
+    assert axis_labels(view, "picture") == ["t", "views (dots), output (lines)"]
+    view.close()

@@ -74,7 +74,7 @@
     const kind = spec.picture;
     caption(figure, kind === "classes" ? "The classes' probabilities over the inputs " +
               "(softmax, each class's colour weighted by it), and the data"
-      : spec.classify ? "The model's score (orange above the threshold, blue below), " +
+      : spec.classify ? "The model's score (red above the threshold, blue below), " +
         "its decision boundary (black) and the data"
         : "The model's output over the inputs (colour) and the data");
     const s = surface(figure, 400, true);

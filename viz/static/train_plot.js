@@ -169,16 +169,17 @@
     return [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t];
   }
   const WHITE = [255, 255, 255];
-  const BELOW = [8, 119, 189], ABOVE = [245, 147, 34];
+  // A score's two sides in matplotlib's coolwarm, as viz.plot_decision_boundary colours them.
+  const BELOW = [59, 76, 192], ABOVE = [180, 4, 38];
   const CLASSES = [[8, 119, 189], [245, 147, 34], [44, 160, 44], [214, 39, 40],
                    [148, 103, 189], [140, 86, 75], [227, 119, 194], [127, 127, 127]];
   const SEQUENTIAL = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
 
-  // A score around a threshold: blue below, orange above, white on the boundary.
+  // A score around a threshold: blue below, red above, white on the boundary.
   function diverging(at) {
     return function (v) {
       const t = Math.tanh(v - at);
-      return Number.isFinite(t) ? mix(WHITE, t > 0 ? ABOVE : BELOW, 0.85 * Math.abs(t))
+      return Number.isFinite(t) ? mix(WHITE, t > 0 ? ABOVE : BELOW, 0.6 * Math.abs(t))
         : [200, 200, 200];
     };
   }

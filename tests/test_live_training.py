@@ -13,9 +13,9 @@ import inspect
 import pytest
 
 import nn
-import viz
 from examples import chain, live_training, minibatch, moons, regression
 from examples.page import Page
+from nn.layers import as_inputs
 
 LESSONS = ["regression", "minibatch", "moons", "chain", "gan"]
 MIN_FONT_PX = 11
@@ -96,17 +96,16 @@ def axis_labels(view, figure):
     return view.locator(f"#{figure} svg text.label").all_text_contents()
 
 
-def test_the_trainers_name_their_axes_as_the_lessons_figures(browser, tmp_path):
-    """The moons trainer's inputs are x₀, x₁ as viz.plot_decision_boundary (the lesson's
-    static boundary) names them; the regression trainer's are the lesson's t and views."""
+def test_the_trainers_name_their_axes_as_the_engine_and_the_lesson_do(browser, tmp_path):
+    """The moons trainer's inputs are x₁, x₂, as nn labels a sample's inputs (the
+    step-through's w₁·x₁ + w₂·x₂ + b); the regression trainer's are the lesson's t and views."""
     X, y = nn.make_moons(20, noise=0.1, seed=0)
-    static = viz.plot_decision_boundary(nn.MLP(2, [4, 1], seed=0), X, y, resolution=4)
+    engine = [v.label for v in as_inputs(X[0])]
     view = browser.new_page(viewport={"width": 1280, "height": 800})
     page = Page("moons", "moons", tmp_path)
     live_training.moons(page, X, y, moons.L2)
     view.goto((tmp_path / live_training.FILES["moons"]).as_uri())
-    assert axis_labels(view, "picture") == [static.axes[0].get_xlabel(),
-                                            static.axes[0].get_ylabel()]
+    assert axis_labels(view, "picture") == engine
     build("regression", page)
     view.goto((tmp_path / live_training.FILES["regression"]).as_uri())
     assert axis_labels(view, "picture") == ["t", "views (dots), output (lines)"]

@@ -113,10 +113,10 @@ def _checked(model: Any, X: Any, y: Any) -> tuple[list[list[float]], list[Any]]:
 def _names(input_names: Sequence[str] | None, target_name: str, nin: int,
            step: CompiledStep) -> tuple[list[str], str]:
     """The names of the inputs and the target; the traced data leaves take them, so the
-    step-through reads them too (x, or x₀, x₁ … as viz.plot_decision_boundary names a
-    sample's inputs, and y unless named)."""
+    step-through reads them too (x, or x₁, x₂ … as nn labels a sample's inputs, and y
+    unless named)."""
     if input_names is None:
-        names = ["x"] if nin == 1 else [f"x{subscript(j)}" for j in range(nin)]
+        names = ["x"] if nin == 1 else [f"x{subscript(j + 1)}" for j in range(nin)]
     elif isinstance(input_names, str) or len(input_names) != nin or not all(
             isinstance(n, str) and n for n in input_names):
         raise ValueError(f"train_live: input_names must be {nin} non-empty names, one per "
@@ -200,8 +200,8 @@ def train_live(
         lr_marks: named learning rates marked beside the rate control, e.g.
             ``{"2/λmax": 0.274}``.
         input_names, target_name: what the axes and the step-through call the inputs
-            (default x, or x₀, x₁ … as :func:`viz.plot_decision_boundary` does) and the
-            target (default y).
+            (default x, or x₁, x₂ … as nn labels a model's inputs, so the weights read
+            w₁·x₁ + w₂·x₂ + b) and the target (default y).
         rules: hand-written updates (:class:`viz.Rule`) run beside gradient descent from
             the same weights on the same samples (needs ``batch_size=1``); the readouts
             stay gradient descent's, each rule gets its own row.

@@ -144,12 +144,6 @@
       page.figures.forEach(function (f) { if (f) { f.draw(); } });
       if (cr.chainPanel) { cr.chainPanel.refresh(); }
     }
-    function fitHeader() {
-      document.body.style.setProperty("--header",
-                                      document.querySelector("header").offsetHeight + "px");
-    }
-    window.addEventListener("resize", fitHeader);
-    fitHeader();
     stats.draw = draw;
     stats.pause = function () { setPlaying(false); };
     draw();

@@ -20,6 +20,7 @@ VIEWPORT = {"width": 1280, "height": 800}
 REL = 1e-9  # the page's epoch loss against nn.fit's (summation order differs by ulps)
 GRAD_REL = 1e-9  # a sample's gradients on the page against the engine's backward()
 MIN_FONT_PX = 11
+LESSON_FRAME_PX = 700  # examples/live_training.py's HEIGHT: a trainer's frame in a lesson
 
 
 # ---- the training problems -------------------------------------------------------------
@@ -267,6 +268,25 @@ def test_a_graph_too_large_to_read_is_said_and_its_gradients_shown(opened):
     assert f"up to {viz.MAX_NODES}" in panel.text_content()
     assert page.page.locator("#stepthrough").count() == 0
     assert panel.locator("tbody tr").count() == len(big()[0]().parameters())
+
+
+def test_the_chain_panel_fits_a_lessons_frame_without_scrolling(opened):
+    """In a lesson's 700-px frame the panel covers the page: the step-through takes the
+    height left, a long gradient table scrolls inside itself, the panel never."""
+    for problem, inner in ((line, "#stepthrough"), (big, "#chain-grads")):
+        page = opened(problem, name=f"{problem.__name__}.html")
+        page.page.set_viewport_size({"width": 1280, "height": LESSON_FRAME_PX})
+        page.button("Step").click()
+        page.page.get_by_label("sample", exact=True).fill("2")
+        page.button("Chain rule").click()
+        sizes = page.page.evaluate("""inner => {
+            const panel = document.getElementById('chain'), box = document.querySelector(inner);
+            return [panel.scrollHeight - panel.clientHeight,
+                    box.getBoundingClientRect().bottom, box.getBoundingClientRect().height];
+        }""", inner)
+        overflow, bottom, height = sizes
+        assert overflow == 0 and bottom <= LESSON_FRAME_PX, (problem.__name__, sizes)
+        assert height > LESSON_FRAME_PX / 2, (problem.__name__, sizes)
 
 
 def test_text_is_at_least_11px(opened):

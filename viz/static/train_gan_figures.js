@@ -5,6 +5,7 @@
   "use strict";
   const cr = window.chainrule, P = cr.plot;
   const ARROWS = 16, BINS = 48, CURVE = 200;
+  const ROW = 12, GAP = 5;  // pixels between rows of arrows, and around an arrow in its row
 
   function surface(figure, height) {
     const width = Math.max(300, figure.clientWidth || 440);
@@ -33,6 +34,23 @@
       total += Math.exp(-0.5 * u * u) / (m[1] * Math.sqrt(2 * Math.PI));
     });
     return total / modes.length;
+  }
+
+  // Each arrow's row above the x axis: from left to right, the lowest row where it (its
+  // dot and its shaft) keeps clear of the arrows already there, so each can be clicked.
+  function rows(arrows) {
+    const ends = [], row = new Array(arrows.length);
+    const order = arrows.map(function (_, k) { return k; })
+      .sort(function (i, j) { return Math.min(arrows[i].x, arrows[i].tip) -
+                                     Math.min(arrows[j].x, arrows[j].tip); });
+    order.forEach(function (k) {
+      const left = Math.min(arrows[k].x, arrows[k].tip) - GAP;
+      let r = 0;
+      while (r < ends.length && ends[r] > left) { r++; }
+      ends[r] = Math.max(arrows[k].x, arrows[k].tip) + GAP;
+      row[k] = r;
+    });
+    return row;
   }
 
   function distributions(spec, gan, figure) {
@@ -123,12 +141,15 @@
           told.push([e.xhat, e.told]);
         }
         const scale = Math.max.apply(null, told.map(function (t) { return Math.abs(t[1]); })) || 1;
-        told.forEach(function (t, k) {
-          const x = axes.sx(Math.max(lo, Math.min(hi, t[0]))), y = b.y + b.h - 12 - (k % 4) * 9;
-          const dx = -t[1] / scale * 40;  // against the gradient: where the step moves x̂
+        const arrows = told.map(function (t) {
+          const x = axes.sx(Math.max(lo, Math.min(hi, t[0])));
+          return { x: x, tip: x - t[1] / scale * 40 };  // against the gradient: where x̂ moves
+        });
+        rows(arrows).forEach(function (row, k) {
+          const x = arrows[k].x, tip = arrows[k].tip, y = b.y + b.h - 12 - row * ROW;
+          const head = tip >= x ? -4 : 4;
           marks[k].dot.setAttribute("cx", x);
           marks[k].dot.setAttribute("cy", y);
-          const tip = x + dx, head = dx >= 0 ? -4 : 4;
           marks[k].line.setAttribute("d", "M" + x.toFixed(1) + " " + y + "H" + tip.toFixed(1) +
             "M" + (tip + head).toFixed(1) + " " + (y - 3) + "L" + tip.toFixed(1) + " " + y +
             "L" + (tip + head).toFixed(1) + " " + (y + 3));

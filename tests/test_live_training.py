@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import re
 
 import pytest
 
@@ -109,4 +110,20 @@ def test_the_trainers_name_their_axes_as_the_engine_and_the_lesson_do(browser, t
     build("regression", page)
     view.goto((tmp_path / live_training.FILES["regression"]).as_uri())
     assert axis_labels(view, "picture") == ["t", "views (dots), output (lines)"]
+    view.close()
+
+
+def test_the_regression_caption_names_the_epoch_the_page_stops_at(browser, tmp_path):
+    page = Page("regression", "regression", tmp_path)
+    build("regression", page)
+    said = re.search(r"overflows at epoch ([\d,]+)", page.blocks[-1])
+    assert said, page.blocks[-1]
+    view = browser.new_page(viewport={"width": 1280, "height": 800})
+    view.goto((tmp_path / live_training.FILES["regression"]).as_uri())
+    view.get_by_label("learning rate", exact=True).fill("0.3")
+    view.get_by_label("speed", exact=True).select_option("max")
+    view.get_by_role("button", name="Play", exact=True).click()
+    view.wait_for_function("document.querySelector('#status').textContent.length > 0")
+    status = view.get_by_label("status", exact=True).text_content()
+    assert f"Training stopped at epoch {said.group(1).replace(',', '')}," in status, status
     view.close()

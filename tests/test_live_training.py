@@ -127,3 +127,21 @@ def test_the_regression_caption_names_the_epoch_the_page_stops_at(browser, tmp_p
     status = view.get_by_label("status", exact=True).text_content()
     assert f"Training stopped at epoch {said.group(1).replace(',', '')}," in status, status
     view.close()
+
+
+def test_a_trainer_on_its_own_page_links_back_to_its_lesson(browser, tmp_path):
+    page = Page("chain", "The chain lesson", tmp_path)
+    build("chain", page)
+    filename = live_training.FILES["chain"]
+    view = browser.new_page(viewport={"width": 1280, "height": 800})
+    view.goto((tmp_path / filename).as_uri())
+    link = view.get_by_role("link", name="← the lesson: The chain lesson")
+    assert link.is_visible() and link.get_attribute("href") == "index.html"
+    # Framed in its lesson the link would lead to the page the reader is on: hidden.
+    (tmp_path / "lesson.html").write_text(f'<iframe name="t" src="{filename}"></iframe>',
+                                          encoding="utf-8")
+    view.goto((tmp_path / "lesson.html").as_uri())
+    inner = view.frame(name="t")
+    inner.wait_for_selector("#step")
+    assert inner.locator(".back").count() == 1 and not inner.locator(".back").is_visible()
+    view.close()

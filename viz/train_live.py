@@ -62,13 +62,14 @@ class TrainLive:
     def __init__(self, spec: dict[str, Any], stepthrough: Live | None, title: str) -> None:
         self.spec, self.stepthrough, self.title = spec, stepthrough, title
 
-    def to_page(self) -> str:
-        """The page as HTML text."""
-        return train_page.page(self.spec, self.stepthrough, self.title)
+    def to_page(self, back: html.Link | None = None) -> str:
+        """The page as HTML text; ``back``: (href, text) of the page it belongs to."""
+        return train_page.page(self.spec, self.stepthrough, self.title, back)
 
-    def to_html(self, path: str | os.PathLike[str]) -> Path:
-        """Write the page as ONE self-contained HTML file; returns its path."""
-        text = self.to_page()
+    def to_html(self, path: str | os.PathLike[str], back: html.Link | None = None) -> Path:
+        """Write the page as ONE self-contained HTML file; returns its path. ``back``:
+        (href, text) of the page it belongs to (its lesson), linked above the heading."""
+        text = self.to_page(back)
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")

@@ -12,6 +12,7 @@
   // page: {spec, runs, size (samples, for the batch size), unit ("epoch" / "round"),
   //        readouts(), figures: [{draw()}], stoppedText(run)}
   cr.shell = function (page) {
+    if (window.self !== window.top) { document.body.classList.add("framed"); }
     const spec = page.spec, runs = page.runs, main = runs[0];
     const lrBox = $("lr"), slider = $("lr-slider"), speedBox = $("speed");
     const batchBox = $("batch"), seedBox = $("seed"), status = $("status");

@@ -49,6 +49,13 @@
       if (v !== null) { slider.value = String(Math.round(Math.min(1, v / lrTop) * 1000)); }
     }
     lrBox.addEventListener("input", function () { syncSlider(); say(""); });
+    // The seed orders the batches from the first epoch: a new one starts at Reset.
+    if (seedBox) {
+      seedBox.addEventListener("input", function () {
+        say(readSeed() === undefined ? "Type a whole number as the seed."
+          : "Press Reset to start again with this seed.");
+      });
+    }
     slider.addEventListener("input", function () {
       lrBox.value = String(+(slider.value / 1000 * lrTop).toPrecision(3));
       lrBox.dispatchEvent(new Event("input"));

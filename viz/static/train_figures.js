@@ -6,34 +6,7 @@
   "use strict";
   const cr = window.chainrule, P = cr.plot;
 
-  // An SVG (and a canvas under it) filling a figure; box: the plot area inside margins.
-  function surface(figure, height, withCanvas) {
-    const width = Math.max(260, figure.clientWidth || 420);
-    const wrap = document.createElement("div");
-    wrap.className = "surface";
-    wrap.style.height = height + "px";
-    let canvas = null;
-    if (withCanvas) {
-      canvas = document.createElement("canvas");
-      const ratio = window.devicePixelRatio || 1;
-      canvas.width = width * ratio; canvas.height = height * ratio;
-      canvas.style.width = width + "px"; canvas.style.height = height + "px";
-      canvas.getContext("2d").scale(ratio, ratio);
-      wrap.appendChild(canvas);
-    }
-    const svg = P.el("svg", { width: width, height: height, viewBox: "0 0 " + width + " " + height });
-    wrap.appendChild(svg);
-    figure.appendChild(wrap);
-    const box = { x: 58, y: 10, w: width - 72, h: height - 58 };
-    return { svg: svg, canvas: canvas, box: box };
-  }
-
-  function caption(figure, text) {
-    const c = document.createElement("figcaption");
-    c.textContent = text;
-    figure.insertBefore(c, figure.firstChild);
-    return c;
-  }
+  const surface = P.surface, caption = P.caption;
 
   function padded(values, fraction, least) {
     let lo = Math.min.apply(null, values), hi = Math.max.apply(null, values);
@@ -77,7 +50,7 @@
       : spec.classify ? "The model's score (red above the threshold, blue below), " +
         "its decision boundary (black) and the data"
         : "The model's output over the inputs (colour) and the data");
-    const s = surface(figure, 400, true);
+    const s = surface(figure, 400, { canvas: true });
     const xs = spec.inputs;
     const xr = padded(xs.map(function (x) { return x[0]; }), 0.08, 0.1);
     const yr = padded(xs.map(function (x) { return x[1]; }), 0.08, 0.1);
@@ -141,12 +114,12 @@
   function curve(spec, runs, figure) {
     caption(figure, "The data (dots) and the model's output over " + spec.inputNames[0] +
             (runs.length < 2 ? " (red)" : legend(runs)));
-    const s = surface(figure, 400, false);
+    const s = surface(figure, 400, {});
     const xs = spec.inputs.map(function (x) { return x[0]; });
     const ys = spec.targets.map(Number);
     const xr = padded(xs, 0.05, 0.1), yr = padded(ys, 0.15, 0.5);
-    const axes = new P.Axes(s.svg, s.box, xr, yr, { xlabel: spec.inputNames[0],
-                                                       ylabel: spec.targetName + " (dots), output (lines)" });
+    const axes = new P.Axes(s.svg, s.box, xr, yr, {
+      xlabel: spec.inputNames[0], ylabel: spec.targetName + " (dots), output (lines)" });
     const clip = P.el("clipPath", { id: "plot-clip" }, s.svg);
     P.el("rect", { x: s.box.x, y: s.box.y, width: s.box.w, height: s.box.h }, clip);
     const lines = runs.map(function (_, r) {
@@ -189,7 +162,7 @@
   // The loss per epoch on a log scale, one line per run.
   cr.curveFigure = function (spec, runs, figure) {
     caption(figure, "The loss per epoch (log scale)" + legend(runs));
-    const s = surface(figure, 190, false);
+    const s = surface(figure, 190, {});
     const axes = new P.Axes(s.svg, s.box, [0, 20], [-2, 1], { xlabel: "epoch",
                                                              ylabel: "loss", log: true });
     const lines = runs.map(function (_, r) {

@@ -3,25 +3,12 @@
 // (a click opens the chain rule behind one); and both players' losses per round.
 (function () {
   "use strict";
-  const cr = window.chainrule, P = cr.plot;
+  const cr = window.chainrule, P = cr.plot, short = P.short;
   const ARROWS = 16, BINS = 48, CURVE = 200;
   const ROW = 12, GAP = 5;  // pixels between rows of arrows, and around an arrow in its row
 
-  function surface(figure, height) {
-    const width = Math.max(300, figure.clientWidth || 440);
-    const wrap = document.createElement("div");
-    wrap.className = "surface";
-    wrap.style.height = height + "px";
-    const svg = P.el("svg", { width: width, height: height });
-    wrap.appendChild(svg);
-    figure.appendChild(wrap);
-    return { svg: svg, box: { x: 58, y: 10, w: width - 116, h: height - 58 } };
-  }
-  function caption(figure, text) {
-    const c = document.createElement("figcaption");
-    c.textContent = text;
-    figure.appendChild(c);
-  }
+  const caption = P.caption;
+  function surface(figure, height) { return P.surface(figure, height, { right: 58 }); }
   function path(points) {
     return points.map(function (p, k) {
       return (k ? "L" : "M") + p[0].toFixed(1) + " " + p[1].toFixed(1);
@@ -162,7 +149,8 @@
     caption(figure, "Each player's loss per round (black: D, blue: G)");
     const s = surface(figure, 220);
     const axes = new P.Axes(s.svg, s.box, [0, 50], [0, 1], { xlabel: "round", ylabel: "loss" });
-    const d = P.el("path", { class: "d-loss" }, s.svg), g = P.el("path", { class: "g-loss" }, s.svg);
+    const d = P.el("path", { class: "d-loss" }, s.svg);
+    const g = P.el("path", { class: "g-loss" }, s.svg);
     return {
       draw: function () {
         let top = 50;  // the round axis doubles as training goes on (and after Reset, back)
@@ -196,9 +184,9 @@
       const verdict = gan.flags.wasserstein ? "the critic scores it " : "D says it is real " +
         "with probability ";
       cr.panel.fill("What G is told about its sample " + k,
-        "Round " + gan.epoch + ": z = (" + z.map(cr.short).join(", ") + "), x\u0302 = G(z) = " +
-        cr.short(e.xhat) + "; " + verdict + cr.short(e.verdict) + ". G's loss for it is " +
-        cr.short(e.loss) + " and \u2202L_G/\u2202x\u0302 = " + cr.short(e.told) + ": a step " +
+        "Round " + gan.epoch + ": z = (" + z.map(short).join(", ") + "), x\u0302 = G(z) = " +
+        short(e.xhat) + "; " + verdict + short(e.verdict) + ". G's loss for it is " +
+        short(e.loss) + " and \u2202L_G/\u2202x\u0302 = " + short(e.told) + ": a step " +
         "moves x\u0302 " + way + ". That one number is all G learns from D. The chain rule " +
         "turns it into every weight's gradient, \u2202L_G/\u2202\u03b8 = \u2202L_G/\u2202x\u0302 " +
         "\u00b7 \u2202x\u0302/\u2202\u03b8, each factor from its own tape; the last column is " +

@@ -194,6 +194,39 @@
     };
   }
 
+  // A figure's drawing area as wide as the figure: an SVG, with a canvas under it for a
+  // field (opts.canvas); box is the plot area inside the margins (opts.right: room for a
+  // second axis on the right).
+  function surface(figure, height, opts) {
+    const width = Math.max(260, figure.clientWidth || 420), right = opts.right || 14;
+    const wrap = document.createElement("div");
+    wrap.className = "surface";
+    wrap.style.height = height + "px";
+    let canvas = null;
+    if (opts.canvas) {
+      canvas = document.createElement("canvas");
+      const ratio = window.devicePixelRatio || 1;
+      canvas.width = width * ratio; canvas.height = height * ratio;
+      canvas.style.width = width + "px"; canvas.style.height = height + "px";
+      canvas.getContext("2d").scale(ratio, ratio);
+      wrap.appendChild(canvas);
+    }
+    const svg = el("svg", { width: width, height: height }, wrap);
+    figure.appendChild(wrap);
+    const box = { x: 58, y: 10, w: width - 58 - right, h: height - 58 };
+    return { svg: svg, canvas: canvas, box: box };
+  }
+
+  function caption(figure, text) {
+    const c = document.createElement("figcaption");
+    c.textContent = text;
+    figure.appendChild(c);
+  }
+
+  // Tables and sentences print six significant digits in chainrule's number format
+  // (viz._text.fmt): the readouts that must equal fit's print more.
+  function short(x) { return root.chainruleNumbers.fmt(x, 6); }
+
   // Each run's colour on a page with several (gradient descent first), and its name.
   const RUNS = ["#c0392b", "#1f4e9c", "#2ca02c", "#9467bd"];
   const RUN_NAMES = ["red", "blue", "green", "purple"];
@@ -201,6 +234,7 @@
   cr.plot = {
     RUNS: RUNS, RUN_NAMES: RUN_NAMES,
     el: el, tick: tick, niceTicks: niceTicks, Axes: Axes, Field: Field, mix: mix,
+    surface: surface, caption: caption, short: short,
     diverging: diverging, sequential: sequential, BELOW: BELOW, ABOVE: ABOVE, CLASSES: CLASSES,
   };
 })(typeof window !== "undefined" ? window : globalThis);

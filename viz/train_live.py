@@ -111,6 +111,16 @@ def _checked(model: Any, X: Any, y: Any) -> tuple[list[list[float]], list[Any]]:
         raise type(err)(f"train_live: {str(err).removeprefix('fit: ')}") from None
 
 
+def _check_targets(model: nn.Module, loss_fn: Callable[..., Any], X: list[list[float]],
+                   y: list[Any]) -> None:
+    """The targets as fit judges them for this loss (±1 for hinge, class indices or
+    probabilities for cross_entropy, …), once the loss is known to be traceable."""
+    try:
+        check_targets(model, loss_fn, X, y, "the training set")
+    except (TypeError, ValueError) as err:
+        raise type(err)(f"train_live: {err}") from None
+
+
 def _names(input_names: Sequence[str] | None, target_name: str, nin: int,
            step: CompiledStep) -> tuple[list[str], str]:
     """The names of the inputs and the target; the traced data leaves take them, so the
@@ -252,11 +262,9 @@ def train_live(
         "targetName": target,
         "rows": data,
         "reduction": step.reduction,
-        "loss": getattr(step.base, "__name__", "loss"),
         "classify": None if rule is None else (
             {"at": rule.at, "above": rule.above, "below": rule.below}  # type: ignore[attr-defined]
             if hasattr(rule, "at") else {"argmax": True}),
-        "classes": step.classes,
         "picks": step.picks,
         "tapes": {"loss": tape_source(step.loss_tape),
                   "output": tape_source(step.output_tape)},
@@ -267,10 +275,3 @@ def train_live(
     }
     return TrainLive(spec, stepthrough, title)
 
-
-def _check_targets(model: nn.Module, loss_fn: Callable[..., Any], X: list[list[float]],
-                   y: list[Any]) -> None:
-    try:
-        check_targets(model, loss_fn, X, y, "the training set")
-    except (TypeError, ValueError) as err:
-        raise type(err)(f"train_live: {err}") from None

@@ -170,3 +170,18 @@ def test_every_arrow_can_be_clicked(browser, tmp_path):
             assert page.locator("#chain-title").text_content().endswith(f"its sample {k}")
             page.get_by_role("button", name="Close", exact=True).click()
     page.close()
+
+
+def test_gs_histogram_stays_inside_its_frame(browser, tmp_path):
+    """G starts narrow (its histogram peaks ~5 times higher than the real density): the
+    density axis grows to hold it rather than cutting the bars at the frame."""
+    _, widget = players_and_page(gan.Tricks())
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(widget.to_html(tmp_path / "gan.html").as_uri())
+    for rounds in (0, 60):
+        for _ in range(rounds):
+            page.get_by_role("button", name="Step", exact=True).click()
+        frame = page.locator("#picture svg rect.frame").bounding_box()
+        bars = page.locator("#picture svg path.bars").bounding_box()
+        assert bars["y"] > frame["y"] + 2, (rounds, bars, frame)  # under the frame's stroke
+    page.close()

@@ -61,14 +61,22 @@ def test_each_lesson_carries_a_trainer_with_its_controls(browser, tmp_path, name
     unit = "round" if name == "gan" else "epoch"
     view.get_by_role("button", name="Step", exact=True).click()
     assert view.get_by_label(unit, exact=True).text_content() == "1"
-    small = view.evaluate("""min => [...document.querySelectorAll('body *')]
+    assert too_small(view) == []
+    # The chain rule behind one sample (one of G's arrows): its panel's text too.
+    view.locator("circle.point, circle.sample").first.click()
+    assert view.get_by_label("chain rule", exact=True).is_visible()
+    assert too_small(view) == []
+    assert errors == [] and fetched == []
+    view.close()
+
+
+def too_small(view):
+    """The texts shown below MIN_FONT_PX, with their first words."""
+    return view.evaluate("""min => [...document.querySelectorAll('body *')]
         .filter(e => [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
         .filter(e => e.getClientRects().length)
         .filter(e => parseFloat(getComputedStyle(e).fontSize) < min)
         .map(e => e.textContent.slice(0, 30))""", MIN_FONT_PX)
-    assert small == []
-    assert errors == [] and fetched == []
-    view.close()
 
 
 @pytest.mark.parametrize("name", LESSONS)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 from .engine import grad, topological_order
-from .value import Value
+from .value import Value, _to_float
 
 
 class GradcheckRow(NamedTuple):
@@ -77,7 +77,8 @@ def gradcheck(
         >>> gradcheck(lambda x, y: (x * y).tanh() + x.exp(), [0.3, -1.2])
         True
     """
-    x = [v.data if isinstance(v, Value) else float(v) for v in inputs]
+    x = [v.data if isinstance(v, Value) else _to_float(v, f"gradcheck: inputs[{i}]")
+         for i, v in enumerate(inputs)]
     names = [
         (v.label if isinstance(v, Value) and v.label else f"inputs[{i}]")
         for i, v in enumerate(inputs)
@@ -103,6 +104,7 @@ def gradcheck(
 
 def replay(root: Value, data: dict[Value, float]) -> float:
     """Recompute ``root`` from its graph, with the leaves in ``data`` set to new values."""
+    data = {leaf: _to_float(x, f"replay: the value for {leaf!r}") for leaf, x in data.items()}
     values: dict[Value, float] = {}
     for node in topological_order(root):
         op = node.op

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from .interpret import FLOATS
@@ -33,7 +33,7 @@ from .ops import Op
 from .steps import STEPS
 from .steps import step as make_step
 from .steps import step_source as step_source  # the code backward runs, for readers
-from .value import _CONSTANT, Value, _describe, _to_float
+from .value import _CONSTANT, Value, _describe, _to_float, local_error
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -87,31 +87,31 @@ def _reading(node: Value, values: bool) -> tuple[Any, Any, Any]:
 
 
 def _backward_error(node: Value, err: Exception) -> Exception:
-    op: Op = node.op  # type: ignore[assignment]
-    n = len(node.parents)
-    given = ", ".join(_describe(p, op.input_name(i, n)) for i, p in enumerate(node.parents))
-    formulas = "; ".join(op.formula(i, n) for i in range(min(n, len(op.rules) if op.arity else n)))
-    return type(err)(
-        f"backward through {op.name} ({op.expr}): the local derivative is undefined "
-        f"for {given} ({formulas}): {err}"
-    )
+    return local_error("backward", node.op, node.parents, err)  # type: ignore[arg-type]
 
 
-def chain(root: Value, grads: dict[Value, Any], values: bool = False
+def chain(root: Value, grads: dict[Value, Any], values: bool = False,
+          wrt: Collection[Value] | None = None
           ) -> Iterator[tuple[Value, int, Value, Any, Any, Any]]:
     """The chain rule's steps from ``root``: (node, index, input, local, upstream, contribution).
 
     ``grads`` holds the seed (``{root: seed}``) and receives every node's gradient as
     the steps run. On floats by default; ``values=True`` evaluates the rules on Values
-    (the gradient is then a graph of its own).
+    (the gradient is then a graph of its own). With ``wrt``, only the steps into nodes
+    that lead to one of those nodes are taken: a local derivative off their paths is
+    never evaluated (it may be undefined where the ones on the paths are not).
     """
-    for node in reversed(topological_order(root)):
+    order = topological_order(root)
+    needed = None if wrt is None else _leading_to(order, wrt)
+    for node in reversed(order):
         op = node.op
-        if op is None:
+        if op is None or (needed is not None and node not in needed):
             continue
         upstream = grads[node]
         m, ins, out = _reading(node, values)
         for i, parent in enumerate(node.parents):
+            if needed is not None and parent not in needed:
+                continue
             try:
                 local = op.local(i, m, ins, out, node.arg)
             except (ArithmeticError, ValueError) as err:
@@ -126,6 +126,16 @@ def chain(root: Value, grads: dict[Value, Any], values: bool = False
             previous = grads.get(parent)
             grads[parent] = contribution if previous is None else previous + contribution
             yield node, i, parent, local, upstream, contribution
+
+
+def _leading_to(order: list[Value], targets: Collection[Value]) -> set[Value]:
+    # The nodes of ``order`` (inputs first) from which some target can be reached.
+    wanted = set(targets)
+    leading: set[Value] = set()
+    for node in order:
+        if node in wanted or not leading.isdisjoint(node.parents):
+            leading.add(node)
+    return leading
 
 
 class Step(NamedTuple):
@@ -172,7 +182,7 @@ def _anomaly(node: Value, i: int, parent: Value, local: float, upstream: float,
     )
 
 
-# One backward at a time: the walk marks nodes in their ``_grad`` slot, and graphs of
+# One backward at a time: the walk marks nodes in their working slot, and graphs of
 # two threads may share leaves (a model's parameters).
 _LOCK = threading.RLock()
 
@@ -180,51 +190,43 @@ _LOCK = threading.RLock()
 def backward(root: Value, gradient: float = 1.0) -> None:
     """Add ∂root/∂node · gradient to ``.grad`` of every node reachable from ``root``.
 
-    See :meth:`Value.backward`. If a local derivative is undefined (√a at 0), the
-    error names the node and every ``.grad`` is left as it was before the call; so it
-    is after an interrupt (Ctrl-C). Calls from several threads run one at a time.
+    See :meth:`Value.backward`. The pass is computed in each node's working slot
+    (``_grad``, where the generated steps add their contributions); ``.grad`` changes
+    only at the end, when :func:`_publish` adds the pass to it node by node. So another
+    thread reading ``.grad`` meanwhile sees a float, the old one or the new one; if a
+    local derivative is undefined (√a at 0), the error names the node and no ``.grad``
+    has changed; after an interrupt (Ctrl-C) anywhere, every ``.grad`` is as it was.
+    Calls from several threads run one at a time.
     """
     seed = _to_float(gradient, "backward(gradient=...)")
-    visited: list[Value] = []
-    held: list[Any] = []
     with _LOCK:
-        try:
-            order = _order_and_reset(root, visited, held)
-            root._grad = seed
-            if state.mode & ANOMALY:
-                for step in backward_steps(root, seed):
-                    step.input._grad += step.contribution
-            else:
-                _propagate(order)
-            # This pass was computed from zero; now add what each node held before, so
-            # that gradients from an earlier pass are never pushed through the graph again.
-            for node, old in zip(held[::2], held[1::2]):
-                if old:
-                    node._grad += old
-        except BaseException:
-            for node in visited:
-                node._grad = None
-            for node, old in zip(held[::2], held[1::2]):
-                node._grad = old
-            raise
+        order, visited = _order_and_reset(root)
+        root._grad = seed
+        if state.mode & ANOMALY:
+            for step in backward_steps(root, seed):
+                step.input._grad += step.contribution
+        else:
+            _propagate(order)
+        _publish(visited)
 
 
-def _order_and_reset(root: Value, visited: list[Value], held: list[Any]) -> list[Value]:
-    """topological_order without the leaves, fused with saving and zeroing every gradient.
+def _order_and_reset(root: Value) -> tuple[list[Value], list[Value]]:
+    """topological_order without the leaves, fused with zeroing every working slot.
 
-    The same depth-first walk, but the marks live in each node's ``_grad`` (two
-    sentinels for "on the stack" and "finished") instead of in sets: no hashing, which
-    makes backward's bookkeeping about twice as fast. A leaf is finished as soon as it is
-    reached (it waits for no input, and backward has no step to take at it). Fills
-    ``visited`` (every node reached) and ``held`` (node, gradient, node, gradient, … for
-    the nodes whose gradient was not None) as it goes, so an interrupt at any point can
-    put every gradient back.
+    The same depth-first walk, but the marks live in each node's working slot ``_grad``
+    instead of in sets: no hashing, which makes backward's bookkeeping about twice as
+    fast. Both marks are new for each pass, so whatever a slot held before (an earlier
+    pass's sum, an interrupted pass's mark) counts as not reached. A leaf is finished as
+    soon as it is reached (it waits for no input, and backward has no step to take at
+    it). Returns the order and every node reached.
     """
-    on_stack, finished = object(), object()
+    # "Finished" is a zero made for this pass, told from every other float by identity:
+    # the pass's sums start from it, with no second loop to zero the slots.
+    on_stack, finished = object(), float("0")
     order: list[Value] = []
+    visited: list[Value] = []
     stack = [root]
-    pop, push = stack.pop, stack.append
-    visit, hold = visited.append, held.append
+    pop, push, visit = stack.pop, stack.append, visited.append
     while stack:
         node = pop()
         mark = node._grad
@@ -233,9 +235,6 @@ def _order_and_reset(root: Value, visited: list[Value], held: list[Any]) -> list
             order.append(node)
         elif mark is not finished:
             visit(node)
-            if mark is not None:
-                hold(node)
-                hold(mark)
             # The inputs are pushed in order, so the last is walked first, as in
             # topological_order: both walks give the same order, hence the same sums.
             a = node._a
@@ -258,9 +257,22 @@ def _order_and_reset(root: Value, visited: list[Value], held: list[Any]) -> list
                     for parent in row:
                         if parent._grad is not finished:
                             push(parent)
-    for node in visited:
-        node._grad = 0.0
-    return order
+    return order, visited
+
+
+def _publish(visited: list[Value]) -> None:
+    # Add the pass (computed from zero, so an earlier pass's gradient is never pushed
+    # through the graph again) to each .grad. Every old value is read before the first is
+    # written, so an interrupt part way puts them all back.
+    olds = [node._total for node in visited]
+    try:
+        for node in visited:
+            old = node._total
+            node._total = node._grad + old if old else node._grad
+    except BaseException:
+        for node, old in zip(visited, olds):
+            node._total = old
+        raise
 
 
 def _propagate(order: list[Value]) -> None:
@@ -313,6 +325,9 @@ def _constant(x: float) -> Value:
 def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> list[Any]:
     """∂output/∂input for each input, without touching any ``.grad``.
 
+    Only the local derivatives on paths from ``output`` to ``inputs`` are evaluated, so
+    ``grad(w * x.sqrt(), [w])`` is √x even at x = 0, where ∂/∂x is undefined.
+
     Args:
         output: the node to differentiate.
         inputs: the nodes to differentiate with respect to (an input ``output`` does
@@ -351,7 +366,7 @@ def grad(output: Value, inputs: Sequence[Value], create_graph: bool = False) -> 
     with enable_grad():
         seed: Any = _constant(1.0) if create_graph else 1.0
         grads: dict[Value, Any] = {output: seed}
-        for _ in chain(output, grads, values=create_graph):
+        for _ in chain(output, grads, values=create_graph, wrt=inputs):
             pass
     if create_graph:
         # An input the output does not depend on: the constant 0 (its own derivatives are 0).

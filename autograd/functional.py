@@ -4,11 +4,12 @@
 ``inputs`` (and ``v``) are a number or a tuple of numbers; results are floats, shaped
 as PyTorch shapes them: a tuple exactly where the input or output was a tuple, so a
 jacobian is nested ``[output][input]`` when both are tuples, a bare float when neither is.
-Lists count as tuples.
+Lists and 1-D arrays (numpy's) count as tuples.
 
 ``jvp`` runs ``f`` once in forward mode (dual numbers, :mod:`autograd.forward`);
 ``vjp``, ``jacobian`` and ``hessian`` run it once and then backward (once per output, or
-per row of the Hessian through ``grad(create_graph=True)``).
+per row of the Hessian through ``grad(create_graph=True)``). Like PyTorch's, they
+differentiate inside ``no_grad()`` too: ``f`` always runs with grad enabled.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 from .engine import grad
 from .forward import forward_mode
+from .modes import enable_grad
 from .nodes import sum as vsum
 from .value import Value
 
@@ -27,7 +29,8 @@ Numbers = Any  # a number, or a tuple (or list) of numbers
 
 def _as_tuple(x: Any, what: str, fn: str) -> tuple[bool, tuple[float, ...]]:
     """(was it a tuple?, the numbers as a tuple of floats)."""
-    many = isinstance(x, (tuple, list))
+    # A 1-D array is known by its ndim, so numpy need not be imported.
+    many = isinstance(x, (tuple, list)) or getattr(x, "ndim", None) == 1
     items = tuple(x) if many else (x,)
     for i, item in enumerate(items):
         if isinstance(item, Value):
@@ -45,7 +48,8 @@ def _leaves(xs: tuple[float, ...]) -> list[Value]:
 
 
 def _call(f: Callable[..., Any], leaves: list[Value], fn: str) -> tuple[bool, tuple[Value, ...]]:
-    out = f(*leaves)
+    with enable_grad():
+        out = f(*leaves)
     many = isinstance(out, (tuple, list))
     outs = tuple(out) if many else (out,)
     for i, o in enumerate(outs):
@@ -128,7 +132,8 @@ def vjp(f: Callable[..., Any], inputs: Numbers, v: Numbers = None) -> tuple[Any,
         if many_v != many_out or len(vs) != len(outs):
             raise ValueError(f"vjp: v must be shaped like f's outputs ({len(outs)} numbers"
                              f"{', a tuple' if many_out else ''}), got {v!r}")
-    total = vsum([o * w for o, w in zip(outs, vs)])
+    with enable_grad():
+        total = vsum([o * w for o, w in zip(outs, vs)])
     return _shape([o.data for o in outs], many_out), _shape(_gradient(total, leaves), many_in)
 
 

@@ -9,9 +9,8 @@ the table's cos read one way:
 =================  ======================  ====================================
 interpretation     values                  used by
 =================  ======================  ====================================
-:data:`FLOATS`     floats                  backward (first order), tapes
+:data:`FLOATS`     floats                  backward (first order), tapes, forward mode
 ``VALUES``         Values                  ``grad(create_graph=True)`` (nodes.py)
-``DUALS``          dual numbers            forward mode, ``jvp`` (forward.py)
 ``NumpyMath``      numpy arrays            batched replay (batched.py)
 ``PythonSource``   symbols printing code   the compiler (source.py)
 =================  ======================  ====================================

@@ -26,7 +26,7 @@ def constant(x: Any, op: Op) -> Value:
     """A leaf for a plain number that ``op`` was given (TypeError for a non-number)."""
     out = _new(Value)
     out.data = x if type(x) is float else _to_float(x, f"{op.name} ({op.expr})")
-    out._grad = None
+    out._grad = out._total = None
     out._a = out._b = None
     out.op = None
     out.arg = _CONSTANT
@@ -82,7 +82,7 @@ def _unary(op: Op) -> Callable[..., Value]:
             raise _forward_error(op, (a,), None, err) from None
         out = _new(Value)
         out.data = data
-        out._grad = None
+        out._grad = out._total = None
         out.label = ""
         if state.mode:
             return _record(out, op, a, None, None)
@@ -129,7 +129,7 @@ def _with_param(op: Op, promote: Op | None) -> Callable[..., Value]:
             raise _forward_error(op, (a,), k, err) from None
         out = _new(Value)
         out.data = data
-        out._grad = None
+        out._grad = out._total = None
         out.label = ""
         if state.mode:
             return _record(out, op, a, None, k)
@@ -164,7 +164,7 @@ def binary_op(op: Op, a: Any, b: Any) -> Value:
         raise _forward_error(op, (a, b), None, err) from None
     out = _new(Value)
     out.data = data
-    out._grad = None
+    out._grad = out._total = None
     out.label = ""
     if state.mode:
         return _record(out, op, a, b, None)
@@ -183,7 +183,7 @@ def _binary(op: Op) -> tuple[Callable[..., Value], Callable[..., Value]]:
             if type(b) is float:  # x * 2.0: the constant leaf, made here (no call)
                 b, c = _new(Value), b
                 b.data = c
-                b._grad = None
+                b._grad = b._total = None
                 b._a = b._b = None
                 b.op = None
                 b.arg = _CONSTANT
@@ -196,7 +196,7 @@ def _binary(op: Op) -> tuple[Callable[..., Value], Callable[..., Value]]:
             raise _forward_error(op, (a, b), None, err) from None
         out = _new(Value)
         out.data = data
-        out._grad = None
+        out._grad = out._total = None
         out.label = ""
         if state.mode:
             return _record(out, op, a, b, None)
@@ -222,7 +222,7 @@ def nary(op: Op, nodes: tuple[Value, ...], data: float | None = None) -> Value:
             raise _forward_error(op, nodes, None, err) from None
     out = _new(Value)
     out.data = data
-    out._grad = None
+    out._grad = out._total = None
     out.label = ""
     rows = len(op.rules)
     size = len(nodes) // rows
@@ -386,12 +386,16 @@ def dot(ws: Iterable[Any], xs: Iterable[Any]) -> Value:
         data = 0.0  # the same sum, term by term, as builtins.sum of the products
         for w, x in zip(ws, xs):
             data += w.data * x.data
-    except AttributeError:
+    except AttributeError:  # numbers among the inputs
+        return nary(_DOT, _nodes(ws, _DOT) + _nodes(xs, _DOT))
+    except TypeError:  # a numpy scalar: its .data is a buffer
+        return nary(_DOT, _nodes(ws, _DOT) + _nodes(xs, _DOT))
+    if type(data) is not float:  # something else with a .data: a tensor's is a tensor
         return nary(_DOT, _nodes(ws, _DOT) + _nodes(xs, _DOT))
     # nary(), written out: a neuron makes one of these per sample.
     out = _new(Value)
     out.data = data
-    out._grad = None
+    out._grad = out._total = None
     out.label = ""
     if state.mode:
         return _record(out, _DOT, None, (ws, xs), None)

@@ -24,6 +24,7 @@ same shape as ``mul``'s rule over (a, b).
 from __future__ import annotations
 
 import builtins
+import keyword
 import math
 import operator
 from collections.abc import Callable
@@ -104,12 +105,50 @@ def _dot(*ins: float) -> float:
 
 # ---- the record --------------------------------------------------------------------------
 
+# Generated code calls an op by its name, next to helpers of its own whose names start
+# with these (``_dot_seq``, ``_up``, ``np_tanh``); a rule reaches it as ``m.<name>``,
+# next to m's branch and comparisons.
+HELPER_PREFIXES = ("_", "np_", "m_")
+M_NAMES = frozenset({"where", "gt", "ge", "lt", "le", "eq"})
+
+
+def check_name(name: object) -> str:
+    """``name`` if it can name an op in generated code and in ``m``; else a clear error."""
+    if not isinstance(name, str):
+        raise TypeError(f"an op's name must be a str, got {name!r} ({type(name).__name__})")
+    if not (name.isascii() and name.isidentifier()) or keyword.iskeyword(name):
+        raise ValueError(
+            f"op name {name!r} is not a Python identifier: generated code calls the op by "
+            "its name, so use ASCII letters, digits and _, not starting with a digit and not "
+            f"a keyword (e.g. {_suggest(name)!r})"
+        )
+    if name.startswith(HELPER_PREFIXES):
+        prefix = next(p for p in HELPER_PREFIXES if name.startswith(p))
+        raise ValueError(
+            f"op name {name!r} starts with {prefix!r}, which generated code keeps for its own "
+            "helpers (_dot_seq, np_tanh, …): choose a name without it"
+        )
+    if name in M_NAMES:
+        raise ValueError(
+            f"op name {name!r} is taken by m.{name}, a rule's own branch or comparison: "
+            "choose another name"
+        )
+    return name
+
+
+def _suggest(name: str) -> str:
+    text = "".join(c if c.isascii() and (c.isalnum() or c == "_") else "_" for c in name)
+    text = text.strip("_") or "my_op"
+    return f"op_{text}" if text[0].isdigit() or keyword.iskeyword(text) else text
+
+
 
 class Op:
     """One operation: how to compute it, how to differentiate it, how to show it.
 
     Attributes:
-        name: the op's name (the ``Value`` method of most unary ops: ``tanh``).
+        name: the op's name (the ``Value`` method of most unary ops: ``tanh``); a Python
+            identifier, since generated code calls the op by it (see :func:`check_name`).
         symbol: what a picture shows in the op's node (``·``).
         arity: 1, 2, or 0 for n-ary (``sum``, ``dot``).
         expr: the op written for people, over its input names (``a·b``).
@@ -177,6 +216,7 @@ class Op:
         domain: Callable[..., bool] | None = None,
         domain_text: str = "",
     ) -> None:
+        self.name = check_name(name)
         self.inputs = inputs or ("a", "b")[: len(rules)]
         if len(self.inputs) != len(rules) or (formulas is not None and len(formulas) != len(rules)):
             raise ValueError(f"op {name}: one rule (and one formula, if any) per input name")
@@ -186,7 +226,6 @@ class Op:
                 "give it as a rule-shaped function (lambda m, a, b, out: -a / b**2), or "
                 "None to print the rule"
             )
-        self.name = name
         self.symbol = symbol
         self.arity = 0 if nary else len(rules)
         self.expr = expr
@@ -283,15 +322,23 @@ def _pow_rule(m: Any, a: Any, out: Any, k: float) -> Any:
 
 
 def _vpow_da(m: Any, a: Any, b: Any, out: Any) -> Any:
-    zero = m.eq(b, 0.0)
-    return m.where(zero, 0.0, b * m.vpow(m.where(zero, 1.0, a), b - 1.0))
+    # a⁰ = 1 for every a, so at b = 0 the derivative is 0; the formula b·aᵇ⁻¹ gives that
+    # itself except where a⁻¹ is no number (a = 0 or nan: 0·∞, 0·nan), which alone branch
+    # (torch's values). A branch on b = 0 everywhere would cut the formula's derivative in b
+    # there: the mixed partial a⁻¹.
+    b_where_a_fails = m.where(m.gt(a, 0.0), 1.0, m.where(m.lt(a, 0.0), 1.0, b))
+    undefined = m.eq(b_where_a_fails, 0.0)  # b = 0 and a is 0 or nan
+    return m.where(undefined, 0.0, b * m.vpow(m.where(undefined, 1.0, a), b - 1.0))
 
 
 def _vpow_db(m: Any, a: Any, b: Any, out: Any) -> Any:
-    # aᵇ·ln a for a > 0; 0 at a = 0 (the limit, and torch's value); nan for a < 0.
+    # aᵇ·ln a. Where a is no positive number, ln a is −∞ (a = 0) or nan, and the product
+    # is torch's: at a = 0 the limit 0 for b ≥ 0, aᵇ·(−∞) = −∞ for b < 0 (aᵇ = ∞), nan for
+    # b = nan; nan for a < 0 and a = nan. Constants there: no node that is not a number.
     positive = m.gt(a, 0.0)
+    at_zero = m.where(m.ge(b, 0.0), 0.0, m.where(m.lt(b, 0.0), -math.inf, math.nan))
     return m.where(positive, out * m.log(m.where(positive, a, 1.0)),
-                   m.where(m.lt(a, 0.0), math.nan, 0.0))
+                   m.where(m.eq(a, 0.0), at_zero, math.nan))
 
 
 def _clamp_rule(m: Any, a: Any, out: Any, k: Any) -> Any:

@@ -7,7 +7,7 @@ op table (``ops.py``) by ``nodes.py``.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
 from .ops import Op
@@ -42,6 +42,17 @@ _CONSTANT = _Constant()
 def _describe(v: Value, name: str = "") -> str:
     label = f" (node {v.label!r})" if v.label else ""
     return f"{name + ' = ' if name else ''}{v.data!r}{label}"
+
+
+def local_error(how: str, op: Op, inputs: Sequence[Value], err: Exception) -> Exception:
+    """``err`` from an op's rule, restated with the op, its inputs and their nodes' labels."""
+    n = len(inputs)
+    given = ", ".join(_describe(p, op.input_name(i, n)) for i, p in enumerate(inputs))
+    formulas = "; ".join(op.formula(i, n) for i in range(min(n, len(op.rules) if op.arity else n)))
+    return type(err)(
+        f"{how} through {op.name} ({op.expr}): the local derivative is undefined "
+        f"for {given} ({formulas}): {err}"
+    )
 
 
 def _to_float(x: Any, where: str) -> float:
@@ -92,9 +103,13 @@ class Value:
     # ``_b`` the second; an n-ary node keeps in ``_b`` its rows (``dot``: the weights'
     # tuple and the inputs' tuple, as given: nothing copied) and ``_a`` None; a leaf has
     # neither. ``parents`` reads them back as one ordered tuple.
-    __slots__ = ("_a", "_b", "_grad", "arg", "data", "label", "op")
+    # ``_total`` is what ``.grad`` reads; ``_grad`` is backward's working slot (the walk's
+    # marks, then the pass's gradient as its steps add into it), added to ``_total`` once
+    # the pass is done: no reader, in any thread, sees anything but a float or None.
+    __slots__ = ("_a", "_b", "_grad", "_total", "arg", "data", "label", "op")
 
-    _grad: Any  # float, None before any backward pass, or a mark during one
+    _grad: Any  # backward's working slot: None, a mark, or a float
+    _total: float | None  # the gradient; None before any backward pass reaches the node
     _a: Value | None
     _b: Any  # Value, tuple of Values (n-ary) or None
     data: float
@@ -109,7 +124,7 @@ class Value:
             raise TypeError(f"Value() takes a number, got a Value ({data!r}): use it as it is, "
                             "or v.detach() / Value(v.data) for a new leaf")
         self.data = data if type(data) is float else _to_float(data, "Value()")
-        self._grad = None
+        self._grad = self._total = None
         self._a = self._b = None
         self.op = None
         self.arg = None
@@ -138,17 +153,21 @@ class Value:
     @property
     def grad(self) -> float:
         """∂root/∂self from the backward passes so far (0.0 until one reaches this node)."""
-        g = self._grad
+        g = self._total
         return 0.0 if g is None else g
 
     @grad.setter
-    def grad(self, value: float) -> None:
-        self._grad = value if type(value) is float else _to_float(value, "Value.grad")
+    def grad(self, value: float | None) -> None:
+        # None forgets the gradient (grad_computed is False again), as in PyTorch.
+        if type(value) is float or value is None:
+            self._total = value
+        else:
+            self._total = _to_float(value, "Value.grad")
 
     @property
     def grad_computed(self) -> bool:
         """True once a backward pass has reached this node (or ``grad`` was set)."""
-        return self._grad is not None
+        return self._total is not None
 
     @property
     def is_leaf(self) -> bool:
@@ -181,9 +200,13 @@ class Value:
 
         backward(self, gradient)
 
+    def item(self) -> float:
+        """The number this node holds, as a float (``v.data``; PyTorch's ``tensor.item()``)."""
+        return self.data
+
     def zero_grad(self) -> None:
         """Set this node's gradient back to 0.0."""
-        self._grad = 0.0
+        self._total = 0.0
 
     def detach(self) -> Value:
         """A new leaf with the same data and label, cut off from this graph."""
@@ -220,7 +243,7 @@ class Value:
     __hash__ = object.__hash__
 
     def __repr__(self) -> str:
-        grad = f", grad={self._grad!r}" if self._grad is not None else ""
+        grad = f", grad={self._total!r}" if self._total is not None else ""
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}{grad}{label})"
 

@@ -56,6 +56,13 @@ def lesson_of(n_steps: int) -> Value:
     return h
 
 
+def chain_lesson() -> Value:
+    """The chain lesson's first sample: y = w₁x, z = w₂y, e = w₃z, L = ½(e − ê)²."""
+    from examples import chain
+
+    return chain.first_pass()["L"]
+
+
 def fan_out(n_uses: int) -> Value:
     """One input read by ``n_uses`` neurons tanh(x·wₖ), summed: ~5 backward steps per use."""
     x = Value(0.5, label="x")
@@ -67,6 +74,82 @@ def fan_out(n_uses: int) -> Value:
 
 
 CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+LIVE_TARGETS = {"first frame": 0.5, "nudge": 0.050, "panel": 0.050}
+"""Issue 21's targets, in seconds: a live lesson page's first frame after opening it, a
+nudge on a 300-node graph updating every number, opening a chain-rule panel."""
+REPEATS = 9
+
+
+def mlp_sample() -> Value:
+    """One sample's squared error through a 2-12-12-1 MLP (287 nodes): its inputs reach
+    the output along 144 paths each, the panel's hardest case."""
+    model = nn.MLP(2, [12, 12, 1], seed=0)
+    x = [Value(0.5, label="x₁"), Value(-1.0, label="x₂")]
+    loss = nn.mse_loss([model(x)], [Value(1.0, label="y")])
+    loss.label = "L"
+    return loss
+
+
+NUDGE = """async (leaf) => {
+  const box = document.getElementById("leaf-" + leaf), took = [], frame = [];
+  for (let k = 0; k < REPEATS; k++) {
+    const t0 = performance.now();
+    box.value = String(Number(box.value) + 0.01);
+    box.dispatchEvent(new Event("input", {bubbles: true}));
+    took.push(performance.now() - t0);  // every number rewritten, laid out, measured
+    await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+    frame.push(performance.now() - t0);  // and painted, at the next frame
+  }
+  return [took, frame];
+}""".replace("REPEATS", str(REPEATS))
+PANEL = """(element) => {
+  const el = document.getElementById(element), took = [];
+  for (let k = 0; k < REPEATS; k++) {
+    chainrulePaths.close();
+    const t0 = performance.now();
+    el.dispatchEvent(new MouseEvent("click", {bubbles: true}));
+    took.push(performance.now() - t0);
+  }
+  return [took, document.getElementById("paths-panel").querySelectorAll("li").length];
+}""".replace("REPEATS", str(REPEATS))
+
+
+def live_timings(
+    pages: dict[str, tuple[Path, str]],
+) -> list[tuple[str, float, float, float, float]]:
+    """Per live page (path, the element of the node whose panel is opened): seconds to the
+    first live frame (the page's own clock from navigation), and the medians of a nudge
+    (script), a nudge to the next painted frame, and opening the panel. Empty without
+    playwright or Debian's chromium."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return []
+    if not Path(CHROMIUM).exists():
+        return []
+    rows = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        for name, (path, element) in pages.items():
+            firsts = []
+            for _ in range(3):
+                page = browser.new_page(viewport={"width": 1280, "height": 800})
+                page.goto(path.as_uri())
+                page.wait_for_function("window.chainruleLive !== undefined")
+                firsts.append(page.evaluate(
+                    "performance.getEntriesByName('chainrule-live-ready')[0].startTime"))
+                page.close()
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.goto(path.as_uri())
+            page.wait_for_function("window.chainruleLive !== undefined")
+            took, frame = page.evaluate(NUDGE, 0)
+            panel, _ = page.evaluate(PANEL, element)
+            page.close()
+            rows.append((name, min(firsts) / 1e3, statistics.median(took) / 1e3,
+                         statistics.median(frame) / 1e3, statistics.median(panel) / 1e3))
+        browser.close()
+    return rows
 
 
 def first_frame(paths: list[Path]) -> list[tuple[str, float]]:
@@ -78,10 +161,9 @@ def first_frame(paths: list[Path]) -> list[tuple[str, float]]:
         return []
     if not Path(CHROMIUM).exists():
         return []
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
     seconds = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=flags)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         for path in paths:
             page = browser.new_page(viewport={"width": 1280, "height": 800})
             start = time.perf_counter()
@@ -154,6 +236,15 @@ def main() -> str:
             ),
         ]
         opened = first_frame(sorted(Path(tmp).glob("*.html")))
+        live_pages = {}
+        for name, root in (("the chain lesson's graph", chain_lesson()),
+                           (f"chain of tanh neurons ({n_chain} nodes)", chain),
+                           ("2-12-12-1 MLP, one sample (287 nodes)", mlp_sample())):
+            page = viz.live(root, rankdir="TB")
+            x = next(leaf for leaf in page.program.leaves if leaf.label.startswith("x"))
+            path = page.to_html(Path(tmp) / f"live-{len(live_pages)}.html")
+            live_pages[name] = (path, page.lesson.picture.element[x])
+        live = live_timings(live_pages)
     lines = [
         "## viz",
         "",
@@ -173,6 +264,27 @@ def main() -> str:
             + ", ".join(f"{name} {s:.2f}" for name, s in opened)
             + ".",
         ]
+    if live:
+        # First frame: the lesson's page; nudge: the 300-node graphs; panel: every page.
+        met = {"first frame": live[0][1] <= LIVE_TARGETS["first frame"],
+               "nudge": all(row[2] <= LIVE_TARGETS["nudge"] for row in live[1:]),
+               "panel": all(row[4] <= LIVE_TARGETS["panel"] for row in live)}
+        lines += [
+            "",
+            "Live step-throughs in headless Chromium (1280×800), the page's own clock: first "
+            "live frame after opening the page (best of 3), a nudge of x rewriting every number "
+            f"(median of {REPEATS}; then to the next painted frame), opening x's chain-rule "
+            "panel (every path counted, the first listed). Targets: a lesson page's first frame "
+            f"≤ 0.5 s ({'met' if met['first frame'] else 'NOT met'}), nudge ≤ 50 ms on a "
+            "300-node graph "
+            f"({'met' if met['nudge'] else 'NOT met'}), panel ≤ 50 ms "
+            f"({'met' if met['panel'] else 'NOT met'}).",
+            "",
+            "| live page | first frame (s) | nudge (ms) | nudge to next frame (ms) | panel (ms) |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
+        lines += [f"| {name} | {first:.3f} | {nudge * 1e3:.1f} | {frame * 1e3:.1f} | "
+                  f"{panel * 1e3:.1f} |" for name, first, nudge, frame, panel in live]
     text = "\n".join(lines) + "\n"
     print(text)
     return text

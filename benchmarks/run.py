@@ -389,6 +389,13 @@ def main() -> None:
         import bench_viz
 
         parts += [bench_viz.main(), ""]
+    if (HERE / "bench_train_live.py").exists() and not QUICK:
+        import bench_train_live
+
+        measured = ("fit_compiled", "floor_numpy")
+        steps = ({n: ratios[n]["steps"] for n in measured}
+                 if all(n in ratios for n in measured) else None)
+        parts += [bench_train_live.main(steps), ""]
     parts.append(f"Whole run: {time.perf_counter() - started:.0f} s.")
     text = "\n".join(parts) + "\n"
     # A smoke run must not overwrite the figures of a real one.

@@ -21,6 +21,7 @@ if __package__ in (None, ""):  # ``python examples/chain.py``
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from examples import live_training
 from examples.page import Page
 
 TITLE = "chain: three weights, one chain rule, and a hand-written backprop debugged"
@@ -38,7 +39,7 @@ ATOL, RTOL = 1e-6, 1e-4  # gradcheck's tolerance for the debugging section
 NAMES = ("w₁", "w₂", "w₃")
 
 
-def forward(ws: list[Value], x: float, target: float) -> dict[str, Value]:
+def forward(ws: list[Value], x: float | Value, target: float | Value) -> dict[str, Value]:
     """The chain's graph for one sample: every intermediate, labelled as in the lesson."""
     w1, w2, w3 = ws
     y = w1 * x
@@ -272,14 +273,14 @@ class ChainResult:
     equal_start_product: float = 0.0
 
     def summary(self) -> str:
-        """One line: the post reproduced, and the exact algorithm beside it."""
+        """One line: what the learner will see, with its numbers."""
         p, c = self.post_predictions, self.correct_predictions
         return (
-            f"the post's code: 1 → {signed(p[1.0], 5)}, −1 → {signed(p[-1.0], 5)} after "
-            f"{EPOCHS} epochs, "
-            f"its printed check lines are updates {self.printed_update}–"
-            f"{(self.printed_update or 0) + 3}; exact gradient descent: 1 → {signed(c[1.0], 4)}, "
-            f"loss {self.correct_loss:.4f} (still at the saddle)"
+            "You will step through the chain's backward pass live, rerun the source post's "
+            f"hand-written backprop (its printed check lines are updates {self.printed_update}"
+            f"–{(self.printed_update or 0) + 3}), find its two slips with gradcheck, and see "
+            f"why the slipped code reaches {signed(p[1.0], 5)} while exact gradient descent "
+            f"is still at the saddle (1 → {signed(c[1.0], 4)}) after {EPOCHS} epochs."
         )
 
 
@@ -346,9 +347,10 @@ def signed(v: float, digits: int = 6) -> str:
 
 
 def first_pass() -> dict[str, Value]:
-    """The first sample's graph at the starting weights, after one backward pass."""
+    """The first sample's graph at the starting weights, after one backward pass; the
+    sample's x and ê are labelled leaves, so the picture names them (not by their value)."""
     ws = [Value(w, label=name) for w, name in zip(WEIGHTS, NAMES)]
-    x, target = DATA[0]
+    x, target = (Value(v, label=name) for v, name in zip(DATA[0], ("x", "ê")))
     nodes = forward(ws, x, target)
     nodes["L"].backward()
     return {**nodes, **dict(zip(NAMES, ws))}
@@ -410,13 +412,15 @@ def tell_backprop(page: Page) -> None:
         "and so on. Each person needs only what the next one said and their own part: "
         "that is ∂L/∂z and ∂L/∂y above, passed back one step at a time."
     )
-    page.graph(
+    page.live(
         first["L"],
-        "graph.svg",
-        "The first sample's graph after backward: every edge shows its local derivative "
-        "and the product that flowed along it.",
+        "step_through.html",
+        "The first sample's backward pass, live. Next steps through it: each edge shows its "
+        "local derivative, then the product that flows along it. Drag w₁ (or type a value) "
+        "to see L move beside the gradient's prediction; click z to see ∂L/∂z as its one "
+        "path, the factor ∂L/∂w₂ and ∂L/∂w₁ both reuse.",
+        cites=("z → e", "w₂ → z"),
     )
-    page.step_through(first["L"], "step_through.html", "Step through this backward pass")
 
 
 def tell_post(page: Page, r: ChainResult) -> None:
@@ -559,6 +563,7 @@ def tell_saddle(page: Page, r: ChainResult) -> None:
         "barely matters: w₃ hardly moves (it stays near −0.47). The table shows (w₁ + w₂)/2 "
         "and the product w₁w₂w₃:"
     )
+    live_training.chain(page, WEIGHTS, DATA, LR)
     rows = []
     for epoch in (1, 20, 40, 60, 80, 120, 160):
         row = [epoch]
@@ -598,7 +603,7 @@ def tell_saddle(page: Page, r: ChainResult) -> None:
         ax.set_ylabel("w₁w₂w₃ (the chain's slope)")
         gap = (r.escape_epoch_correct or 0) - (r.escape_epoch_post or 0)
         ax.set_title(f"Both cross the saddle at 0; the slipped code arrives {gap} epochs sooner")
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=9)
         page.figure(fig, "saddle.png", "The product w₁w₂w₃ after each update.")
 
 

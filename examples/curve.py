@@ -102,13 +102,15 @@ class CurveResult:
     fresh_mse: dict[str, dict[int, float]] = field(default_factory=dict)  # on FRESH new points
 
     def summary(self) -> str:
-        """One line: the MSE as pieces are added, for each activation."""
-        parts = [
-            f"{act}: " + " → ".join(f"{self.mse[act][k]:.4f}" for k in sorted(self.mse[act]))
-            for act in self.mse
-        ]
-        ks = "/".join(str(k) for k in sorted(next(iter(self.mse.values()))))
-        return f"MSE with {ks} pieces, spread start — " + "; ".join(parts)
+        """One line: what the learner will see, with its numbers."""
+        ks = sorted(next(iter(self.mse.values())))
+        parts = [f"{self.mse[act][ks[0]]:.4f} → {self.mse[act][ks[-1]]:.4f} ({act})"
+                 for act in self.mse]
+        return (
+            "You will watch sigmoid and ReLU pieces add up to a curve: from "
+            f"{ks[0]} to {ks[-1]} pieces the error falls " + " and ".join(parts)
+            + ", and see where more pieces start fitting the noise."
+        )
 
 
 def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> CurveResult:
@@ -249,11 +251,12 @@ def _hard_sigmoid(page: Page) -> None:
     ax.set_ylabel("output")
     ax.set_ylim(-1.6, 1.6)
     ax.set_title("Two ReLUs make a step: relu(x + ½) − relu(x − ½)")
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize=9, loc="lower right")
     page.figure(fig, "hard_sigmoid.png", "A hard sigmoid from two ReLUs, beside a sigmoid.")
 
 
-def _draw_pieces(ax, model: nn.MLP, X, y, title: str, fontsize: int = 7) -> None:
+def _draw_pieces(ax, model: nn.MLP, X, y, title: str, fontsize: int = 10,
+                 legend: bool = True) -> None:
     """One panel: each piece dashed, the constant, their sum and the data."""
     xs = [-1 + 2 * i / 199 for i in range(200)]
     evals = [pieces(model, x) for x in xs]
@@ -265,10 +268,12 @@ def _draw_pieces(ax, model: nn.MLP, X, y, title: str, fontsize: int = 7) -> None
     ax.plot(xs, [b + sum(e[1]) for e in evals], color="black", lw=2, label="b + Σ pieces")
     ax.scatter([p[0] for p in X], y, s=8, color="crimson", label="data", zorder=3)
     ax.set_ylim(-2.6, 2.2)  # pieces may leave the picture: the sum is what must fit
-    ax.set_title(title, fontsize=fontsize + 2)
-    ax.set_xlabel("x")
-    ax.set_ylabel("y")
-    ax.legend(fontsize=fontsize - 1, loc="lower left")
+    ax.set_title(title, fontsize=fontsize + 1)
+    ax.set_xlabel("x", fontsize=fontsize)
+    ax.set_ylabel("y", fontsize=fontsize)
+    ax.tick_params(labelsize=fontsize - 1)
+    if legend:
+        ax.legend(fontsize=fontsize - 1, loc="lower left")
 
 
 def _grid(page: Page, every: dict[tuple[str, int], nn.MLP], widths, X, y) -> None:
@@ -276,13 +281,16 @@ def _grid(page: Page, every: dict[tuple[str, int], nn.MLP], widths, X, y) -> Non
     from matplotlib.figure import Figure
 
     acts = ("sigmoid", "relu")
-    fig = Figure(figsize=(3.6 * len(widths), 6.4))
-    axes = fig.subplots(2, len(widths), squeeze=False)
+    fig = Figure(figsize=(10, 6.6), layout="constrained")  # 900 px: the page's column
+    axes = fig.subplots(2, len(widths), squeeze=False, sharex=True, sharey=True)
     for row, act in enumerate(acts):
         for col, k in enumerate(widths):
             _draw_pieces(axes[row][col], every[act, k], X, y,
-                         f"{act}, {k} piece{'s' if k > 1 else ''}", fontsize=6)
-    fig.tight_layout()
+                         f"{act}, {k} piece{'s' if k > 1 else ''}", legend=False)
+    handles, labels = axes[0][-1].get_legend_handles_labels()
+    keep = [(h, t) for h, t in zip(handles, labels) if not t.startswith("constant")]
+    fig.legend([h for h, _ in keep], [t for _, t in keep], loc="outside upper center",
+               ncols=len(keep), fontsize=9)
     page.figure(fig, "grid.png", "Sigmoid pieces (top) and ReLU pieces (bottom) for "
                 f"{', '.join(map(str, widths))} pieces: each dashed curve is one hidden "
                 "neuron times its output weight; the black curve is their sum plus b.")

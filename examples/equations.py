@@ -164,15 +164,16 @@ class EquationsResult:
     saturation: dict[float, list[float]] = field(default_factory=dict)
 
     def summary(self) -> str:
-        """One line: what the lesson showed."""
+        """One line: what the learner will see, with its numbers."""
         worst = max(self.sample_difference, self.delta_difference, self.batch_difference)
         z0 = max(self.saturation)
         return (
-            f"BP1–BP4 by hand give the engine's gradients on all {self.parameters} parameters "
+            "You will build BP1–BP4 from the forward pass and the error δ = ∂C/∂z, watch δ "
+            "collect over paths on a live 2-2-2 network, check all four against the engine on "
+            f"{self.parameters} parameters "
             + f"(largest difference {worst:.0e})".replace("-", "−")
-            + "; δ·Δz predicts a nudge's effect; a neuron "
-            f"started saturated at z = {z0:g} barely learns in "
-            f"{len(self.saturation[z0]) - 1} steps"
+            + f", and see a neuron started saturated at z = {z0:g} barely learn in "
+            f"{len(self.saturation[z0]) - 1} steps."
         )
 
 
@@ -201,52 +202,74 @@ def saturation_run(z0: float, steps: int, lr: float = 1.0) -> list[float]:
 
 
 def draw_network(page: Page) -> None:
-    """The index convention wˡⱼₖ drawn on a 3-3-2 network, and BP2's sum on the same picture."""
+    """The index convention wˡⱼₖ and BP2's sum, drawn on the lesson's own 3-4-3-2 network
+    with the text's numbering: x = a⁰, then layers 1, 2, 3 of weights and neurons."""
     if not page.drawing:
         return
     from matplotlib.figure import Figure
 
-    layers = (3, 3, 2)
-    names = ("x", "a⁽²⁾", "a⁽³⁾")
+    layers = SIZES
+    names = ("x", "a¹", "a²", "a³")
 
     def pos(layer: int, i: int) -> tuple[float, float]:
         n = layers[layer]
         return layer * 2.0, (n - 1) / 2 - i
 
-    fig = Figure(figsize=(10, 3.6))
+    fig = Figure(figsize=(10, 3.9))
     for panel, ax in enumerate(fig.subplots(1, 2)):
-        for layer in range(1, 3):
+        for layer in range(1, len(layers)):
             for j in range(layers[layer]):
                 for k in range(layers[layer - 1]):
                     (x0, y0), (x1, y1) = pos(layer - 1, k), pos(layer, j)
-                    hot = (panel == 0 and layer == 2 and j == 0 and k == 1) or (
-                        panel == 1 and layer == 2 and k == 1
-                    )
+                    hot = layer == 2 and k == 1 and (panel == 1 or j == 0)
                     ax.plot([x0, x1], [y0, y1], color="crimson" if hot else "0.8",
                             lw=2.2 if hot else 0.8, zorder=1)
         for layer, n in enumerate(layers):
             for i in range(n):
                 x, y = pos(layer, i)
-                ax.scatter([x], [y], s=900, color="white", edgecolor="0.3", zorder=2)
-                ax.text(x, y, f"{names[layer]}{'₁₂₃'[i]}", ha="center", va="center",
-                        fontsize=8, zorder=3)
+                ax.scatter([x], [y], s=700, color="white", edgecolor="0.3", zorder=2)
+                ax.text(x, y, f"{names[layer]}{'₁₂₃₄'[i]}", ha="center", va="center",
+                        fontsize=9, zorder=3)
         if panel == 0:
-            ax.annotate("w⁽³⁾₁₂: to neuron j = 1 of layer 3\nfrom neuron k = 2 of layer 2",
-                        xy=(3.0, 0.25), xytext=(2.2, 1.3), fontsize=8, color="crimson",
+            ax.annotate("w²₁₂: to neuron j = 1 of layer 2\nfrom neuron k = 2 of layer 1",
+                        xy=(3.0, 0.75), xytext=(2.3, 2.05), fontsize=9, color="crimson",
                         arrowprops={"arrowstyle": "->", "color": "crimson"})
             ax.set_title("Forward: zⱼ = Σₖ wⱼₖ aₖ + bⱼ\n(row j of W: every weight into neuron j)",
                          fontsize=10)
         else:
-            ax.annotate("BP2: δ⁽²⁾₂ = Σⱼ w⁽³⁾ⱼ₂ δ⁽³⁾ⱼ · σ′(z⁽²⁾₂)\n(column 2 of W⁽³⁾, i.e. Wᵀ)",
-                        xy=(2.0, 0.0), xytext=(0.2, 1.35), fontsize=8, color="crimson",
+            ax.annotate("BP2: δ¹₂ = Σⱼ w²ⱼ₂ δ²ⱼ · σ′(z¹₂)\n(column 2 of W², i.e. Wᵀ)",
+                        xy=(2.0, 0.5), xytext=(0.1, 2.05), fontsize=9, color="crimson",
                         arrowprops={"arrowstyle": "->", "color": "crimson"})
             ax.set_title("Backward (BP2): a neuron's error collects\nfrom every neuron it feeds",
                          fontsize=10)
-        ax.set_xlim(-0.6, 4.6)
-        ax.set_ylim(-1.5, 1.8)
+        ax.set_xlim(-0.6, 6.6)
+        ax.set_ylim(-2.0, 2.6)
         ax.set_axis_off()
-    page.figure(fig, "network.png", "Layers 1 (inputs), 2 and 3; the red edges are the ones "
-                "the formula above each panel uses.")
+    page.figure(fig, "network.png", "The lesson's 3-4-3-2 network: inputs x (a⁰), then layers "
+                "1, 2 and 3; the red edges are the ones the formula above each panel uses.")
+
+
+def small_network() -> Value:
+    """A 2-2-2 sigmoid network's cost C = ½‖a² − y‖² on one sample, every z labelled (zˡⱼ,
+    whose gradient is δˡⱼ) and the sample's x and y labelled leaves."""
+    rng = random.Random(2)
+    sub = "₁₂"
+    a: list[Value] = [Value(v, label=f"x{sub[k]}") for k, v in enumerate((0.8, -0.4))]
+    for layer in (1, 2):
+        sup = "¹²"[layer - 1]
+        out = []
+        for j in range(2):
+            w = [Value(rng.gauss(0, 1), label=f"w{sup}{sub[j]}{sub[k]}") for k in range(2)]
+            z = dot(w, a) + Value(rng.gauss(0, 0.5), label=f"b{sup}{sub[j]}")
+            z.label = f"z{sup}{sub[j]}"
+            act = z.sigmoid()
+            act.label = f"a{sup}{sub[j]}"
+            out.append(act)
+        a = out
+    y = [Value(t, label=f"y{sub[k]}") for k, t in enumerate((1.0, 0.0))]
+    loss = 0.5 * vsum((aj - t) ** 2 for aj, t in zip(a, y))
+    loss.label = "C"
+    return loss
 
 
 def tell_forward(page: Page, ws: list[Matrix], bs: list[list[float]], x: list[float]) -> None:
@@ -318,11 +341,17 @@ def tell_equations(page: Page, result: EquationsResult) -> None:
     page.say(
         "The sum in BP2 is the chain rule's sum over paths (the right panel above): the "
         "transpose appears because neuron k's error collects along column k of Wˡ⁺¹, the "
-        "weights that leave it. ⊙ multiplies element by element. The cost convention: this "
-        "lesson uses C = ½‖aᴸ − y‖², so ∇ₐC = aᴸ − y. Without the ½ (the neuron lesson's "
-        "C₀ = (a − y)²) every gradient doubles, the minimum is the same, and a learning rate "
-        "α there does what 2α does here."
+        "weights that leave it. ⊙ multiplies element by element. Watch it happen on a "
+        "2-2-2 network below: click z¹₁ and its panel lists δ¹₁ = ∂C/∂z¹₁ as the sum over "
+        "the two paths through z²₁ and z²₂, each a product of local derivatives. The cost "
+        "convention: this lesson uses C = ½‖aᴸ − y‖², so ∇ₐC = aᴸ − y. Without the ½ (the "
+        "neuron lesson's C₀ = (a − y)²) every gradient doubles, the minimum is the same, and "
+        "a learning rate α there does what 2α does here."
     )
+    page.live(small_network(), "step_through.html",
+              "A 2-2-2 network's cost, live (δˡⱼ is the gradient of zˡⱼ). Click z¹₁ for BP2 "
+              "as a sum over paths; step with Next to see BP1 at z²₁ and z²₂ first; drag "
+              "w²₁₁ and every δ follows.", cites=("z¹₁",))
     page.heading("Checked against the engine")
     page.say(
         "Computed with plain lists and for-loops, then compared with the engine, which knows "

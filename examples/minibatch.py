@@ -1,9 +1,10 @@
 """Lesson 5, minibatch: one epoch, many ways to slice it.
 
 The same model and data, trained full-batch (one update per epoch), with mini-batches of
-several sizes, and per sample (one update per point). Per epoch, small batches make more
-progress: they update more often. Per update, big batches make more: each of their
-gradients averages more samples, so it is less noisy.
+several sizes, and per sample (one update per point). Per epoch, smaller batches make more
+progress, because they update more often, until their noise costs more than the extra
+updates gain. Per update, big batches make more: each of their gradients averages more
+samples, so it is less noisy.
 
 Run it: ``python examples/minibatch.py`` (writes ``out/minibatch/index.html``).
 """
@@ -20,6 +21,7 @@ if __package__ in (None, ""):  # ``python examples/minibatch.py``
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from examples import live_training
 from examples.page import Page
 
 TITLE = "minibatch: full batch, mini-batches and single samples"
@@ -41,11 +43,33 @@ class MinibatchResult:
     updates_to_match_full: dict[int, int | None]  # updates to reach the full batch's final loss
 
     def summary(self) -> str:
-        """One line: the final loss for each batch size."""
-        parts = ", ".join(
-            f"{'full' if b == self.n else b}: {loss[-1]:.4f}" for b, loss in self.losses.items()
+        """One line: what the learner will see, with its numbers."""
+        epochs = len(next(iter(self.losses.values())))
+        best = min(self.losses, key=lambda s: self.losses[s][-1])
+        name = "the full batch" if best == self.n else f"batch {best}"
+        updates, size = min((u, s) for s, u in self.updates_to_match_full.items()
+                            if u is not None)
+        fewest = "the full batch" if size == self.n else f"batch {size}"
+        return (
+            "You will train one model with the full batch, mini-batches and single samples: "
+            f"per epoch {name} gets lowest ({self.losses[best][-1]:.4f} after {epochs} "
+            f"epochs), per update {fewest} needs fewest ({updates} updates)."
         )
-        return f"loss after {len(next(iter(self.losses.values())))} epochs by batch size — {parts}"
+
+
+def per_epoch(losses: dict[int, list[float]], n: int, epochs: int) -> str:
+    """What the table says per epoch, read from its numbers (smaller is not always better)."""
+    ranked = sorted(losses, key=lambda s: losses[s][-1])
+    best, smallest = ranked[0], min(losses)
+    name = {s: "the full batch" if s == n else f"batch {s}" for s in losses}
+    text = (f"Read it two ways. Per epoch (the same number of gradient evaluations), "
+            f"{name[best]} ends lowest after {epochs} epochs ({losses[best][-1]:.4f})")
+    if best == smallest:
+        return text + ": the smaller the batch, the more steps, the further it gets."
+    return (text + f", ahead of the larger batches, which take fewer steps; but "
+            f"{name[smallest]} ends at {losses[smallest][-1]:.4f}, behind it: at this "
+            "learning rate a single sample's gradient is noisy enough that its extra steps "
+            "partly undo each other.")
 
 
 def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> MinibatchResult:
@@ -67,6 +91,7 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> M
         "θ ← θ − η·g. One epoch visits every batch once, so it makes ⌈N/B⌉ updates: one "
         "for the full batch, N for single samples."
     )
+    live_training.minibatch(page, X, y, LR)
     losses: dict[int, list[float]] = {}
     updates: dict[int, int] = {}
     for size in sizes:
@@ -88,17 +113,14 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> M
         [["full" if s == n else s, updates[s], f"{losses[s][0]:.4f}", f"{losses[s][-1]:.4f}",
           reach[s] if reach[s] is not None else "not reached"] for s in sizes],
     )
-    page.say(
-        "Read it two ways. Per epoch (the same number of gradient evaluations), smaller "
-        "batches get further: they take more steps. Per update (last column, measured at "
-        f"epoch ends: the updates needed to reach the full batch's final loss {target:.4f}), "
-        "big batches need fewest: each of their gradients averages more samples, a single "
-        "sample's gradient is a noisy estimate. Mini-batches trade between the two."
-    )
+    page.say(per_epoch(losses, n, epochs) + " Per update (last column, measured at epoch ends: "
+             f"the updates needed to reach the full batch's final loss {target:.4f}), big "
+             "batches need fewest: each of their gradients averages more samples, a single "
+             "sample's gradient is a noisy estimate. Mini-batches trade between the two.")
     if page.drawing:
         from matplotlib.figure import Figure
 
-        fig = Figure(figsize=(11, 3.8))
+        fig = Figure(figsize=(10, 3.8), layout="constrained")  # labels never overlap
         axes = fig.subplots(1, 2)
         for s in sizes:
             label = "full batch" if s == n else f"batch {s}"

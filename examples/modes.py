@@ -144,14 +144,18 @@ class ModesResult:
     counts: list[Count] = field(default_factory=list)
 
     def summary(self) -> str:
-        """One line: the Jacobian agrees, and the costs at the largest size."""
+        """One line: what the learner will see, with its numbers."""
         worst = max(abs(a - b) for ra, rb in zip(self.jacobian_forward, self.jacobian_reverse)
                     for a, b in zip(ra, rb))
-        big = [c for c in self.counts if c.size == max(SIZES)]
+        size = max(c.size for c in self.counts)
+        big = {c.shape: c for c in self.counts if c.size == size}
+        many, one = big["many inputs → one output"], big["one input → many outputs"]
         return (
-            f"forward and reverse Jacobians agree to {worst:.0e}; at size {max(SIZES)}: "
-            + "; ".join(f"{c.shape}: forward {c.forward_products} products, reverse "
-                        f"{c.reverse_products}" for c in big)
+            "You will walk one graph's chain rule forward from x₁ and backward from y₁ (the "
+            f"Jacobians agree to {worst:.0e}), then count the work at size {size}: for "
+            f"a loss of many inputs reverse mode needs {many.reverse_products} products where "
+            f"forward needs {many.forward_products}; for one input and many outputs forward "
+            f"wins, {one.forward_products} against {one.reverse_products}."
         )
 
 
@@ -217,10 +221,12 @@ def tell_walks(page: Page) -> None:
         "derivative along the graph is a sum over paths of products of local derivatives. "
         "Both modes compute exactly those sums; they differ in the order they multiply."
     )
-    drawn = example()[1][0]
-    drawn.backward()
-    page.graph(drawn, "graph_y1.svg", "The graph of y₁ (y₂ shares a and b with it), after "
-               "the reverse pass below: each edge shows its local derivative.")
+    page.live(example()[1][0], "step_through.html",
+              "The graph of y₁ (y₂ shares a and b with it), live: each edge shows its local "
+              "derivative. Next runs the reverse pass below step by step; drag x₁ to see y₁ "
+              "move beside ∂y₁/∂x₁·Δ, the number one forward pass computes; click x₁ for "
+              "∂y₁/∂x₁ as the sum over its two paths (through a and through c).",
+              cites=("x₁ → a", "x₁ → c"))
     page.heading("Forward mode: push a tangent from x₁ to every output")
     page.say(
         "Choose an input direction — here 'move x₁, keep x₂': tangents ẋ₁ = 1, ẋ₂ = 0. "
@@ -269,7 +275,7 @@ def tell_walks(page: Page) -> None:
         "used the same local derivatives, only grouped differently: forward multiplies "
         "from the input end of each path, reverse from the output end."
     )
-    page.step_through(outputs[0], "step_through.html", "Step through the reverse pass")
+    page.say("The live graph above steps through exactly these steps: press Next.")
 
 
 def tell_counts(page: Page, counts: list[Count]) -> None:

@@ -20,6 +20,7 @@ if __package__ in (None, ""):  # ``python examples/moons.py``
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from examples import live_training
 from examples.page import Page
 
 TITLE = "moons: a decision boundary, a test set, and overfitting"
@@ -69,13 +70,14 @@ class MoonsResult:
     overfit_best_test: float
 
     def summary(self) -> str:
-        """One line: the classic accuracy, its robustness and the overfitting gap."""
+        """One line: what the learner will see, with its numbers."""
         perfect = sum(a == 1.0 for a in self.seeds[STEPS])
         return (
-            f"2-16-16-1 on {self.points} moons: {self.train_accuracy:.0%} train accuracy "
-            f"(100% on {perfect}/{len(self.seeds[STEPS])} data seeds; "
-            f"{self.split_test_accuracy:.0%} on 200 fresh points); 32-32 on 20 noisy points: "
-            f"{self.overfit_train_accuracy:.0%} train vs {self.overfit_test_accuracy:.0%} test"
+            f"You will train a 2-16-16-1 MLP on {self.points} moons to "
+            f"{self.train_accuracy:.0%} (on {perfect}/{len(self.seeds[STEPS])} data seeds; "
+            f"{self.split_test_accuracy:.0%} on 200 fresh points) and watch its boundary form, "
+            f"then overfit 20 noisy points with 32-32: {self.overfit_train_accuracy:.0%} train, "
+            f"{self.overfit_test_accuracy:.0%} test."
         )
 
 
@@ -116,6 +118,7 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> M
                     "The decision boundary the MLP learned, with the training points.")
         page.figure(_titled(plot_history(history), "training on the moons, step by step"),
                     "history.png", "Loss and accuracy per step.")
+    live_training.moons(page, X, y, L2)
     page.heading("Is 100% luck? Other draws of the data")
     short = STEPS // 2
     table = {k: [_final_accuracy(classic(n, k, seed=s)) for s in range(seeds)]
@@ -197,7 +200,7 @@ def _boundary(fig: Any, title: str) -> Any:
                markerfacecolor=image.cmap(value), label=f"class {name} (shaded: predicted)")
         for value, name in ((0.0, "−1"), (1.0, "+1"))
     ]
-    ax.legend(handles=handles, fontsize=7, loc="lower right")
+    ax.legend(handles=handles, fontsize=9, loc="lower right")
     return fig
 
 

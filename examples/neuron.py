@@ -32,11 +32,13 @@ WEIGHTS = (0.8, -1.2, 1.5)  # w¹, w², w³ of the one-neuron chain
 BIASES = (0.1, 0.3, -0.4)
 X, Y = 1.0, 0.0
 SUP = "¹²³"
+SUB = "₀₁"
 
 
 def chain_of_neurons() -> dict[str, Value]:
-    """Three one-neuron layers on input X, with cost (a³ − Y)², after one backward pass."""
-    nodes: dict[str, Value] = {"a⁰": Value(X, label="a⁰")}
+    """Three one-neuron layers on input X, with cost (a³ − y)², after one backward pass
+    (the target y is a labelled leaf: the picture names it y, not 0)."""
+    nodes: dict[str, Value] = {"a⁰": Value(X, label="a⁰"), "y": Value(Y, label="y")}
     a = nodes["a⁰"]
     for layer, (w0, b0) in enumerate(zip(WEIGHTS, BIASES)):
         s = SUP[layer]
@@ -46,7 +48,7 @@ def chain_of_neurons() -> dict[str, Value]:
         a = z.sigmoid()
         a.label = f"a{s}"
         nodes.update({f"w{s}": w, f"b{s}": b, f"z{s}": z, f"a{s}": a})
-    cost = (a - Y) ** 2
+    cost = (a - nodes["y"]) ** 2
     cost.label = "C₀"
     nodes["C₀"] = cost
     cost.backward()
@@ -79,19 +81,20 @@ def wide_network(seed: int = 0) -> tuple[Value, list[list[Value]], list[list[lis
     neuron k of layer l from neuron j of the layer before).
     """
     rng = random.Random(seed)
-    acts = [[Value(v, label=f"a⁰{j}") for j, v in enumerate((0.5, -1.0))]]
+    acts = [[Value(v, label=f"a⁰{SUB[j]}") for j, v in enumerate((0.5, -1.0))]]
     weights = []
     for layer in (1, 2):
-        w = [[Value(rng.uniform(-1.5, 1.5), label=f"w{SUP[layer - 1]}{k}{j}") for j in range(2)]
-             for k in range(2)]
+        w = [[Value(rng.uniform(-1.5, 1.5), label=f"w{SUP[layer - 1]}{SUB[k]}{SUB[j]}")
+              for j in range(2)] for k in range(2)]
         out = []
         for k in range(2):
             a = (w[k][0] * acts[-1][0] + w[k][1] * acts[-1][1]).sigmoid()
-            a.label = f"a{SUP[layer - 1]}{k}"
+            a.label = f"a{SUP[layer - 1]}{SUB[k]}"
             out.append(a)
         weights.append(w)
         acts.append(out)
-    cost = vsum((a - t) ** 2 for a, t in zip(acts[-1], (1.0, 0.0)))
+    targets = [Value(t, label=f"y{SUB[k]}") for k, t in enumerate((1.0, 0.0))]
+    cost = vsum((a - t) ** 2 for a, t in zip(acts[-1], targets))
     cost.label = "C"
     cost.backward()
     return cost, acts, weights
@@ -142,15 +145,14 @@ class NeuronResult:
     batch_difference: float
 
     def summary(self) -> str:
-        """One line: the factor product, the nudge, the path sum."""
+        """One line: what the learner will see, with its numbers."""
         a, s, c = self.factors
-        small = min(self.nudge_rows, key=lambda r: abs(r[0]))
         return (
-            f"∂C₀/∂w³ = a² · σ′(z³) · 2(a³ − y) = {a:.4f} · {s:.4f} · {c:.4f} = "
-            f"{self.grad_wL:.6f}, the engine's w³.grad; a nudge of {small[0]:g} moves C₀ by "
-            f"{small[2] / small[1]:.4f}× what the gradient predicts; {len(self.paths)} paths "
-            f"sum to ∂C/∂a¹₀ = {self.path_grad:.6f}".replace("-", "−")
-        )
+            f"You will split ∂C₀/∂w³ into three factors, a² · σ′(z³) · 2(a³ − y) = {a:.4f} · "
+            f"{s:.4f} · {c:.4f} = {self.grad_wL:.6f} (the engine's w³.grad), drag w³ and read "
+            "the change of C₀ beside the gradient's prediction, and click a¹₀ to see its "
+            f"gradient as the sum over its {len(self.paths)} paths ({self.path_grad:.6f})."
+        ).replace("-", "−")
 
 
 def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> NeuronResult:
@@ -214,10 +216,13 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> N
         f"{n['w²'].grad:.6f}). That is all backprop is: compute the sensitivity to the "
         "previous activation, and repeat."
     )
-    page.graph(n["C₀"], "graph.svg", "The chain of neurons after backward: each edge "
-               "shows its local derivative (b³ → z³ carries 1, w³ → z³ carries a², "
-               "a² → z³ carries w³).")
-    page.step_through(n["C₀"], "step_through.html", "Step through the backward pass")
+    page.live(n["C₀"], "step_through.html",
+              "The chain of neurons, live: each edge shows its local derivative (b³ → z³ "
+              "carries 1, w³ → w³·a² carries a², a² → w³·a² carries w³; the links below "
+              "bring each into view). Next steps through the backward pass; drag w³ to "
+              "watch C₀ move beside the gradient's prediction; click a² for ∂C₀/∂a² as its "
+              "path's product.",
+              cites=("b³ → z³", "w³ → w³·a²", "a² → w³·a²"))
     page.heading("How sensitive is C₀ to each number?")
     names = [f"{k}{s}" for s in SUP for k in "wba"] + ["a⁰"]
     sens = {k: n[k].grad for k in names}
@@ -245,7 +250,10 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> N
     page.say(
         "The smaller the nudge, the closer the ratio gets to 1: the gradient is the slope of "
         "the cost at this point, a first-order prediction. And w¹ moves the cost far less "
-        "than w³ per unit of nudge — the next table says by how much for every number."
+        "than w³ per unit of nudge — the sensitivity table above says by how much for every "
+        "number. In the live step-through above, drag w³ and read the same comparison "
+        "beside it: C₀ before → after, the actual change, and ∂C₀/∂w³·Δ taken before the "
+        "nudge, with a plot of both against Δ."
     )
     page.heading("Two neurons per layer: a sum over paths")
     cost, acts, weights = wide_network()
@@ -260,7 +268,7 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> N
     for k in range(2):
         (sp,) = local_derivatives(acts[2][k])
         w = weights[1][k][0].data
-        rows.append([f"through a²{k}", f"{w:+.6f}", f"{sp:.6f}", f"{acts[2][k].grad:+.6f}",
+        rows.append([f"through a²{SUB[k]}", f"{w:+.6f}", f"{sp:.6f}", f"{acts[2][k].grad:+.6f}",
                      f"{w * sp * acts[2][k].grad:+.6f}"])
     page.table(["path", "w²ₖ₀", "σ′(z²ₖ)", "2(a²ₖ − yₖ)", "product"], rows)
     page.say(
@@ -269,6 +277,12 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> N
         f"the edges out of a¹₀; their sum is {sum(paths):+.6f} and a¹₀.grad is "
         f"{node.grad:+.6f}: the `+=` in backward is the sum over paths."
     )
+    page.live(cost, "paths.html",
+              "The two-layer network, live. Click a¹₀ (the link below brings it into view): "
+              "its panel lists both paths from C, each as the product of its local "
+              "derivatives, and their sum, the gradient; the paths light up in the picture. "
+              "Drag a weight and the sum follows.",
+              cites=("a¹₀",))
     page.heading("A batch's gradient is the average of the samples' gradients")
     size = 4 if fast else 32
     whole, average = batch_gradients(size)

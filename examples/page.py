@@ -9,11 +9,13 @@ escaped; pages fetch nothing from the network.
 from __future__ import annotations
 
 import html
+import inspect
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;
@@ -23,11 +25,23 @@ table { border-collapse: collapse; margin: .5rem 0; }
 td, th { border: 1px solid #ccc; padding: .2rem .6rem; text-align: right;
          font-family: ui-monospace, monospace; }
 th { background: #f0f0ee; }
-img { max-width: 100%; border: 1px solid #ddd; margin: .5rem 0; }
+img { max-width: 100%; height: auto; border: 1px solid #ddd; margin: .5rem 0; }
+figure { margin: 1rem 0; }
+figure.wide { position: relative; left: 50%; transform: translateX(-50%); }
 .summary { font-weight: bold; }
-figure.embed { margin: 1rem 0; }
+figure.embed { margin: 1rem 0; width: min(80rem, calc(100vw - 2rem)); position: relative;
+                left: 50%; transform: translateX(-50%); }
 figure.embed iframe { width: 100%; border: 1px solid #ccc; display: block; }
+figure.embed figcaption { max-width: 58rem; margin: .3rem auto 0; }
+a.cite { white-space: nowrap; }
 """
+DPI = 90
+"""Pixels per inch of a lesson's figures: a 9-point label is 11 px on the page."""
+COLUMN = 926
+"""Pixels of a lesson's text column (60rem less its padding)."""
+LIVE_HEIGHT = 680
+"""Pixels of a framed live step-through: its controls, narration and graph, and the side
+panel's inputs with a nudge's explanation and plot, all in view on a 1280×800 screen."""
 
 
 def _cell(value: Any) -> str:
@@ -116,18 +130,27 @@ class Page:
         if self.out is None:
             return
         self.figures[filename] = describe_figure(fig)
-        fig.savefig(self.out / filename, dpi=90, bbox_inches="tight")
+        fig.savefig(self.out / filename, dpi=DPI, bbox_inches="tight")
         import matplotlib.pyplot as plt
 
         plt.close(fig)
         self.image(filename, caption)
 
     def image(self, filename: str, caption: str) -> None:
-        """Show an image file already written next to the page."""
+        """Show an image file already written next to the page: at its own size (a PNG
+        wider than the text column leaves the column rather than shrink its text)."""
         self._echo(f"[picture: {self.out / filename if self.out else filename}] {caption}")
+        size, wide = "", ""
+        if self.out is not None and filename.endswith(".png"):
+            width, height = png_size(self.out / filename)
+            size = f' width="{width}" height="{height}"'
+            if width > COLUMN:
+                wide = (f' class="wide" style="width: min({width + 2}px, '
+                        'calc(100vw - 2rem))"')
         self.blocks.append(
-            f'<figure><img src="{html.escape(filename)}" alt="{html.escape(caption)}">'
-            f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+            f'<figure{wide}><img src="{html.escape(filename)}"{size} '
+            f'alt="{html.escape(caption)}"><figcaption>{html.escape(caption)}</figcaption>'
+            "</figure>"
         )
 
     def graph(self, root: Any, filename: str, caption: str, **options: Any) -> None:
@@ -145,33 +168,44 @@ class Page:
             "</figure>"
         )
 
-    def step_through(self, root: Any, filename: str, text: str) -> int:
-        """Write viz's step-through of ``root``'s backward pass; return its frame count."""
-        if self.out is None:
-            return 0
-        from viz import step_through
-
-        lesson = step_through(root)
-        lesson.to_html(self.out / filename)
-        self.link(filename, f"{text} ({len(lesson)} steps: Prev, Next, Play or the arrow keys)")
-        return len(lesson)
-
-    def embed(self, widget: Any, filename: str, caption: str, height: int = 620) -> None:
+    def embed(self, widget: Any, filename: str, caption: str, height: int = 620,
+              cites: Sequence[str] = ()) -> None:
         """Show an interactive page (a ``viz.live`` step-through, a ``viz.train_live``
         trainer: anything with ``to_html(path)``) inside the lesson, here, beside the text
-        it illustrates: written to ``filename`` next to the lesson and framed in it, with a
-        link that opens it on its own."""
+        it illustrates: written to ``filename`` next to the lesson and framed in it, as wide
+        as the window allows, with a link that opens it on its own (where it carries the
+        lesson's title and a link back, when its ``to_html`` takes ``title`` and ``back``).
+        ``cites``: parts of its picture the caption names (``"w³ → z³"``, a node's name),
+        each a link that brings it into view."""
         if self.out is None:
             return
-        widget.to_html(self.out / filename)
+        options = {"title": self.title, "back": ("index.html", f"the lesson: {self.title}")}
+        accepted = inspect.signature(widget.to_html).parameters
+        widget.to_html(self.out / filename, **{k: v for k, v in options.items() if k in accepted})
         self._echo(f"[interactive: {self.out / filename}] {caption}")
         name, text = html.escape(filename), html.escape(caption)
+        frame = html.escape(Path(filename).stem, quote=True)
+        links = "".join(
+            f' <a class="cite" href="{name}#show={html.escape(quote(c))}" target="{frame}">'
+            f"show {html.escape(c)}</a>" for c in cites)
         self.blocks.append(
-            f'<figure class="embed"><iframe src="{name}" title="{text}" '
+            f'<figure class="embed"><iframe src="{name}" name="{frame}" title="{text}" '
             f'style="height: {int(height)}px"></iframe>'
-            f'<figcaption>{text} (<a href="{name}">open on its own page</a>)</figcaption>'
+            f'<figcaption>{text}{links} (<a href="{name}">open on its own page</a>)</figcaption>'
             "</figure>"
         )
+
+    def live(self, root: Any, filename: str, caption: str, height: int = LIVE_HEIGHT,
+             cites: Sequence[str] = (), **options: Any) -> int:
+        """Embed viz's live step-through of ``root``'s backward pass (drawn top to bottom,
+        the whole graph at a legible size where it fits); return its number of frames."""
+        if self.out is None:
+            return 0
+        from viz import live
+
+        page = live(root, **{"rankdir": "TB", **options})
+        self.embed(page, filename, caption, height, cites)
+        return len(page)
 
     def link(self, filename: str, text: str) -> None:
         """A link to a file next to the page (a step-through, say)."""
@@ -196,6 +230,14 @@ class Page:
             json.dumps(self.figures, ensure_ascii=False, indent=1), encoding="utf-8"
         )
         return path
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """A PNG's (width, height) in pixels, read from its header."""
+    header = path.read_bytes()[:24]
+    if header[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError(f"{path} is not a PNG file")
+    return int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
 
 
 def describe_figure(fig: Any) -> list[dict[str, Any]]:

@@ -25,6 +25,7 @@ if __package__ in (None, ""):  # ``python examples/regression.py``
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from examples import live_training
 from examples.page import Page
 
 TITLE = "regression: a line by gradient descent, and the learning rate"
@@ -189,13 +190,15 @@ class RegressionResult:
         return 2.0 / self.curvature[1]
 
     def summary(self) -> str:
-        """One line: the fit and what each rate did."""
+        """One line: what the learner will see, with its numbers."""
         w, b = self.fit
+        valleys = len({round(v[1], 2) for v in self.valleys})
         return (
-            f"views ≈ {w:.3f}·t + {b:.3f} (least squares {self.exact[0]:.3f}, "
-            f"{self.exact[1]:.3f}); critical rate 2/λmax = {self.critical_rate:.3f}, so "
-            f"η = 0.2 converges and 0.3 diverges; {len({round(v[1], 2) for v in self.valleys})} "
-            "different valleys from 4 starts on a non-convex loss"
+            f"You will fit views ≈ {w:.3f}·t + {b:.3f} by gradient descent (least squares "
+            f"gives {self.exact[0]:.3f}, {self.exact[1]:.3f}), see the learning rate decide "
+            f"everything around the critical rate 2/λmax = {self.critical_rate:.3f} (η = 0.2 "
+            f"converges, 0.3 diverges), and find {valleys} different valleys from 4 starts on "
+            "a non-convex loss."
         )
 
 
@@ -271,6 +274,7 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> R
         "And η = 0.01 is safe but crawls: the shallow direction shrinks by only "
         f"{1 - 0.01 * lo:.4f} per step."
     )
+    live_training.regression(page, t, y, START, critical)
     diverged = {n: not (p[-1][2] < p[0][2]) for n, p in paths.items()}
     page.table(["rate", "η", "|1 − ηλmax|", "loss at start", f"loss after {steps} steps"],
                [[n, RATES[n], f"{abs(1 - RATES[n] * hi):.3f}", f"{p[0][2]:.4f}",
@@ -372,7 +376,7 @@ def _surface(ax, fig, tt, yy, kind: str, paths: dict, exact) -> None:
     ax.set_ylim(-1.0, 4.5)
     ax.set_xlabel("w (slope)")
     ax.set_ylabel("b (intercept)")
-    ax.legend(fontsize=7, loc="upper right")
+    ax.legend(fontsize=9, loc="upper right")
 
 
 def _surface_picture(page: Page, t, y, paths, mae_path, exact) -> None:
@@ -402,11 +406,11 @@ def _sweep_picture(page: Page, sweep, critical: float, steps: int) -> None:
     ax.axvline(critical, color="crimson", ls="--", label=f"2/λmax = {critical:.3f}")
     for name, lr in RATES.items():
         ax.axvline(lr, color="0.6", lw=0.8, ls=":")
-        ax.text(lr, ax.get_ylim()[1], f" {name}", rotation=90, va="top", fontsize=7)
+        ax.text(lr, ax.get_ylim()[1], f" {name}", rotation=90, va="top", fontsize=9)
     ax.set_xlabel("learning rate η")
     ax.set_ylabel("loss after the run (log scale)")
     ax.set_title("Rate sweep: descent converges below 2/λmax and explodes above it")
-    ax.legend(fontsize=8, loc="center left")
+    ax.legend(fontsize=9, loc="center left")
     page.figure(fig, "sweep.png", "Final loss against the learning rate.")
 
 
@@ -428,7 +432,7 @@ def _fits_picture(page: Page, t, y, paths, r: RegressionResult, t2, y2, wave_dat
     for ax in axes[:2]:
         ax.set_xlabel("time t (tens of days)")
         ax.set_ylabel("views (hundreds)")
-        ax.legend(fontsize=7)
+        ax.legend(fontsize=9)
     wt, wy = wave_data
     grid = [i / 100 for i in range(0, 600)]
     axes[2].plot(grid, [wave_loss(w, wt, wy) for w in grid], color="0.4", label="L(w)")
@@ -439,7 +443,7 @@ def _fits_picture(page: Page, t, y, paths, r: RegressionResult, t2, y2, wave_dat
     axes[2].set_xlabel("w")
     axes[2].set_ylabel("L(w) = mean (sin(w·t) − y)²")
     axes[2].set_title("A non-convex loss: the start picks the valley")
-    axes[2].legend(fontsize=7)
+    axes[2].legend(fontsize=9)
     page.figure(fig, "fits.png", "Left: the lines found. Middle: squared vs absolute error "
                 "with outliers. Right: local minima.")
 

@@ -69,33 +69,44 @@ def _name(fn: Any) -> str:
     return getattr(fn, "__name__", None) or repr(fn)
 
 
+class NotCompilable(ValueError):
+    """A loss (or model output) that ``fit(compile=True)`` cannot trace.
+
+    The message is fit's, with its advice; ``reason`` says only why (another trainer of
+    the same tapes, ``viz.train_live``, gives its own advice).
+    """
+
+    def __init__(self, reason: str, advice: str = "") -> None:
+        super().__init__(f"fit(compile=True): {reason}" + (f"; {advice}" if advice else ""))
+        self.reason = reason
+
+
 def loss_parts(loss_fn: Callable[..., Any]) -> tuple[Callable[..., Any], str]:
     """The loss function behind ``functools.partial`` wrappers, and its reduction.
 
-    Raises a ValueError naming the loss when ``fit(compile=True)`` cannot trace it.
+    Raises :class:`NotCompilable` naming the loss when ``fit(compile=True)`` cannot trace it.
     """
     base, keywords = loss_fn, dict[str, Any]()
     while isinstance(base, functools.partial):
         if base.args:
-            raise ValueError(f"fit(compile=True): cannot compile {loss_fn!r}: it binds "
-                             "positional arguments; pass compile=False to train eagerly")
+            raise NotCompilable(f"cannot compile {loss_fn!r}: it binds positional arguments",
+                                "pass compile=False to train eagerly")
         keywords = {**base.keywords, **keywords}
         base = base.func
     if base in NOT_COMPILABLE:
-        raise ValueError(f"fit(compile=True): cannot compile {_name(base)}: "
-                         f"{NOT_COMPILABLE[base]}; or pass compile=False")
+        raise NotCompilable(f"cannot compile {_name(base)}: {NOT_COMPILABLE[base]}",
+                            "or pass compile=False")
     if base not in COMPILABLE:
         known = ", ".join(_name(f) for f in COMPILABLE)
-        raise ValueError(f"fit(compile=True): cannot compile the loss {_name(base)}; fit "
-                         f"knows how to trace {known}; pass compile=False to train eagerly")
+        raise NotCompilable(f"cannot compile the loss {_name(base)}; fit knows how to trace "
+                            f"{known}", "pass compile=False to train eagerly")
     extra = set(keywords) - {"reduction"}
     if extra:
-        raise ValueError(f"fit(compile=True): cannot compile {loss_fn!r}: unknown "
-                         f"arguments {sorted(extra)}; pass compile=False")
+        raise NotCompilable(f"cannot compile {loss_fn!r}: unknown arguments {sorted(extra)}",
+                            "pass compile=False")
     reduction = keywords.get("reduction", "mean")
     if reduction not in ("mean", "sum"):
-        raise ValueError(f"fit(compile=True): a batch loss needs reduction 'mean' or 'sum', "
-                         f"got {reduction!r}")
+        raise NotCompilable(f"a batch loss needs reduction 'mean' or 'sum', got {reduction!r}")
     return base, reduction
 
 

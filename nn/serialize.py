@@ -8,16 +8,15 @@ bit-identical. Never pickle: a JSON file cannot run code when it is opened.
 
 from __future__ import annotations
 
-import itertools
+import errno
 import json
 import math
 import os
-import re
 import secrets
 import stat
-from collections import Counter
 from typing import Any
 
+from . import safejson
 from .layers import MLP, Layer, Neuron
 from .module import Module, brief, brief_names
 
@@ -26,9 +25,9 @@ VERSION = 1
 KEYS = ("format", "version", "architecture", "parameters")
 MODELS: dict[str, type[Module]] = {"MLP": MLP, "Layer": Layer, "Neuron": Neuron}
 MAX_BYTES = 64 * 2**20  # load's default size cap: ~1M parameters (override with max_bytes=)
-MODEL_DEPTH = 3  # a model file nests {…{…[…]}}: the MLP's nouts list
-MAX_DEPTH = 32  # load refuses deeper JSON before parsing it (json recurses once per level)
 O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+NAME_MAX = 255  # bytes in a file name, where the file system does not say (most say 255)
+TOKEN_BYTES = 4  # random bytes in a temporary file's name, written as hex
 
 
 class ModelFileError(ValueError):
@@ -45,6 +44,14 @@ def _config(model: Module) -> dict[str, Any]:
     return {"type": kind, **model.config()}  # type: ignore[attr-defined]
 
 
+def _name_max(directory: str) -> int:
+    """The longest file name, in bytes, that ``directory``'s file system takes."""
+    try:
+        return os.pathconf(directory, "PC_NAME_MAX")
+    except (AttributeError, OSError, ValueError):  # no pathconf (Windows), or no answer
+        return NAME_MAX
+
+
 def _target(path: str | os.PathLike[str]) -> str:
     """The path to save to, refused before anything is created when it cannot be a file."""
     path = os.fsdecode(os.fspath(path))
@@ -53,13 +60,23 @@ def _target(path: str | os.PathLike[str]) -> str:
             f"save: {path!r} is not a file path (empty, or a directory); give a file name "
             "such as 'model.json'"
         )
+    directory, name = os.path.split(os.path.abspath(path))
+    size, limit = len(os.fsencode(name)), _name_max(directory)
+    if size > limit:
+        raise OSError(errno.ENAMETOOLONG, f"save: the file name is {size} bytes long; this "
+                      f"file system takes at most {limit}: choose a shorter one", path)
     return path
 
 
 def _create_temporary(directory: str, name: str) -> tuple[int, str]:
+    """A new file ``.NAME.tmp-XXXXXXXX`` next to the target, NAME cut to fit the file
+    system's limit on names, which counts bytes (and a cut never splits a character)."""
+    keep = _name_max(directory) - len(".") - len(".tmp-") - TOKEN_BYTES * 2
+    while len(os.fsencode(name)) > keep:
+        name = name[:-1]
     # O_EXCL with mode 0o666: the kernel applies the umask, as it does for open(path, "w").
     for _ in range(100):
-        tmp = os.path.join(directory, f".{name[:200]}.tmp-{secrets.token_hex(4)}")
+        tmp = os.path.join(directory, f".{name}.tmp-{secrets.token_hex(TOKEN_BYTES)}")
         try:
             return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | O_CLOEXEC, 0o666), tmp
         except FileExistsError:
@@ -99,7 +116,8 @@ def save(model: Module, path: str | os.PathLike[str]) -> None:
         TypeError: the model is not one whose architecture can be saved.
         ValueError: a parameter is nan or infinite.
         IsADirectoryError: ``path`` is empty or names a directory (nothing is created).
-        OSError: the file could not be written (the old one is left as it was).
+        OSError: the file could not be written (the old one is left as it was), or its
+            name is longer than the file system takes (nothing is created).
 
     Example:
         >>> import os, tempfile
@@ -148,73 +166,24 @@ def save(model: Module, path: str | os.PathLike[str]) -> None:
     _sync_directory(directory)
 
 
-def _reject_constant(token: str) -> None:
-    raise ValueError(f"{token} is not a finite number")
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    doc = dict(pairs)
-    if len(doc) != len(pairs):
-        repeated = sorted(k for k, n in Counter(k for k, _ in pairs).items() if n > 1)
-        raise ValueError(f"keys {brief_names(repeated)} appear more than once")
-    return doc
-
-
-# Strings, then everything but brackets, are removed; what remains is the nesting.
-_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
-_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
-_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
-
-
-def _depth(text: str) -> int:
-    """How deeply the JSON text nests arrays and objects, found without recursion."""
-    brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
-    return max(itertools.accumulate(map(_STEP.__getitem__, brackets)), default=0)
-
-
-def _read_bytes(path: str, max_bytes: int | None) -> bytes:
-    with open(path, "rb") as f:
-        if max_bytes is None:
-            return f.read()
-        size = os.fstat(f.fileno()).st_size
-        chunks: list[bytes] = []
-        total = 0
-        while size <= max_bytes and total <= max_bytes:
-            chunk = f.read(min(1 << 20, max_bytes + 1 - total))
-            if not chunk:
-                return b"".join(chunks)
-            chunks.append(chunk)
-            total += len(chunk)
-    raise ModelFileError(
-        f"load: {path!r} is larger than max_bytes={max_bytes} bytes; is it a model file? "
-        "(pass a larger max_bytes, or None, to read a bigger model)"
-    )
-
-
 def _read(path: str, max_bytes: int | None) -> dict[str, Any]:
-    data = _read_bytes(path, max_bytes)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
+    data = safejson.read_bytes(path, max_bytes)
+    if data is None:
         raise ModelFileError(
-            f"load: {path!r} is not UTF-8 text ({err}); is it a model file?"
-        ) from None
-    depth = _depth(text)
-    if depth > MAX_DEPTH:
-        raise ModelFileError(
-            f"load: {path!r} nests JSON {depth} levels deep; a model file needs "
-            f"{MODEL_DEPTH} (at most {MAX_DEPTH} are read): it is not a model file"
+            f"load: {path!r} is larger than max_bytes={max_bytes} bytes; is it a model file? "
+            "(pass a larger max_bytes, or None, to read a bigger model)"
         )
     try:
-        doc = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
-    except json.JSONDecodeError as err:
-        raise ModelFileError(f"load: {path!r} is truncated or corrupt JSON: {err}") from None
-    except ValueError as err:  # NaN, Infinity, a repeated key, an integer of 4300+ digits
-        raise ModelFileError(
-            f"load: {path!r} is not a valid model file: {brief(str(err))[1:-1]}"
-        ) from None
+        doc = safejson.parse(data)
+    except ValueError as err:
+        raise ModelFileError(f"load: {path!r} {err}; is it a model file?") from None
     if not isinstance(doc, dict):
         raise ModelFileError(f"load: {path!r} holds a {type(doc).__name__}, not a model object")
+    for where, part in (("the file", doc), ("its 'architecture'", doc.get("architecture")),
+                        ("its 'parameters'", doc.get("parameters"))):
+        if isinstance(part, safejson.Repeats):
+            raise ModelFileError(f"load: {path!r}: {where} repeats the keys "
+                                 f"{brief_names(part.repeated)}; each may appear once")
     missing = [k for k in KEYS if k not in doc]
     extra = [k for k in doc if k not in KEYS]
     if missing or extra:
@@ -305,6 +274,10 @@ def load(
         )
     else:
         built = kind(**args)
+    for name, value in params.items():
+        if isinstance(value, safejson.LongInteger):
+            raise ModelFileError(f"load: {path!r}: parameter {brief(name)} is {value!r}, too "
+                                 "large for a float")
     try:
         built.load_state_dict(params, strict=True)
     except (KeyError, TypeError, ValueError) as err:

@@ -262,28 +262,6 @@ def test_grad_of_an_output_without_a_graph_is_an_error():
     assert grad(x, [x]) == [1.0]  # an input is its own output
 
 
-def test_backward_restores_grads_after_an_interrupt_in_the_walk():
-    class Interrupting(Value):
-        # Ctrl-C as the walk reads this node's first input (its slot, shadowed here).
-        __slots__ = ()
-
-        @property
-        def _a(self):
-            raise KeyboardInterrupt
-
-        @_a.setter
-        def _a(self, value):
-            pass
-
-    x = Value(1.0, label="x")
-    x.grad = 5.0
-    trap = Interrupting(2.0)
-    y = x * trap + x
-    with pytest.raises(KeyboardInterrupt):
-        y.backward()
-    assert x.grad == 5.0 and not y.grad_computed and trap._grad is None
-
-
 def test_concurrent_backward_on_shared_leaves_adds_exactly():
     import threading
 
@@ -361,3 +339,39 @@ def test_a_dot_with_inputs_set_by_hand_splits_them_into_its_rows():
     y.parents, y.op = (w1, w2, x1, x2), OPS_BY_NAME["dot"]
     y.backward()
     assert [v.grad for v in (w1, w2, x1, x2)] == [2.0, 3.0, 0.5, -1.0]
+
+
+OFF_PATH = {  # y(w, x, z) at points where ∂y/∂x (or ∂y/∂z) is undefined but ∂y/∂w is not
+    "√x at 0": (lambda lib, w, x, z: w * x.sqrt(), 0.0, 0.0),
+    "x ** 0.5 at 0": (lambda lib, w, x, z: w * x ** 0.5, 0.0, 0.0),
+    "asin at 1": (lambda lib, w, x, z: (w * x.asin()).tanh(), 1.0, 0.0),
+    "hypot at (0, 0)": (lambda lib, w, x, z: w * lib.hypot(x, z) + w, 0.0, 0.0),
+    "atan2 at (0, 0)": (lambda lib, w, x, z: lib.atan2(x, z) * w * w, 0.0, 0.0),
+}
+
+
+@pytest.mark.parametrize("case", OFF_PATH)
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_grad_evaluates_only_the_locals_on_paths_to_its_inputs(case, create_graph):
+    f, x0, z0 = OFF_PATH[case]
+    w, x, z = Value(1.5, label="w"), Value(x0, label="x"), Value(z0, label="z")
+    (dw,) = grad(f(autograd, w, x, z), [w], create_graph=create_graph)
+    tw, tx, tz = (torch.tensor(v, dtype=torch.float64, requires_grad=True) for v in (1.5, x0, z0))
+    (theirs,) = torch.autograd.grad(f(torch, tw, tx, tz), [tw])
+    assert (dw.data if create_graph else dw) == pytest.approx(theirs.item(), rel=1e-15)
+    with pytest.raises((ZeroDivisionError, ValueError), match="backward through"):
+        grad(f(autograd, w, x, z), [w, x])  # on x's path the local is undefined
+
+
+def test_grad_never_evaluates_a_rule_off_the_paths():
+    calls = []
+
+    def rule(m, a, out):
+        calls.append(a)
+        return 2.0
+
+    double = autograd.Op("double", "2·", "2a", lambda a: 2.0 * a, (rule,), None, "2a")
+    w, x = Value(0.5, label="w"), Value(3.0, label="x")
+    y = w * autograd.apply(double, x) + x
+    assert grad(y, [w]) == [6.0] and calls == []
+    assert grad(y, [x]) == [2.0] and calls == [3.0]

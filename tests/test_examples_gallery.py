@@ -7,6 +7,7 @@ loads, and no page logs a console error.
 import html
 import importlib
 import json
+import re
 from pathlib import Path
 from urllib.parse import urlparse
 from urllib.request import url2pathname
@@ -92,3 +93,38 @@ def test_gallery_is_a_learning_path(gallery):
         assert module.BLURB in text or html.escape(module.BLURB) in text
         assert f"about {module.MINUTES} min" in text
     assert LESSONS.index("regression") < LESSONS.index("chain") < LESSONS.index("modes")
+
+
+LIVE = {"chain": 1, "neuron": 2, "modes": 1, "equations": 1}
+"""The lessons that step through a graph, and how many live step-throughs each shows."""
+NUMBER_NAME = re.compile(r"∂\(?[−-]?[0-9½¼¾⅓⅔⅕⅛][0-9.]*\)?(?=[\s/,)]|$)")
+
+
+@pytest.mark.parametrize("name", LIVE)
+def test_every_step_through_a_lesson_shows_is_live(gallery, browser, name):
+    """Framed in the lesson: leaf controls labelled by the leaves' names, no step named by
+    a number, the lesson's title and a way back when opened on its own."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto((gallery.parent / name / "index.html").as_uri())
+    frames = [f for f in page.frames if f is not page.main_frame]
+    assert len(frames) == LIVE[name]
+    for frame in frames:
+        frame.wait_for_function("window.chainruleLive !== undefined")
+        labels = frame.eval_on_selector_all("#leaves input[type=number]",
+                                            "els => els.map(e => e.getAttribute('aria-label'))")
+        assert labels and not [x for x in labels if NUMBER_NAME.match("∂" + x)], labels
+        sentences = frame.evaluate("""() => Array.from(
+            {length: chainrulePage.data.frames.length}, (_, k) => chainrulePage.frame(k))
+            .map(f => f.sentence + " " + f.detail)""")
+        assert not [s for s in sentences if NUMBER_NAME.search(s)], name
+        assert frame.locator(".back").is_hidden()  # inside the lesson: no way back needed
+    alone = browser.new_page(viewport={"width": 1280, "height": 800})
+    alone.goto(frames[0].url)
+    assert alone.locator("h1").inner_text() == importlib.import_module(f"examples.{name}").TITLE
+    assert _file(alone.locator(".back a").evaluate("a => a.href")) == gallery.parent / name / \
+        "index.html"
+    alone.close()
+    page.close()
+    assert errors == []

@@ -131,3 +131,18 @@ def test_final_statistics_are_the_last_snapshot():
     assert DEFAULT.mean == statistics.fmean(final) and DEFAULT.std == statistics.pstdev(final)
     assert DEFAULT.wasserstein == gan.wasserstein(final, DEFAULT.real)
     assert len(DEFAULT.d_loss) == len(DEFAULT.g_loss) == gan.STEPS
+
+
+def test_the_lesson_names_the_setting_that_measured_best():
+    """Its own setting is called best only when it is (most seeds on target, lowest W₁)."""
+    text = gan.best_setting(RESULT.ablation)
+    best = max(RESULT.ablation, key=lambda a: (a.hits, -a.median_w1))
+    assert best.name in text or (best is RESULT.ablation[0] and "lesson's setting" in text)
+    if best is not RESULT.ablation[0]:
+        assert "the lesson's setting measured best" not in text
+
+
+def test_each_ablation_row_says_what_it_switched():
+    names = dict(gan.switches())
+    assert "without label smoothing (real labelled 1)" in names  # the smoothing is what is off
+    assert not any("0.9" in n and n.startswith("without") for n in names)

@@ -126,8 +126,7 @@ def test_deeply_nested_json_is_a_model_file_error(tmp_path, where):
     }[where]
     path = tmp_path / "deep.json"
     path.write_text(text)
-    depth = 100_000 if where == "top" else 100_002  # the file's own {…{ around it
-    with pytest.raises(ModelFileError, match=f"nests JSON {depth} levels deep"):
+    with pytest.raises(ModelFileError, match="nests JSON arrays and objects more than 32 levels"):
         nn.load(path)
 
 
@@ -261,8 +260,8 @@ def test_any_finite_float_round_trips_bit_for_bit(tmp_path_factory, numbers):
 
 FILE_NAMES = st.text(
     st.characters(blacklist_categories=["Cs"], blacklist_characters="/\x00"), min_size=1,
-    max_size=40,
-).filter(lambda s: s not in (".", "..") and len(s.encode()) < 200)
+    max_size=255,
+).filter(lambda s: s not in (".", "..") and len(s.encode()) <= 255)  # ext4's limit, in bytes
 
 
 @FAST

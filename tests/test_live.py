@@ -67,8 +67,21 @@ def every_op():
     return root
 
 
+def paths_2_and_3():
+    """u = x·w, v = tanh(u + w), L = u·v: x reaches L by 2 paths, w by 3."""
+    x, w = Value(0.7, label="x"), Value(-1.3, label="w")
+    u = x * w
+    u.label = "u"
+    v = (u + w).tanh()
+    v.label = "v"
+    loss = u * v
+    loss.label = "L"
+    return loss
+
+
 SCOPES: dict = {}
-GRAPHS = {"chain": lesson_graphs.chain, "neuron": neuron, "mlp": mlp_neuron, "every_op": every_op}
+GRAPHS = {"chain": lesson_graphs.chain, "neuron": neuron, "mlp": mlp_neuron,
+          "every_op": every_op, "paths": paths_2_and_3}
 
 
 def leaves_of(root):
@@ -103,7 +116,7 @@ def close(ours, theirs, rel=REL):
 def pages(tmp_path_factory):
     out = tmp_path_factory.mktemp("live")
     roots = {name: make() for name, make in GRAPHS.items()}
-    paths = {name: viz.live(root, scopes=SCOPES.get(name)).save(out / f"{name}.html")
+    paths = {name: viz.live(root, scopes=SCOPES.get(name), rankdir="TB").save(out / f"{name}.html")
              for name, root in roots.items()}
     return paths, roots
 
@@ -122,7 +135,8 @@ def open_page(browser, pages):
         page.on("pageerror", lambda e: problems.append(str(e)))
         page.on("dialog", lambda d: (problems.append("dialog: " + d.message), d.dismiss()))
         page.goto((path or paths[name]).as_uri())
-        page.wait_for_function("window.chainrulePage !== undefined")
+        page.wait_for_function("window.chainruleLive !== undefined || "
+                               "document.querySelector('#leaves[disabled]') !== null")
         opened.append((page, requests, problems))
         return page, roots.get(name)
 
@@ -142,20 +156,10 @@ def read(page, n):
     return number(page, "#live-output"), [number(page, f"#leaf-{i}-grad") for i in range(n)]
 
 
-FRAMES = """() => chainrulePage.data.frames.map(f => [f.sentence, f.detail, f.texts])"""
-INITIAL = """() => chainrulePage.data.initial"""
+FRAME = """(k) => { const f = chainrulePage.frame(k); return [f.sentence, f.detail, f.texts]; }"""
 
 
-def lesson_texts(root):
-    """What a lesson made in Python says: per frame (sentence, detail, texts), and the
-    data and local-derivative texts of the picture."""
-    lesson = viz.step_through(root)
-    frames = [[f.sentence, f.detail, f.texts] for f in lesson.frames]
-    cells = {c.id: c.text for c in lesson.picture.cells() if c.role in ("data", "local")}
-    return frames, cells
-
-
-# ---- tests ---------------------------------------------------------------------------------
+# ---- the numbers ---------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("name", GRAPHS)
@@ -179,6 +183,64 @@ def test_nudged_input_gives_the_engines_numbers(name, open_page):
     assert out == root.data
 
 
+@pytest.mark.parametrize("name", ["chain", "neuron", "mlp"])
+def test_a_nudge_explains_itself_with_the_engines_numbers(name, open_page):
+    """Before → after, the actual change, and the gradient's prediction taken BEFORE the
+    nudge, beside the control that was moved; the next nudge starts where this one ended."""
+    page, root = open_page(name)
+    leaves = leaves_of(root)
+    assert page.locator("#nudge").is_hidden()
+    values = [leaf.data for leaf in leaves]
+    k = len(leaves) // 2
+    for delta in (0.5, -0.2):
+        before_out, before_leaves = rebuild(root, values)
+        moved = list(values)
+        moved[k] += delta
+        page.fill(f"#leaf-{k}", repr(moved[k]))
+        after_out, _ = rebuild(root, moved)
+        nudge = page.locator(f"#leaf-{k}-row #nudge")
+        assert nudge.is_visible()  # by the control
+        slope = before_leaves[k].grad
+        assert close(number(page, "#nudge-from"), values[k])
+        assert close(number(page, "#nudge-before"), before_out.data)
+        assert close(number(page, "#nudge-after"), after_out.data)
+        actual = number(page, "#nudge-actual")
+        assert math.isclose(actual, after_out.data - before_out.data, rel_tol=1e-9,
+                            abs_tol=1e-14)
+        assert close(number(page, "#nudge-slope"), slope)
+        predicted = number(page, "#nudge-predicted")
+        assert math.isclose(predicted, slope * (moved[k] - values[k]), rel_tol=1e-9)
+        assert number(page, "#nudge-gap") == actual - predicted
+        assert fmt(after_out.data) in nudge.inner_text()
+        page.press(f"#leaf-{k}", "Enter")  # let go: the next nudge starts from here
+        page.locator(f"#leaf-{k}").dispatch_event("change")
+        values = moved
+    box = page.locator("#nudge").bounding_box()
+    assert box["y"] + box["height"] <= VIEWPORT["height"]  # seen without scrolling
+
+
+def test_typing_keeps_one_nudge_from_the_value_before(open_page):
+    page, _ = open_page("neuron")
+    page.click("#leaf-1")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("-2.5")  # keystrokes of one edit: −, −2, −2., −2.5
+    assert number(page, "#nudge-from") == -3.0 and number(page, "#nudge-to") == -2.5
+    assert page.locator("#nudge-actual").inner_text() == "+0.2475"  # o 0.7071 → 0.9546
+    assert page.locator("#nudge-predicted").inner_text() == "+0.5"
+
+
+def test_the_slider_moves_in_round_steps_of_the_leafs_scale(open_page):
+    page, root = open_page("neuron")
+    slider = page.locator("#leaf-1-range")  # w₁ = −3: range ±6 around it
+    assert slider.get_attribute("step") == "0.1"
+    slider.focus()
+    page.keyboard.press("ArrowRight")
+    assert page.locator("#leaf-1").input_value() == "-2.9"
+    assert number(page, "#nudge-to") == -2.9
+    out, _ = rebuild(root, [2.0, -2.9, 0.0, 1.0, 6.8813735870195432])
+    assert close(number(page, "#live-output"), out.data)
+
+
 @pytest.mark.parametrize("name", ["chain", "neuron"])
 def test_every_text_and_sentence_recomputes_as_the_engine_would_write_it(name, open_page):
     page, root = open_page(name)
@@ -187,87 +249,168 @@ def test_every_text_and_sentence_recomputes_as_the_engine_would_write_it(name, o
     values[0] = -0.4375  # 4-digit rounding ties and all, the page writes numbers as Python does
     page.fill("#leaf-0", repr(values[0]))
     engine_root, _ = rebuild(root, values)
-    frames, cells = lesson_texts(engine_root)
-    assert page.evaluate(FRAMES) == frames
-    initial = page.evaluate(INITIAL)
-    assert {cid: initial[cid] for cid in cells} == cells
+    lesson = viz.step_through(engine_root)
+    cells = {c.id: c.text for c in lesson.picture.cells() if c.role in ("data", "local")}
+    first = page.evaluate(FRAME, 0)[2]
+    assert {cid: first[cid] for cid in cells} == cells
+    for k, frame in enumerate(lesson.frames):
+        sentence, detail, texts = page.evaluate(FRAME, k)
+        assert (sentence, detail) == (frame.sentence, frame.detail)
+        assert {cid: texts[cid] for cid in frame.texts} == frame.texts
     page.click("#next")
     page.click("#next")
-    assert page.locator("#narration").inner_text() == frames[2][0]
-    for cid, text in frames[2][2].items():
+    assert page.locator("#narration").inner_text() == lesson.frames[2].sentence
+    for cid, text in lesson.frames[2].texts.items():
         assert page.locator(f"#{cid}").text_content() == text
 
 
-def test_number_format_matches_python_on_ties_and_extremes(open_page):
-    page, _ = open_page("neuron")
-    xs = [0.0, -0.0, 1.0625, -1.0625, 0.4375, 2.5, 1234.5, 12345.0, 1e-5, 1.5e-5, 0.0001,
-          99995.0, 9.9995, 1e100, -3.0, 123.456, 1e-300, math.inf, -math.inf, math.nan]
-    ours = page.evaluate("(xs) => xs.map(chainrulePage.fmt)", xs)
-    assert ours == [fmt(x) for x in xs]
+def test_no_step_names_a_constant_and_data_leaves_have_controls(open_page):
+    page, root = open_page("chain")
+    sentences = [page.evaluate(FRAME, k)[0] for k in range(len(viz.step_through(root)))]
+    assert not [s for s in sentences if "∂½" in s or "∂(−1)" in s or "∂1 " in s]
+    labels = page.eval_on_selector_all("#leaves input[type=number]",
+                                       "els => els.map(e => e.getAttribute('aria-label'))")
+    assert sorted(labels) == sorted(["w₁", "w₂", "w₃", "x", "ê"])
 
 
-def test_sensitivity_is_grad_times_delta_beside_the_actual_change(open_page):
-    page, root = open_page("neuron")
-    leaves = leaves_of(root)
-    k = [leaf.label for leaf in leaves].index("w₁")
-    page.select_option("#sens-leaf", str(k))
-    for delta in (0.01, 0.25, 1.5):
-        page.fill("#sens-delta", repr(delta))
-        grad = number(page, f"#leaf-{k}-grad")
-        assert number(page, "#sens-predicted") == grad * delta
-        values = [leaf.data for leaf in leaves]
-        values[k] += delta
-        moved, _ = rebuild(root, values)
-        actual = number(page, "#sens-actual")
-        assert math.isclose(actual, moved.data - root.data, rel_tol=1e-9, abs_tol=1e-15)
-        gap = number(page, "#sens-gap")
-        assert gap == actual - grad * delta
-    # the linear approximation parts from the actual change as Δ grows
-    gaps = []
-    for delta in (0.01, 0.1, 1.0):
-        page.fill("#sens-delta", repr(delta))
-        gaps.append(abs(number(page, "#sens-gap")))
-    assert gaps[0] < gaps[1] < gaps[2]
+# ---- the sum over paths ----------------------------------------------------------------------
+
+
+def test_the_chain_rule_panel_is_the_sum_over_paths_and_follows_a_nudge(open_page):
+    page, root = open_page("paths")
+    lesson = viz.step_through(root)
+    named = {lesson.names[n]: n for n in topological_order(root)}
+    for name, count in (("x", 2), ("w", 3)):
+        element = lesson.picture.element[named[name]]
+        page.evaluate("(id) => chainrulePage.reveal([id])", element)
+        page.wait_for_function("!document.getElementById('view').dataset.moving")
+        page.click(f"#{element}")
+        panel = page.get_by_label(f"chain rule for {name}")
+        assert panel.is_visible()
+        products = [float(v) for v in panel.locator("li").evaluate_all(
+            "els => els.map(e => e.dataset.value)")]
+        assert len(products) == count
+        expected = sorted(path_products(root, named[name]))
+        assert all(close(a, b) for a, b in zip(sorted(products), expected)), (products, expected)
+        _, fresh = rebuild(root, [leaf.data for leaf in leaves_of(root)])
+        grad = fresh[[leaf.label for leaf in leaves_of(root)].index(name)].grad
+        assert close(float(panel.locator(".sum").get_attribute("data-value")), grad)
+        assert close(float(panel.locator(".grad").get_attribute("data-value")), grad)
+        lit = page.locator("#graph .edge.on-path").count()
+        assert lit >= count  # the paths light up in the picture
+    page.fill("#leaf-0", "0.25")  # x
+    panel = page.get_by_label("chain rule for w")
+    _, fresh = rebuild(root, [0.25, -1.3])
+    assert close(float(panel.locator(".grad").get_attribute("data-value")), fresh[1].grad)
+    page.keyboard.press("Escape")
+    assert panel.is_hidden() and page.locator(".on-path").count() == 0
+    page.focus(f"#{lesson.picture.element[named['u']]}")
+    page.keyboard.press("Enter")
+    assert page.get_by_label("chain rule for u").is_visible()
+
+
+def path_products(root, node):
+    """Every path's product of local derivatives from root down to node (the oracle: the
+    engine's backward steps, multiplied along each path)."""
+    from autograd import backward_steps
+
+    steps = [s for s in backward_steps(root) if not s.input.is_constant]
+    out = []
+
+    def walk(at, product):
+        if at is node:
+            out.append(product)
+            return
+        for s in steps:
+            if s.node is at:
+                walk(s.input, product * s.local)
+
+    walk(root, 1.0)
+    return out
+
+
+# ---- practice, the tape, the controls ------------------------------------------------------
+
+
+def test_practice_asks_the_local_derivative_then_the_product(open_page):
+    page, root = open_page("chain")
+    steps = viz.step_through(root).steps
+    page.click("#tab-practice")
+    page.check("#predict")
+    page.click("#next")
+    assert page.locator("#narration").inner_text().endswith("· ? = ?")
+    local_cell = page.locator("#graph text").filter(has_text="= ?")
+    assert local_cell.count() >= 1  # the local derivatives to come are hidden in the picture
+    page.fill("#guess-value", "12345")
+    page.click("#guess button[type=submit]")
+    assert page.locator("#guess-result").get_attribute("data-ok") == "false"
+    assert page.locator("#narration").inner_text().endswith("· ? = ?")  # a retry, no reveal
+    page.fill("#guess-value", repr(steps[0].local))
+    page.click("#guess button[type=submit]")
+    assert page.locator("#guess-result").get_attribute("data-ok") == "true"
+    assert page.locator("#narration").inner_text().endswith(f"· {fmt(steps[0].local)} = ?")
+    page.fill("#guess-value", fmt(steps[0].contribution).replace("−", "-"))
+    page.click("#guess button[type=submit]")
+    assert page.locator("#narration").inner_text().endswith(fmt(steps[0].contribution))
+    score = page.locator("#score")
+    assert (score.get_attribute("data-right"), score.get_attribute("data-asked")) == ("1", "2")
+    page.click("#next")
+    page.click("#reveal")  # show me
+    assert page.locator("#guess-result").inner_text() == f"It is {fmt(steps[1].local)}."
+    assert score.get_attribute("data-asked") == "3" and score.get_attribute("data-right") == "1"
 
 
 @pytest.mark.parametrize("name", ["chain", "every_op"])
 def test_highlighted_code_line_is_the_current_step(name, open_page):
     page, root = open_page(name)
-    program = viz.live(root).program
+    program, lesson = viz.live(root).program, viz.step_through(root)
+    at = {(s.node, s.index): k for k, s in enumerate(program.steps)}
     lines = program.python.splitlines()
+    page.click("#tab-code")
     assert page.locator("#code .current").inner_text().strip() == lines[program.seed_line].strip()
-    for k, line in enumerate(program.step_line[:12], start=1):
+    for step in lesson.steps[:12]:
         page.click("#next")
+        line = program.step_line[at[(step.node, step.index)]]
         current = page.locator("#code .current")
         if line is None:
             assert current.count() == 0
-        else:
-            assert current.inner_text().strip() == lines[line].strip()
-            step = program.steps[k - 1]
-            forward = page.locator("#code .forward").inner_text().strip()
-            assert forward == lines[program.node_line[step.node]].strip()
-            numbers = page.locator("#code-numbers").inner_text()
-            assert numbers.endswith(f"{fmt(step.upstream)} × {fmt(step.local)} = "
-                                    f"{fmt(step.contribution)}")
+            continue
+        assert current.inner_text().strip() == lines[line].strip()
+        forward = page.locator("#code .forward").inner_text().strip()
+        assert forward == lines[program.node_line[step.node]].strip()
+        numbers = page.locator("#code-numbers").inner_text()
+        assert numbers.endswith(f"{fmt(step.upstream)} × {fmt(step.local)} = "
+                                f"{fmt(step.contribution)}")
+    clipped = page.evaluate("""() => Array.from(document.querySelectorAll('#code .line'))
+        .filter(e => e.scrollWidth > e.clientWidth + 1).length""")
+    assert clipped == 0  # long lines wrap: nothing is cut off
 
 
-def test_predict_then_reveal(open_page):
-    page, root = open_page("chain")
-    steps = viz.live(root).program.steps
-    page.check("#predict")
-    page.click("#next")
-    assert page.locator("#narration").inner_text().endswith("= ?")
-    assert page.locator("#maths-numbers").inner_text().endswith("= ?")
-    page.fill("#guess-value", "12345")
-    page.click("#guess button[type=submit]")
-    assert page.locator("#guess-result").get_attribute("data-ok") == "false"
-    assert page.locator("#narration").inner_text().endswith(fmt(steps[0].contribution))
-    page.click("#next")
-    assert page.locator("#narration").inner_text().endswith("= ?")
-    page.fill("#guess-value", repr(steps[1].contribution))
-    page.click("#guess button[type=submit]")
-    assert page.locator("#guess-result").get_attribute("data-ok") == "true"
-    assert page.locator("#narration").inner_text().endswith(fmt(steps[1].contribution))
+def test_an_embedding_page_sets_and_reads_the_leaves(browser):
+    """A live trainer frames the page (Live.iframe) and shows one sample at its current
+    weights through window.chainruleLive, in the order of Live.program.leaves."""
+    root = neuron()
+    leaves = leaves_of(root)
+    outer = browser.new_page(viewport=VIEWPORT)
+    problems = []
+    outer.on("pageerror", lambda e: problems.append(str(e)))
+    outer.set_content(viz.live(root).iframe())
+    frame = outer.frames[1]
+    frame.wait_for_function("window.chainruleLive !== undefined")
+    assert frame.evaluate("chainruleLive.leaves()") == [leaf.data for leaf in leaves]
+    values = [leaf.data * 0.5 - 0.25 for leaf in leaves]
+    outer.evaluate("(v) => document.querySelector('iframe').contentWindow"
+                   ".chainruleLive.setLeaves(v)", values)
+    engine_out, engine_leaves = rebuild(root, values)
+    out, grads = read(frame, len(leaves))
+    assert close(out, engine_out.data)
+    assert all(close(g, e.grad) for g, e in zip(grads, engine_leaves))
+    assert frame.evaluate("chainruleLive.leaves()") == values
+    assert [float(frame.locator(f"#leaf-{i}").input_value()) for i in range(len(leaves))] == values
+    with pytest.raises(Exception, match="5 values needed, got 2"):
+        frame.evaluate("chainruleLive.setLeaves([1, 2])")
+    assert problems == []
+    outer.close()
 
 
 def test_every_leaf_has_a_labelled_control(open_page):
@@ -281,7 +424,7 @@ def test_every_leaf_has_a_labelled_control(open_page):
         box = page.get_by_label(leaf.label, exact=True)
         assert box.get_attribute("type") == "number"
         assert float(box.input_value()) == leaf.data
-        assert page.get_by_label(f"{leaf.label} (slider)").get_attribute("type") == "range"
+        assert page.get_by_label(f"{leaf.label} slider").get_attribute("type") == "range"
 
 
 def test_an_op_javascript_cannot_compute_is_named_on_the_page(tmp_path, open_page):
@@ -307,9 +450,10 @@ def test_screenshots_text_size_and_current_step_in_view(open_page):
         page.screenshot(path=str(SHOTS / f"{name}.png"))
         sizes = page.evaluate("""() => Array.from(document.querySelectorAll(
             '#live *, header *')).filter(e => e.childNodes.length &&
-            Array.from(e.childNodes).some(n => n.nodeType === 3 && n.textContent.trim()))
-            .map(e => [e.tagName, parseFloat(getComputedStyle(e).fontSize)])""")
-        small = [s for s in sizes if s[1] < MIN_FONT_PX]
+            Array.from(e.childNodes).some(n => n.nodeType === 3 && n.textContent.trim()) &&
+            e.getClientRects().length)
+            .map(e => [e.tagName, e.id, parseFloat(getComputedStyle(e).fontSize)])""")
+        small = [s for s in sizes if s[2] < MIN_FONT_PX]
         assert not small, small
         boxes = page.evaluate("""() => {
           const v = document.getElementById("view").getBoundingClientRect();
@@ -321,18 +465,11 @@ def test_screenshots_text_size_and_current_step_in_view(open_page):
         assert current
         for x0, y0, x1, y1 in current:
             assert left <= x0 and x1 <= right and top <= y0 and y1 <= bottom, (name, boxes)
-        line = page.evaluate("""() => { const l = document.querySelector("#code .current");
-          const p = document.getElementById("code").getBoundingClientRect();
-          if (!l) { return null; } const r = l.getBoundingClientRect();
-          return r.top >= p.top && r.bottom <= p.bottom; }""")
-        assert line in (True, None)
-    page.fill("#sens-delta", "0.5")
-    page.locator("#sens-plot").scroll_into_view_if_needed()
-    page.screenshot(path=str(SHOTS / "mlp-sensitivity.png"))
+    page.click("#tab-practice")
     page.check("#predict")
     page.click("#next")
     page.wait_for_function("!document.getElementById('view').dataset.moving")
-    page.screenshot(path=str(SHOTS / "mlp-predict.png"))
+    page.screenshot(path=str(SHOTS / "mlp-practice.png"))
 
 
 def test_repr_html_runs_in_a_notebook(tmp_path, browser):
@@ -350,7 +487,7 @@ def test_repr_html_runs_in_a_notebook(tmp_path, browser):
     page = browser.new_page(viewport=VIEWPORT)
     page.set_content(html)
     frame = page.frames[1]
-    frame.wait_for_function("window.chainrulePage !== undefined")
+    frame.wait_for_function("window.chainruleLive !== undefined")
     frame.fill("#leaf-0", "1.5")
     w, x = Value(1.5), Value(-0.5)
     y = (w * x).tanh()
@@ -371,22 +508,6 @@ def test_hostile_labels_stay_text(tmp_path, open_page):
     engine, _ = rebuild(y, [2.0, 0.25])
     assert close(number(page, "#live-output"), engine.data)
     assert page.locator("b").count() == 0
-
-
-def test_leaving_an_ops_domain_is_said_and_the_slider_recomputes(tmp_path, open_page):
-    x = Value(2.0, label="x")
-    y = x.log() * x
-    y.label = "y"
-    page, _ = open_page("domain", viz.live(y).save(tmp_path / "domain.html"))
-    assert page.locator("#live-status").inner_text() == ""
-    page.fill("#leaf-0", "-1")
-    assert "log is outside its domain (a > 0)" in page.locator("#live-status").inner_text()
-    page.eval_on_selector("#leaf-0-range", """e => { e.value = "3";
-        e.dispatchEvent(new Event("input", {bubbles: true})); }""")
-    assert page.locator("#leaf-0").input_value() == "3"
-    assert page.locator("#live-status").inner_text() == ""
-    assert close(number(page, "#live-output"), math.log(3.0) * 3.0)
-    assert close(number(page, "#leaf-0-grad"), math.log(3.0) + 1.0)
 
 
 def test_a_graph_too_big_to_draw_is_refused_with_how_to():

@@ -10,7 +10,12 @@ import pytest
 
 import nn
 from autograd import Value
-from nn.compiled import CompiledStep, make_compiled_step, make_compiled_training
+from nn.compiled import (
+    CompiledStep,
+    NotCompilable,
+    make_compiled_step,
+    make_compiled_training,
+)
 from nn.train import make_step
 
 WEIGHT_TOL = 1e-12  # |compiled − eager| / max(1, |eager|): rounding of sums in another order
@@ -159,6 +164,8 @@ def test_a_loss_fit_cannot_compile_is_refused_with_a_way_out(loss_fn, words):
         nn.fit(model, [[0.0, 1.0]], [1.0], loss_fn, nn.SGD(model.parameters(), lr=0.1), 1,
                progress=False, compile=True)
     assert words in str(info.value) and "compile=False" in str(info.value), str(info.value)
+    assert isinstance(info.value, NotCompilable)
+    assert words in info.value.reason and "compile=False" not in info.value.reason
 
 
 def test_a_per_sample_reduction_is_refused():

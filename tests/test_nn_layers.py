@@ -79,6 +79,16 @@ def _nodes(root):
     return list(seen.values())
 
 
+def test_a_numpy_array_is_an_input_like_a_list():
+    import numpy as np
+
+    model = nn.MLP(3, [4, 1], seed=0)
+    x = [0.5, -1.0, 2.0]
+    for arrays in (np.array(x), np.array(x, dtype=np.float32), [np.float64(v) for v in x]):
+        assert model(arrays).data == model(x).data
+    assert nn.Neuron(3, seed=1)(np.array(x)).data == nn.Neuron(3, seed=1)(x).data
+
+
 def test_mlp_output_is_a_value_or_a_list():
     assert isinstance(nn.MLP(2, [4, 1], seed=0)([1.0, 2.0]), Value)
     outs = nn.MLP(2, [4, 3], seed=0)([1.0, 2.0])

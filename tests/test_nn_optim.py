@@ -28,7 +28,7 @@ def run_ours(make, start, grads, skip=None):
         opt.zero_grad()
         for i, (p, gi) in enumerate(zip(params, g)):
             if skip and skip(t, i):
-                p._grad = None  # as if no backward pass reached p this step
+                p.grad = None  # as if no backward pass reached p this step
             else:
                 p.grad = gi
         opt.step()

@@ -10,13 +10,14 @@ import pytest
 import torch
 from oracle import TORCH, leaves
 
-from autograd import OPS, Op, Value, apply, grad, local_derivatives
+from autograd import OPS, OPS_BY_NAME, Op, Value, apply, grad, local_derivatives
 from autograd.ops import table_markdown
 
 FD_STEP = 1e-6  # central differences: error ~ step² · f‴ + ε/step
 FD_TOL = 1e-6
 TORCH_TOL = 1e-12  # same float64 formulas, rounding apart
 HIGHER_TOL = 1e-10
+FD_MIXED_TOL = 1e-5  # central differences of a first derivative
 
 GRID = [-2.3, -0.7, 0.4, 1.9]
 PARAMS = {
@@ -250,3 +251,95 @@ def test_the_readme_command_rewrites_a_stale_table(tmp_path):
     assert update_readme(str(readme)) is True
     assert readme.read_text(encoding="utf-8") == f"intro\n{START}{table_markdown()}{END}\noutro\n"
     assert update_readme(str(readme)) is False  # already fresh: nothing written
+
+
+def half(name):
+    """An op computing a/2, declared outside the table under ``name``."""
+    return Op(name, "½", "a/2", lambda a: 0.5 * a, (lambda m, a, out: 0.5,), None, "half")
+
+
+@pytest.mark.parametrize("name, words", [
+    ("soft-clip", "not a Python identifier.*'soft_clip'"),
+    ("my op", "not a Python identifier.*'my_op'"),
+    ("1x", "not a Python identifier.*'op_1x'"),
+    ("", "not a Python identifier"),
+    ("lambda", "not a Python identifier.*keyword"),
+    ("σ", "not a Python identifier"),  # CPython would NFKC-normalise some letters in source
+    ("_dot_seq", "starts with '_'.*own helpers"),
+    ("_up", "starts with '_'"),
+    ("np_tanh", "starts with 'np_'"),
+    ("m_x", "starts with 'm_'"),
+    ("where", "m.where"),
+    ("gt", "m.gt"),
+])
+def test_op_names_that_generated_code_cannot_call_are_refused_at_declaration(name, words):
+    with pytest.raises(ValueError, match=words):
+        half(name)
+
+
+def test_an_op_name_must_be_text():
+    with pytest.raises(TypeError, match=r"must be a str, got 3 \(int\)"):
+        half(3)
+
+
+@pytest.mark.parametrize("name", ["soft_clip", "halve2", "float", "nan", "np", "tanh", "match"])
+def test_an_identifier_op_name_compiles_to_the_same_numbers(name):
+    from autograd import compile
+
+    x = Value(3.0, label="x")
+    y = apply(half(name), x) * x
+    tape = compile(y, params=[x])
+    assert tape.grad() == (y.data, grad(y, [x]))
+
+
+def same_float(ours, theirs):
+    """Equal as IEEE numbers, nan equal to nan (signed zeros compare equal)."""
+    return (math.isnan(ours) and math.isnan(theirs)) or ours == theirs
+
+
+@pytest.mark.parametrize("a", [0.5, 2.0, 4.0, 7.5, 1e300])
+def test_the_mixed_partial_of_a_power_is_symmetric_at_a_zero_exponent(a):
+    # ∂²(aᵇ)/∂b∂a = aᵇ⁻¹(1 + b·ln a) = 1/a at b = 0. torch's hessian row for a is 0 there
+    # (its ∂/∂a branches on b = 0); its row for b has the true value, as central
+    # differences of ∂/∂a along b do.
+    from autograd.functional import hessian
+
+    (haa, hab), (hba, hbb) = hessian(lambda x, y: x ** y, (a, 0.0))
+    theirs = torch.autograd.functional.hessian(lambda x, y: x ** y, tuple(leaves([a, 0.0])))
+    assert hab == hba == pytest.approx(theirs[1][0].item(), rel=HIGHER_TOL) == 1.0 / a
+    assert (haa, hbb) == pytest.approx((theirs[0][0].item(), theirs[1][1].item()), rel=HIGHER_TOL)
+    step = FD_STEP * min(1.0, 1.0 / abs(math.log(a)))
+
+    def da(b):
+        x = Value(a)
+        return grad(x ** Value(b), [x])[0]
+
+    assert hab == pytest.approx((da(step) - da(-step)) / (2 * step), rel=FD_MIXED_TOL)
+
+
+BASES = (math.nan, 0.0, -0.0, 1e-300, 0.5, 1.0, 2.0, math.inf, -2.0, -math.inf)
+EXPONENTS = (math.nan, -math.inf, -1.0, 0.0, 0.5, 1.0, 3.0, math.inf)
+POWER_EDGES = [(a, b) for a in BASES for b in EXPONENTS]
+
+
+@pytest.mark.parametrize("a, b", POWER_EDGES, ids=str)
+def test_the_derivatives_of_a_power_keep_nan_and_inf_like_torch(a, b):
+    from autograd.functional import jvp
+
+    x, y = Value(a), Value(b)
+    try:
+        out = x ** y
+    except (ValueError, ZeroDivisionError):  # outside the domain: refused, nothing to compare
+        assert not OPS_BY_NAME["vpow"].domain(a, b) or b != b
+        return
+    ta, tb = leaves([a, b])
+    theirs = [g.item() for g in torch.autograd.grad(ta ** tb, [ta, tb])]
+    for i, (leaf, v) in enumerate([(x, (1.0, 0.0)), (y, (0.0, 1.0))]):
+        try:
+            ours = [grad(out, [leaf])[0], jvp(lambda p, q: p ** q, (a, b), v)[1]]
+        except (ZeroDivisionError, OverflowError):
+            # The engine refuses an infinite slope (b·0ᵇ⁻¹ for 0 < b < 1), as √a's at 0.
+            assert i == 0 and math.isinf(theirs[0]), f"a = {a}, b = {b}: torch {theirs}"
+            continue
+        for mine in ours:
+            assert same_float(mine, theirs[i]), f"a = {a}, b = {b}, input {i}: {mine} vs {theirs}"

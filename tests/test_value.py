@@ -5,10 +5,12 @@ from __future__ import annotations
 import copy
 import math
 import pickle
+import re
 from fractions import Fraction
 
 import numpy as np
 import pytest
+import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -189,6 +191,39 @@ def test_numpy_scalars_are_numbers():
     assert (Value(3.0) + np.float32(0.5)).data == 3.5
 
 
+NUMPY_NUMBERS = [
+    pytest.param(lambda xs: [np.float64(x) for x in xs], id="float64 scalars"),
+    pytest.param(lambda xs: [np.float32(x) for x in xs], id="float32 scalars"),
+    pytest.param(lambda xs: np.array(xs), id="1-D array"),
+    pytest.param(lambda xs: np.array([int(x) for x in xs]), id="1-D int array"),
+]
+
+
+def dot_and_sum(numbers):
+    """Outputs and weight gradients of dot (numbers on either side) and sum over ``numbers``."""
+    ws = [Value(v, label=f"w{i}") for i, v in enumerate([0.25, 1.5, -2.0])]
+    outs = [autograd.dot(ws, numbers), autograd.dot(numbers, ws), autograd.sum(numbers) * ws[0]]
+    for out in outs:
+        out.backward()
+    return [o.data for o in outs], [w.grad for w in ws]
+
+
+@pytest.mark.parametrize("numpy", NUMPY_NUMBERS)
+def test_numpy_scalars_and_arrays_are_numbers_in_dot_and_sum(numpy):
+    # A numpy scalar has a .data of its own (a buffer), which dot's fast path must not read.
+    xs = [2.0, -3.0, 4.0]  # whole numbers: the same in every dtype
+    outputs, grads = dot_and_sum(numpy(xs))
+    assert (outputs, grads) == dot_and_sum(xs)
+    assert all(type(x) is float for x in outputs + grads)
+
+
+def test_dot_refuses_an_object_that_only_has_a_data_attribute():
+    # A tensor's .data is a tensor: it must not become a Value's data.
+    w = Value(1.5)
+    with pytest.raises(TypeError, match=r"dot.*Tensor"):
+        autograd.dot([w], [torch.tensor(2.0, dtype=torch.float64)])
+
+
 def test_value_of_a_value_says_what_to_do():
     with pytest.raises(TypeError, match=r"got a Value.*detach\(\)"):
         Value(Value(2.0))
@@ -254,3 +289,37 @@ def test_parents_set_by_hand_read_back_in_order(inputs):
     y = Value(0.0)
     y.parents = tuple(xs[i] for i in inputs)
     assert y.parents == tuple(xs[i] for i in inputs)
+
+
+def test_item_is_the_float_the_node_holds():
+    v = Value(3, label="v") * 0.5
+    assert v.item() == 1.5 and type(v.item()) is float
+
+
+STRINGS_REFUSED = {
+    "Value()": lambda x, s: Value(s),
+    "operator": lambda x, s: x + s,
+    "reflected operator": lambda x, s: s * x,
+    "apply": lambda x, s: autograd.apply(autograd.OPS_BY_NAME["tanh"], s),
+    "sum": lambda x, s: autograd.sum([x, s]),
+    "dot": lambda x, s: autograd.dot([x], [s]),
+    "parameter": lambda x, s: x.leaky_relu(s),
+    "bound": lambda x, s: x.clamp(min=s),
+    "exponent": lambda x, s: x ** s,
+    "backward seed": lambda x, s: (x * x).backward(s),
+    "grad setter": lambda x, s: setattr(x, "grad", s),
+    "gradcheck input": lambda x, s: autograd.gradcheck(lambda a: a * a, [s]),
+    "forward_mode seed": lambda x, s: autograd.forward.forward_mode({x: s}).__enter__(),
+    "jvp input": lambda x, s: autograd.functional.jvp(lambda a: a, s),
+    "replay value": lambda x, s: autograd.replay(x * x, {x: s}),
+}
+
+
+@pytest.mark.parametrize("where", STRINGS_REFUSED)
+@pytest.mark.parametrize("text", ["3", "", "nan"])
+def test_a_string_is_refused_wherever_a_number_is_taken(where, text):
+    # float("3") would accept it: every entry point checks for a real number first.
+    x = Value(2.0, label="x")
+    with pytest.raises(TypeError, match=re.escape(repr(text))):
+        STRINGS_REFUSED[where](x, text)
+    assert x.data == 2.0 and not x.grad_computed

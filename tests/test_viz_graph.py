@@ -117,15 +117,29 @@ def test_grad_from_other_roots_is_told_apart():
     first, second = x * 10.0, x * 3.0
     first.backward()
     second.backward()
-    assert "grad 13.0 (from this root: 3.0)" in viz.draw_graph(second).source
+    assert "grad = 10.0 (earlier passes) + 3.0 = 13.0" in viz.draw_graph(second).source
 
 
-def test_backward_twice_seeds_with_accumulated_gradient():
+def test_backward_twice_shows_the_earlier_pass_never_a_second_path():
+    x = Value(2.0, label="x")
+    y = x * x  # two paths to x
+    y.label = "y"
+    y.backward()
+    once = viz.draw_graph(y).source
+    assert "grad = 2.0 + 2.0 = 4.0" in once and "grad 1.0 (seed)" in once
+    y.backward()
+    twice = viz.draw_graph(y).source
+    assert "grad = 4.0 (earlier passes) + 2.0 + 2.0 = 8.0" in twice
+    assert "grad = 1.0 (earlier passes) + 1.0 (seed) = 2.0" in twice
+    assert twice.count("1.0 × 2.0 = 2.0") == 2  # each edge: this pass's product
+    assert "4.0 + 4.0" not in twice
+
+
+def test_a_seed_other_than_one_is_said():
     *_, y = product_graph()
-    y.backward()
-    y.backward()
-    src = viz.draw_graph(y).source
-    assert "2.0 × −3.0 = −6.0" in src and "from this root" not in src
+    y.backward(2.0)
+    src = viz.draw_graph(y, seed=2.0).source
+    assert "grad 2.0 (seed)" in src and "2.0 × −3.0 = −6.0" in src
 
 
 @pytest.mark.parametrize("op", OPS, ids=lambda op: op.name)

@@ -86,6 +86,11 @@ def open_page(browser, pages):
         page.close()
 
 
+def steps_of(root):
+    """The steps a lesson narrates: the engine's, less those into constants."""
+    return [s for s in backward_steps(root) if not s.input.is_constant]
+
+
 def settle(page):
     page.wait_for_function("!document.getElementById('view').dataset.moving")
 
@@ -112,7 +117,8 @@ def test_file_is_self_contained_and_draws_the_graph_once(pages):
         assert urls <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}, urls
         assert "<link" not in html and " src=" not in html
         assert html.count("<script") == 2  # the JSON data and the page's code, nothing from labels
-        assert html.count("<svg") == 1
+        assert html.count("<svg") == 2  # the graph once, and its overview (a copy made on load)
+        assert html.count('<g id="camera"') == 1
 
 
 def test_page_size_grows_linearly(tmp_path):
@@ -130,7 +136,7 @@ def test_page_size_grows_linearly(tmp_path):
 @pytest.mark.parametrize("name", ["chain", "mlp"])
 def test_every_frame_keeps_the_current_step_in_view(open_page, name):
     page, root = open_page(name)
-    n = len(list(backward_steps(root)))
+    n = len(steps_of(root))
     assert counter(page) == f"Step 0 / {n}"
     assert_current_in_view(page, 0)
     for k in range(1, n + 1):
@@ -169,7 +175,7 @@ def test_every_page_has_a_legend(open_page, name):
 
 def test_controls(open_page):
     page, root = open_page("chain")
-    n = len(list(backward_steps(root)))
+    n = len(steps_of(root))
     page.get_by_role("button", name="Next").click()
     page.get_by_role("button", name="Next").click()
     assert counter(page) == f"Step 2 / {n}"
@@ -192,12 +198,18 @@ def test_controls(open_page):
     assert play.get_attribute("aria-pressed") == "false"
 
 
+def scale_of(page):
+    return float(re.search(r"scale\(([^)]+)\)", page.evaluate(SCALE)).group(1))
+
+
 def test_zoom_is_kept_across_frames_and_fit_shows_everything(open_page):
     page, _ = open_page("mlp")
     before = page.evaluate(SCALE)
     box = page.locator("#view").bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.keyboard.down("Control")
     page.mouse.wheel(0, 300)
+    page.keyboard.up("Control")
     zoomed = page.evaluate(SCALE)
     scale = re.search(r"scale\(([^)]+)\)", zoomed).group(1)
     assert zoomed != before and float(scale) < 1
@@ -210,6 +222,69 @@ def test_zoom_is_kept_across_frames_and_fit_shows_everything(open_page):
     assert graph["x"] >= view["x"] - 1 and graph["y"] >= view["y"] - 1
     assert graph["x"] + graph["width"] <= view["x"] + view["width"] + 1
     assert graph["y"] + graph["height"] <= view["y"] + view["height"] + 1
+
+
+def test_plain_wheel_scrolls_the_lesson_and_ctrl_wheel_zooms(browser, pages, tmp_path):
+    paths, _ = pages
+    lesson = tmp_path / "lesson.html"
+    lesson.write_text(f"""<!doctype html><p style="height: 300px">text</p>
+<iframe src="{paths['chain'].as_uri()}" style="width: 1200px; height: 600px"></iframe>
+<p style="height: 2000px">more text</p>""", encoding="utf-8")
+    page = browser.new_page(viewport=VIEWPORT)
+    page.goto(lesson.as_uri())
+    frame = page.frames[1]
+    frame.wait_for_function("window.chainrulePage !== undefined")
+    before = frame.evaluate(SCALE)
+    box = page.locator("iframe").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 3, box["y"] + box["height"] / 2)
+    page.mouse.wheel(0, 200)
+    page.wait_for_function("window.scrollY > 0")
+    assert frame.evaluate(SCALE) == before  # the graph kept its zoom; the lesson scrolled
+    assert frame.locator("#zoom-hint").is_visible()  # and says how to zoom
+    scrolled = page.evaluate("window.scrollY")
+    page.keyboard.down("Control")
+    page.mouse.wheel(0, -200)
+    page.keyboard.up("Control")
+    assert float(re.search(r"scale\(([^)]+)\)", frame.evaluate(SCALE)).group(1)) > \
+        float(re.search(r"scale\(([^)]+)\)", before).group(1))
+    assert page.evaluate("window.scrollY") == scrolled
+    page.close()
+
+
+def test_overview_shows_the_whole_graph_the_view_and_the_step_and_moves_there(open_page):
+    page, _ = open_page("chain")
+    overview = page.get_by_label("overview")
+    assert overview.is_visible()
+    region = page.locator("#overview .ov-region").bounding_box()
+    ov = overview.bounding_box()
+    assert 0 < region["width"] and region["width"] <= ov["width"] + 1  # the visible part
+    marker = page.locator("#overview .ov-current").bounding_box()
+    assert marker["width"] > 0
+    before = page.evaluate(SCALE)
+    page.mouse.click(ov["x"] + 3, ov["y"] + ov["height"] - 3)  # a corner of the graph
+    settle(page)
+    after = page.evaluate(SCALE)
+    assert after != before and scale_of(page) == float(re.search(r"scale\(([^)]+)\)",
+                                                                   before).group(1))
+    view = page.locator("#view").bounding_box()
+    moved = page.locator("#overview .ov-region").bounding_box()
+    centre = (moved["x"] + moved["width"] / 2, moved["y"] + moved["height"] / 2)
+    # the view is centred on the point clicked (where the graph lets it be)
+    assert abs(centre[0] - (ov["x"] + 3)) < view["width"] and moved != region
+
+
+def test_a_cited_edge_is_brought_into_view(browser, pages):
+    paths, _ = pages
+    page = browser.new_page(viewport=VIEWPORT)
+    page.goto(paths["mlp"].as_uri() + "#show=x₂ → n₁")
+    page.wait_for_function("document.querySelector('.cited') !== null")
+    settle(page)
+    cited = page.locator(".edge.cited")
+    assert cited.count() >= 1
+    box, view = cited.first.bounding_box(), page.locator("#view").bounding_box()
+    assert view["x"] <= box["x"] and box["x"] + box["width"] <= view["x"] + view["width"]
+    assert view["y"] <= box["y"] and box["y"] + box["height"] <= view["y"] + view["height"]
+    page.close()
 
 
 def test_drag_pans_and_next_keeps_the_zoom_it_found(open_page):
@@ -254,7 +329,7 @@ def test_pinch_zooms(open_page):
 
 def test_narration_numbers_equal_the_engine(open_page):
     page, loss = open_page("evil")
-    steps = list(backward_steps(loss))
+    steps = steps_of(loss)
     sums = {}
     for k, step in enumerate(steps):
         page.keyboard.press("ArrowRight")
@@ -274,8 +349,8 @@ def test_narration_numbers_equal_the_engine(open_page):
 
 def test_fan_in_total_is_shown_in_the_page(open_page):
     page, loss = open_page("evil")
-    w = next(s.input for s in backward_steps(loss) if s.input.label == "w")
-    frames = [k + 1 for k, s in enumerate(backward_steps(loss)) if s.input is w]
+    w = next(s.input for s in steps_of(loss) if s.input.label == "w")
+    frames = [k + 1 for k, s in enumerate(steps_of(loss)) if s.input is w]
     page.locator("#slider").fill(str(frames[-1]))
     detail = page.locator("#detail").inner_text()
     assert "Path 2 of 2 to w" in detail and "sum over its 2 paths" in detail

@@ -128,4 +128,4 @@ def test_draw_graph_and_narration_use_the_same_names():
     src = viz.draw_graph(loss).source
     assert "<I>½</I>" in src and "c₁" not in src and "n₁" not in src
     text = viz.step_through(loss).to_text()
-    assert "∂L/∂(e − ê) +=" in text and "∂L/∂½" in text
+    assert "∂L/∂(e − ê) +=" in text and "∂L/∂½" not in text  # a constant is no step

@@ -61,7 +61,7 @@ def test_decision_boundary_image_is_the_models_classes(tmp_path):
         for j in range(8):
             x0 = lo + (2.5 - lo) * (j + 0.5) / 8
             x1 = lo + (hi - lo) * (i + 0.5) / 8
-            assert image[i][j] == float(x0 - x1 > 0)
+            assert image[i][j] == max(-1.0, min(1.0, x0 - x1))  # the score, clipped
     assert ax.collections[0].get_offsets().tolist() == X
 
 

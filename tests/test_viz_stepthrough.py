@@ -58,9 +58,27 @@ def test_no_circular_step_from_the_root():
 def test_one_frame_per_engine_step_in_engine_order():
     loss, _ = net()
     lesson = viz.step_through(loss)
-    steps = list(backward_steps(loss))
+    every = list(backward_steps(loss))
+    steps = [s for s in every if not s.input.is_constant]
+    assert len(steps) == len(every) - 1  # w₁ * 0.1: the 0.1 gets no step
     assert len(lesson) == len(steps) + 1 == len(lesson.frames)
     assert [f.step for f in lesson.frames[1:]] == steps
+
+
+def test_no_step_names_a_constant():
+    x, target = Value(1.0, label="x"), Value(-1.0, label="ê")
+    e = Value(0.3, label="w") * x * 2.0 + 1.0
+    e.label = "e"
+    loss = 0.5 * (e - target) ** 2 + (Value(2.0) * 3.0) * 0.0  # a node of constants only
+    loss.label = "L"
+    lesson = viz.step_through(loss)
+    text = lesson.to_text()
+    for number in ("½", "2", "1", "3", "0"):
+        assert f"∂L/∂{number}" not in text and f"/∂({number})" not in text, number
+    named = {f.step.input.label for f in lesson.frames[1:] if f.step.input.label}
+    assert {"x", "ê", "w", "e"} <= named  # data leaves made with Value(...) are stepped
+    half = [s for s in lesson.picture.shapes if s.cells[0].text == "½"]
+    assert half and half[0].constant and [c.role for c in half[0].cells] == ["constant"]
 
 
 def test_narration_numbers_equal_the_engine():
@@ -185,7 +203,7 @@ def test_a_very_long_pass_is_refused_with_how_to_narrate_a_part():
     y = Value(0.1, label="x")
     for _ in range(30):
         y = (y * 0.9).tanh()
-    n = len(list(backward_steps(y)))
+    n = sum(1 for s in backward_steps(y) if not s.input.is_constant)  # 0.9 gets no step
     with pytest.raises(ValueError) as info:
         viz.step_through(y, max_steps=n - 1)
     message = str(info.value)

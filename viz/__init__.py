@@ -15,12 +15,17 @@ from .narrate import Frame
 from .plots import plot_decision_boundary, plot_history, plot_regression
 from .render import GraphvizNotFound
 from .stepthrough import MAX_STEPS, Lesson, step_through
+from .train_gan import TRICKS as GAN_TRICKS
+from .train_gan import train_gan_live
+from .train_live import TrainLive, train_live
+from .train_rules import Rule, Switch
 
 # Other projects use this import name too (HIPS autograd, PyPI's nn and viz): this tells
 # ours apart; see the README's "Installing next to other packages".
 __distribution__ = "chainrule"
 
 __all__ = [
+    "GAN_TRICKS",
     "MAX_NODES",
     "MAX_STEPS",
     "SHOW",
@@ -28,10 +33,15 @@ __all__ = [
     "GraphvizNotFound",
     "Lesson",
     "Live",
+    "Rule",
+    "Switch",
+    "TrainLive",
     "draw_graph",
     "live",
     "plot_decision_boundary",
     "plot_history",
     "plot_regression",
     "step_through",
+    "train_gan_live",
+    "train_live",
 ]

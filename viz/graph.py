@@ -18,9 +18,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from autograd import Value, backward_steps
+from autograd import Value, backward_steps, topological_order
 
-from . import dot, html, layout, model
+from . import dot, html, layout, model, paths
 from ._text import DIGITS
 from .groups import Scope
 from .model import MAX_NODES, SHOW
@@ -37,6 +37,7 @@ def draw_graph(
     scopes: Mapping[Value, Scope] | None = None,
     digits: int = DIGITS,
     max_nodes: int | None = MAX_NODES,
+    seed: float = 1.0,
 ) -> Any:
     """Draw the graph that computed ``root``, with the chain rule on every edge.
 
@@ -54,6 +55,9 @@ def draw_graph(
         max_nodes: above this many nodes (:data:`viz.model.MAX_NODES`), a graph with
             ``scopes`` is collapsed automatically and one without is refused with a
             ``ValueError`` saying how to draw it; ``None`` draws any size.
+        seed: the gradient the last ``backward()`` started from (1.0, its default): the
+            edges show that pass; what earlier passes left in ``.grad`` is shown apart
+            (``grad = 4.0 (earlier passes) + 2.0 + 2.0 = 8.0``), never as another path.
 
     Returns:
         A ``graphviz.Digraph``: Jupyter shows it; ``.source`` is the DOT text;
@@ -72,11 +76,17 @@ def draw_graph(
     """
     if not isinstance(root, Value):
         raise TypeError(f"draw_graph: root must be a Value, got {root!r} ({type(root).__name__})")
-    steps = list(backward_steps(root, root.grad)) if root.grad_computed else None
+    steps = list(backward_steps(root, float(seed))) if root.grad_computed else None
     picture = model.build(
-        root, steps, show, collapse, check, scopes, rankdir, digits, max_nodes=max_nodes
+        root, steps, show, collapse, check, scopes, rankdir, digits, max_nodes=max_nodes,
+        seed=float(seed),
     )
-    return dot.digraph(picture, cls=_picture_class(digraph_class()))
+    graph = dot.digraph(picture, cls=_picture_class(digraph_class()))
+    if steps is not None:
+        fixed = model.constants(topological_order(root))
+        steps = [s for s in steps if s.input not in fixed]
+    graph.paths = paths.graph_data(picture, topological_order(root), steps, float(seed))
+    return graph
 
 
 _CLASSES: dict[type, type] = {}
@@ -94,7 +104,8 @@ def _picture_class(base: type) -> type:
                 picture = self.picture
                 drawing = layout.draw(picture)
                 frame = Frame(0, None, "", "", [picture.element[picture.root]])
-                return html.page(drawing, [frame], {}, title, False, picture.note)
+                return html.page(drawing, [frame], {}, title, False, picture.note,
+                                 graph=self.paths)
 
             def to_html(self, path: str | os.PathLike[str], title: str = "") -> Path:
                 """Write :meth:`to_page` to ``path``; returns the path."""

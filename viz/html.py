@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html as _html
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,6 +23,7 @@ from ._text import html_text
 from .layout import Drawing
 from .narrate import Frame
 
+_CLOSING = re.compile(r"</(script)", re.IGNORECASE)
 HEIGHT = 560
 """Height in pixels of a picture embedded in a page or a notebook (an iframe)."""
 
@@ -48,6 +50,7 @@ LEGEND_GRAPH = (
     ("k-constant", "a constant"),
     ("k-box", "a collapsed scope"),
 )
+LEGEND_PATHS = "click a node: its gradient as the sum over paths"
 
 
 def script_json(value: Any) -> str:
@@ -64,6 +67,10 @@ def script_json(value: Any) -> str:
     return text
 
 
+Link = tuple[str, str]
+"""A link: (href, text)."""
+
+
 def page(
     drawing: Drawing,
     frames: Sequence[Frame],
@@ -74,13 +81,22 @@ def page(
     interval_ms: int = 900,
     panel: str = "",
     aside: str = "",
-    css: str = "",
-    script: str = "",
+    styles: Sequence[str] = (),
+    scripts: Sequence[str] = (),
+    code: str = "",
+    extra: Any = None,
+    graph: dict[str, Any] | None = None,
+    back: Link | None = None,
 ) -> str:
-    """The page: controls, narration, legend, and the graph in a pan-and-zoom viewer.
+    """The page: controls, narration, legend, and the graph in a pan-and-zoom viewer with
+    an overview; clicking a node opens its chain-rule panel (``graph``: the data of
+    :mod:`viz.paths`, and the names a link can cite with ``#show=w₁ → y``).
 
-    ``panel`` (HTML under the narration), ``aside`` (HTML beside the graph), ``css`` and
-    ``script`` (run after the viewer, through ``window.chainrulePage``) extend it."""
+    Extensions: ``panel`` (HTML under the narration), ``aside`` (HTML beside the graph),
+    ``styles`` (style sheets of ``viz/static/``), ``extra`` (data, as JSON in the element
+    ``page-extra``), ``code`` (generated JavaScript) and ``scripts`` (files of
+    ``viz/static/``), run in that order after the viewer, which they reach through
+    ``window.chainrulePage``. ``back``: a link to the page this one belongs to."""
     data = {
         "lesson": lesson,
         "width": drawing.width,
@@ -92,6 +108,7 @@ def page(
             {"sentence": f.sentence, "detail": f.detail, "current": f.current, "texts": f.texts}
             for f in frames
         ],
+        "graph": graph or {},
     }
     n = len(frames) - 1
     steps = ""
@@ -121,21 +138,36 @@ def page(
         f'<span class="{cls}">{html_text(text)}</span>'
         for cls, text in (LEGEND_LESSON if lesson else LEGEND_GRAPH)
     )
+    if graph and graph.get("paths"):
+        legend += f'<span class="k-plain">{html_text(LEGEND_PATHS)}</span>'
     note_html = f'<p class="note">{html_text(note)}</p>' if note else ""
     heading = f"<h1>{html_text(title)}</h1>" if title else ""
-    graph = f"""<div id="view" aria-label="graph: drag to pan, wheel or pinch to zoom">
+    if back:
+        heading = (f'<p class="back"><a href="{html_text(back[0])}" target="_top">'
+                   f"← {html_text(back[1])}</a></p>{heading}")
+    box = f"0 0 {drawing.width} {drawing.height}"
+    view = f"""<div id="view" aria-label="graph: drag to pan, Ctrl + wheel or pinch to zoom">
 {drawing.svg}
+<svg id="overview" role="img" aria-label="overview" viewBox="{box}"></svg>
+<p id="zoom-hint" hidden>Ctrl + wheel (⌘ + wheel on a Mac) or pinch to zoom</p>
+<section id="paths-panel" hidden></section>
 </div>"""
     if aside:
-        graph = f'<div class="row">{graph}{aside}</div>'
-    extra = f"<script>{script}</script>" if script else ""
+        view = f'<div class="row">{view}{aside}</div>'
+    after = ""
+    if extra is not None:
+        after += f'<script type="application/json" id="page-extra">{script_json(extra)}</script>\n'
+    if code:
+        # Generated code holds no "</script" of its own; a label inside a string might.
+        after += "<script>" + _CLOSING.sub(r"<\\/\1", code) + "</script>\n"
+    after += "\n".join(assets.script(name) for name in scripts)
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html_text(title or "chainrule graph")}</title>
-<style>{assets.text("stepthrough.css")}{css}</style>
+{assets.style("stepthrough.css", *styles)}
 </head>
 <body class="{"lesson" if lesson else "picture"}">
 <header>
@@ -146,9 +178,10 @@ def page(
 {note_html}
 <p class="legend" aria-label="legend">{legend}</p>
 </header>
-{graph}
+{view}
 <script type="application/json" id="viz-data">{script_json(data)}</script>
-<script>{assets.text("stepthrough.js")}</script>{extra}
+{assets.script("numbers.js", "stepthrough.js", "paths.js")}
+{after}
 </body>
 </html>
 """

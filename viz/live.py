@@ -2,42 +2,39 @@
 
 :func:`live` is a :func:`viz.step_through` lesson whose page also carries the graph
 lowered to JavaScript (:func:`autograd.javascript.lower`, from the op table). Each
-non-constant leaf gets a number box and a slider; a change reruns the forward pass, every
-local derivative, every chain-rule product and every gradient in the browser, with the
-engine's own float operations, and rewrites the picture's texts and the narration from
-templates (the narration's wording, with its numbers as slots). Beside the graph, each
-frame shows the formula term it computes and the line of ``autograd.compile``'s tape that
-computes it, highlighted. A nudge panel shows, for a change Δ of one leaf, the predicted
-change of the output ``grad · Δ`` beside the actual one, and plots how they part as Δ
-grows. "Predict, then reveal" hides each product until the learner has typed it.
-
-The templates are checked when a page is made: rendered in Python at the traced values
-they must give the lesson's own texts, word for word (so they cannot drift from
-:mod:`viz.narrate`); the tests check the browser's rendering at nudged values against a
-lesson rebuilt in Python.
+non-constant leaf gets a control (a number box and a slider, one value); a change reruns
+the forward pass, every local derivative, every chain-rule product and every gradient in
+the browser, with the engine's own float operations, and rewrites every text of the
+picture and the narration from the same parts Python rendered them from
+(:mod:`viz.template`). Beside the control, the nudge explains itself: the output before →
+after, the actual change, the gradient's prediction ∂out/∂leaf·Δ taken before the nudge,
+and how they part, with a plot of both against Δ. Practice mode asks for each step's
+local derivative, then its product. The tape panel shows the line of
+``autograd.compile``'s tape that computes each step; where the engine would refuse the
+inputs (:mod:`viz.domains`), the page names the node and why.
 """
 
 from __future__ import annotations
 
+import math
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from autograd import Value
 from autograd.javascript import Program, lower
 
-from . import html, layout
+from . import domains, html, template
 from . import names as naming
-from ._text import DIGITS, MINUS, fmt, html_text
+from ._text import DIGITS, html_text
 from .groups import Scope
-from .model import MAX_NODES, MAX_TERMS, NOT_COMPUTED, grad_text
-from .narrate import MAX_SUM_TERMS, sum_text
+from .model import MAX_NODES
+from .narrate import Frame
 from .stepthrough import MAX_STEPS, TITLE, Lesson, step_through
 
-Part = str | dict[str, Any]
-WIDE = -1.234e-05
-"""A number as wide as :func:`viz._text.fmt` writes one: cells are sized to hold it."""
+SLIDER_STEPS = 100
+"""A slider moves a leaf in steps of a round number, about this many across its range."""
 
 
 class Live:
@@ -49,53 +46,52 @@ class Live:
     Attributes:
         lesson: the step-through at the traced values.
         program: the graph lowered to JavaScript (and the tape it mirrors).
-        predict: whether the page opens in "predict, then reveal" mode.
+        predict: whether the page opens in practice mode (predict, then reveal).
     """
 
     def __init__(self, lesson: Lesson, program: Program, predict: bool = False) -> None:
         self.lesson, self.program, self.predict = lesson, program, predict
-        self.templates = _templates(lesson, program)
         self.leaf_names = _unique([lesson.names[leaf] for leaf in program.leaves])
-        _check(self.templates, lesson, program)
 
     def __len__(self) -> int:
         return len(self.lesson)
 
-    def to_page(self, title: str = TITLE) -> str:
+    def to_page(self, title: str = TITLE, back: html.Link | None = None) -> str:
         """The live lesson as one self-contained HTML page (text); ``dot`` runs once."""
-        lesson, picture = self.lesson, self.lesson.picture
-        variants = lesson.texts()
-        sizing = {cid: _render(parts, _wide) for cid, parts in self.templates["cells"].items()}
-        for frame in self.templates["frames"]:  # gradients and products: the widest numbers
-            for cid, parts in frame["texts"].items():
-                sizing[cid] = max(sizing.get(cid, ""), _render(parts, _wide), key=len)
-        for cell in picture.cells():
-            if cell.id in self.templates["cells"]:
-                variants.setdefault(cell.id, [cell.text])
-        for cid, text in sizing.items():
-            variants[cid] = [*variants.get(cid, []), text]
-        drawing = layout.draw(picture, layout.widest(picture, variants))
-        initial = {cid: texts[0] for cid, texts in variants.items()}
-        note = picture.note
-        if self.program.not_live:
-            ops = ", ".join(self.program.not_live)
-            note = (f"{note} Live recomputation is off: JavaScript cannot compute op(s) {ops} "
-                    "(declare each with a via, written with other ops).").strip()
-        return html.page(drawing, lesson.frames, initial, title, True, note,
-                         aside=_aside(self), css=CSS,
-                         script=_script(self))
+        lesson, program = self.lesson, self.program
+        drawing, initial = lesson.drawing(wide=True)
+        note = lesson.picture.note
+        if program.not_live:
+            note = (f"{note} Live recomputation is off: JavaScript cannot compute op(s) "
+                    f"{', '.join(program.not_live)} (declare each with a via, written with "
+                    "other ops).").strip()
+        code, frames = "", lesson.frames
+        if program.javascript:
+            code = program.javascript + domains.checks(_check_keys(program))
+            # live.js renders every step's texts from their parts: only frame 0 is written
+            frames = [frames[0], *(Frame(f.number, f.step, "", "", f.current) for f in frames[1:])]
+        return html.page(drawing, frames, initial, title, True, note,
+                         aside=_aside(self), styles=("live.css",),
+                         scripts=("domains.js", "live.js") if code else (), code=code,
+                         extra=_data(self), graph=lesson.graph_data(), back=back)
 
-    def to_html(self, path: str | os.PathLike[str], title: str = "") -> Path:
-        """Write the live lesson as ONE self-contained HTML file; returns its path."""
+    def to_html(self, path: str | os.PathLike[str], title: str = "",
+                back: html.Link | None = None) -> Path:
+        """Write the live lesson as ONE self-contained HTML file; returns its path.
+        ``back``: (href, text) of the page this one belongs to (its lesson)."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self.to_page(title or TITLE), encoding="utf-8")
+        path.write_text(self.to_page(title or TITLE, back), encoding="utf-8")
         return path
 
     save = to_html
 
     def iframe(self, title: str = TITLE) -> str:
-        """The page inside an ``<iframe srcdoc>``, to embed in another page or a notebook."""
+        """The page inside an ``<iframe srcdoc>``, to embed in another page or a notebook.
+
+        Its script is reachable from the embedding page as
+        ``iframe.contentWindow.chainruleLive``: ``setLeaves(values)`` (in the order of
+        ``program.leaves``) recomputes every number, ``leaves()`` reads them back."""
         return html.iframe(self.to_page(title), title, height=html.HEIGHT + 240)
 
     def _repr_html_(self) -> str:
@@ -120,7 +116,8 @@ def live(
         rankdir, digits, max_nodes, max_steps, scopes: as in :func:`viz.step_through` (a
             live page draws every node: a graph that would be collapsed is refused; scopes
             only name the nodes, ``layers.0.neurons.1.w₁``).
-        predict: open in "predict, then reveal" mode (the learner types each product).
+        predict: open in practice mode (the learner types each local derivative, then
+            each product, before it is shown).
 
     Returns:
         A :class:`Live`: ``save(path)`` writes the page, Jupyter shows it inline.
@@ -145,73 +142,6 @@ def live(
     return Live(lesson, lower(root, float(gradient)), predict)
 
 
-# ---- templates: the lesson's texts with their numbers as slots --------------------------
-
-
-def _templates(lesson: Lesson, program: Program) -> dict[str, Any]:
-    """Every text that depends on a number, as parts (strings and number slots)."""
-    picture, steps = lesson.picture, program.steps
-    names, root, short = picture.names, picture.root, picture.short
-    index = {node: i for i, node in enumerate(program.order)}
-    ids = {c.id for c in picture.cells()}
-    cells: dict[str, list[Part]] = {}
-    for node in program.order:
-        element = picture.element.get(node, "")
-        if f"{element}-data" in ids:
-            cells[f"{element}-data"] = ["data ", {"v": index[node]}]
-    at = {(s.node, s.index): k for k, s in enumerate(steps)}
-    for node in program.order:
-        if node.op is None:
-            continue
-        formulas = naming.formulas(node, short)
-        for i in range(len(node.parents)):
-            edge = picture.edge_of.get((node, i), "")
-            if (node, i) in at and f"{edge}-local" in ids:
-                cells[f"{edge}-local"] = [f"{formulas[i]} = ", {"l": at[(node, i)]}]
-    d, r = naming.of, names[root]
-    total: dict[Value, int] = {}
-    for s in steps:
-        total[s.input] = total.get(s.input, 0) + 1
-    frames: list[dict[str, Any]] = []
-    mine: dict[Value, list[int]] = {}
-    for k, s in enumerate(steps):
-        node, inp = s.node, s.input
-        nm, im = names[node], names[inp]
-        local = (f"∂({naming.expression(node, short)})/{d(im)}" if node is root
-                 else f"{d(nm)}/{d(im)}")
-        term_text = f"{d(r)}/{d(im)} += {d(r)}/{d(nm)} · {local}"
-        ks = mine.setdefault(inp, [])
-        ks.append(k)
-        m, paths = len(ks), total[inp]
-        formula = naming.formulas(node, short)[s.index]
-        grad = f"{d(r)}/{d(im)}"
-        fan: list[Part]
-        if paths == 1:
-            fan = [f"{grad} = ", {"c": k}, f": complete (one path from {r} to {im})."]
-        elif m < paths:
-            fan = [f"Path {m} of {paths} to {im}, via {nm}: {grad} so far = ", {"sum": list(ks)},
-                   "."]
-        else:
-            fan = [f"Path {m} of {paths} to {im}, via {nm}: complete. {grad} is the sum over "
-                   f"its {paths} paths = ", {"sum": list(ks)}, "."]
-        texts: dict[str, list[Part]] = {}
-        if inp in picture.grad_cell:
-            texts[picture.grad_cell[inp]] = [{"grad": list(ks), "done": m == paths}]
-        if (node, s.index) in picture.flow_cell:
-            texts[picture.flow_cell[(node, s.index)]] = [
-                {"u": k}, " × ", {"l": k}, " = ", {"c": k}]
-        frames.append({
-            "term": term_text,
-            "sentence": [f"{term_text} = ", {"u": k}, " · ", {"l": k}, " = ", {"c": k}],
-            "detail": [f"Local derivative {formula} = ", {"l": k}, ". ", *fan],
-            "local": [f"{formula} = ", {"l": k}],
-            "texts": texts,
-            "grad": picture.grad_cell.get(inp),
-            "flow": picture.flow_cell.get((node, s.index)),
-        })
-    return {"cells": cells, "frames": frames}
-
-
 def _unique(names: list[str]) -> list[str]:
     """Names for the input controls, told apart when leaves share one (``w₁ (2)``)."""
     seen: dict[str, int] = {}
@@ -223,60 +153,27 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
-class _Numbers:
-    """The numbers a template's slots read: a run of the program (values, steps)."""
-
-    def __init__(self, values: Sequence[float], locals_: Sequence[float],
-                 upstreams: Sequence[float], contributions: Sequence[float]) -> None:
-        self.v, self.l, self.u, self.c = values, locals_, upstreams, contributions
+def _check_keys(program: Program) -> list[tuple[Any, int, Any]]:
+    """One domain check per (op, number of inputs, parameter) of the graph."""
+    return list(dict.fromkeys(_key(n) for n in program.order if n.op is not None))
 
 
-def _render(parts: Sequence[Part], numbers: Any) -> str:
-    """A template's text for ``numbers`` (a :class:`_Numbers`, or ``_wide`` for sizing)."""
-    out = []
-    for part in parts:
-        if isinstance(part, str):
-            out.append(part)
-        elif numbers is _wide:
-            out.append(_wide(part))
-        elif "sum" in part:
-            out.append(sum_text([numbers.c[k] for k in part["sum"]]))
-        elif "grad" in part:
-            out.append(grad_text([numbers.c[k] for k in part["grad"]], part["done"]))
-        else:
-            (slot, k), = part.items()
-            out.append(fmt(getattr(numbers, slot)[k]))
-    return "".join(out)
+def _key(node: Value) -> tuple[Any, int, Any]:
+    return node.op, len(node.parents), node.arg if node.op and node.op.param else None
 
 
-def _wide(part: Part) -> str:
-    if isinstance(part, dict) and "sum" in part:
-        return sum_text([WIDE] * len(part["sum"]))
-    if isinstance(part, dict) and "grad" in part:
-        return grad_text([WIDE] * len(part["grad"]), False)
-    return fmt(WIDE)
-
-
-def _check(templates: dict[str, Any], lesson: Lesson, program: Program) -> None:
-    """The templates at the traced values must give the lesson's texts exactly."""
-    steps = program.steps
-    numbers = _Numbers([n.data for n in program.order], [s.local for s in steps],
-                       [s.upstream for s in steps], [s.contribution for s in steps])
-    cells = {c.id: c.text for c in lesson.picture.cells()}
-    wrong = [(cid, _render(parts, numbers), cells[cid])
-             for cid, parts in templates["cells"].items()
-             if _render(parts, numbers) != cells[cid]]
-    for frame, t in zip(lesson.frames[1:], templates["frames"]):
-        pairs = [(frame.sentence, t["sentence"]), (frame.detail, t["detail"])]
-        pairs += [(frame.texts[cid], parts) for cid, parts in t["texts"].items()]
-        wrong += [(f"frame {frame.number}", _render(parts, numbers), text)
-                  for text, parts in pairs if _render(parts, numbers) != text]
-    if wrong:
-        raise RuntimeError(f"viz.live: the live templates disagree with the lesson "
-                           f"(where, template, lesson): {wrong[:3]}; update viz/live.py")
-
-
-# ---- the page -------------------------------------------------------------------------------
+def slider(value: float) -> tuple[str, str, str]:
+    """A leaf's slider (min, max, step): ± max(1, 2|value|) around it, in steps of a
+    round number (10ⁿ, about :data:`SLIDER_STEPS` of them), so dragging gives 1.2, not
+    1.20371666666667."""
+    centre = value if math.isfinite(value) else 0.0
+    span = max(1.0, 2.0 * abs(centre))
+    exponent = math.floor(math.log10(2.0 * span / SLIDER_STEPS))
+    step = 10.0**exponent
+    places = max(0, -exponent)
+    lo = math.floor((centre - span) / step) * step
+    hi = math.ceil((centre + span) / step) * step
+    return f"{lo:.{places}f}", f"{hi:.{places}f}", f"{step:.{places}f}"
 
 
 def _aside(page: Live) -> str:
@@ -285,417 +182,123 @@ def _aside(page: Live) -> str:
     rows = []
     for i, leaf in enumerate(program.leaves):
         name = html_text(page.leaf_names[i])
-        value = repr(leaf.data)
-        span = max(1.0, 2.0 * abs(leaf.data))
+        lo, hi, step = slider(leaf.data)
         rows.append(
-            f'<div class="leaf"><label class="name" for="leaf-{i}">{name}</label>'
-            f'<input type="number" id="leaf-{i}" step="any" value="{value}" aria-label="{name}">'
-            f'<input type="range" id="leaf-{i}-range" min="{leaf.data - span!r}" '
-            f'max="{leaf.data + span!r}" step="any" value="{value}" '
-            f'aria-label="{name} (slider)">'
-            f'<output id="leaf-{i}-grad" data-value="{leaf.grad!r}"></output></div>'
+            f'<div class="leaf" id="leaf-{i}-row"><label class="name" for="leaf-{i}">{name}'
+            f'</label><input type="number" id="leaf-{i}" step="any" value="{leaf.data!r}" '
+            f'aria-label="{name}"><input type="range" id="leaf-{i}-range" min="{lo}" '
+            f'max="{hi}" step="{step}" value="{leaf.data!r}" aria-label="{name} slider" '
+            f'tabindex="-1"><output id="leaf-{i}-grad" class="grad"></output></div>'
         )
-    options = "".join(f'<option value="{i}">{html_text(page.leaf_names[i])}</option>'
-                      for i, leaf in enumerate(program.leaves))
     code = "".join(f'<span class="line" id="code-{k}">{html_text(line) or " "}</span>'
                    for k, line in enumerate(program.python.splitlines()))
     disabled = " disabled" if program.not_live else ""
-    predict = " checked" if page.predict else ""
+    practice = " checked" if page.predict else ""
     rd = html_text(naming.of(r))
     return f"""<aside id="live" aria-label="live lesson">
-<section aria-label="inputs"><h2>Nudge the inputs</h2>
-<fieldset id="leaves"{disabled}>{''.join(rows)}</fieldset>
-<p class="out">{html_text(r)} = <output id="live-output"></output>
+<div role="tablist" aria-label="panels">
+<button type="button" role="tab" id="tab-nudge" aria-controls="panel-nudge"
+aria-selected="true">Nudge</button><button type="button" role="tab" id="tab-practice"
+aria-controls="panel-practice" aria-selected="false" tabindex="-1">Practice</button><button
+type="button" role="tab" id="tab-code" aria-controls="panel-code" aria-selected="false"
+tabindex="-1">Code</button></div>
+<section role="tabpanel" id="panel-nudge" aria-labelledby="tab-nudge">
+<p class="out"><span>{html_text(r)} = <output id="live-output"></output></span>
 <button type="button" id="reset">Reset</button></p>
-<p><label class="predict"><input type="checkbox" id="predict"{predict}>
-Predict, then reveal: type each product before it is shown</label></p>
 <p id="live-status" role="status"></p>
+<fieldset id="leaves"{disabled}><legend>Drag a slider or type a number</legend>
+{''.join(rows)}</fieldset>
+<div id="nudge" role="status" aria-label="nudge" hidden>
+<p><span id="nudge-leaf"></span>: <output id="nudge-from"></output> →
+<output id="nudge-to"></output>, Δ = <output id="nudge-delta"></output></p>
+<p>{html_text(r)}: <output id="nudge-before"></output> → <output id="nudge-after"></output>,
+actual Δ{html_text(r)} = <output id="nudge-actual" class="actual"></output></p>
+<p>predicted {rd}/∂<span class="sens-name"></span> · Δ = <output id="nudge-slope"></output>
+× <output id="nudge-by"></output> = <output id="nudge-predicted" class="predicted"></output>
+</p>
+<p>actual − predicted = <output id="nudge-gap" class="gap"></output></p>
+</div>
+<figure id="sens"><svg id="sens-plot" viewBox="0 0 380 165" role="img"
+aria-label="sensitivity plot"></svg><figcaption id="sens-caption"></figcaption></figure>
 </section>
-<section aria-label="maths"><h2>Maths</h2>
-<p id="maths-term"></p><p id="maths-numbers"></p><p id="maths-local"></p>
-<form id="guess" hidden><label>upstream × local = <input type="number" id="guess-value"
-step="any" aria-label="your product"></label> <button type="submit">Check</button>
-<button type="button" id="reveal">Reveal</button>
-</form><p id="guess-result" role="status"></p>
+<section role="tabpanel" id="panel-practice" aria-labelledby="tab-practice" hidden>
+<p><label><input type="checkbox" id="predict"{practice}> Practice: at each step, type the
+local derivative, then the product, before the page shows them</label></p>
+<p id="score" aria-label="score" aria-live="polite"></p>
+<div id="quiz"><p id="quiz-question"></p>
+<form id="guess"><label for="guess-value" id="guess-label"></label>
+<input type="number" id="guess-value" step="any" aria-label="your answer">
+<button type="submit">Check</button>
+<button type="button" id="reveal">Show me</button></form>
+<p id="guess-result" role="status"></p></div>
 </section>
-<section aria-label="code"><h2>Code <small>(autograd.compile's tape, a line per edge)</small>
-</h2>
-<pre id="code">{code}</pre><p id="code-numbers"></p>
-<p class="key"><span class="swatch now"></span>this step&#8195;<span class="swatch fwd"></span>where
-its node was computed</p>
-</section>
-<section aria-label="sensitivity"><h2>Sensitivity: nudge one input by Δ</h2>
-<p><label>input <select id="sens-leaf" aria-label="input to nudge">{options}</select></label>
-<label>Δ <input type="number" id="sens-delta" step="any" aria-label="Δ"></label>
-<input type="range" id="sens-range" step="any" aria-label="Δ (slider)"></p>
-<p>predicted {rd}/∂<span class="sens-name"></span> · Δ = <output id="sens-predicted"></output></p>
-<p>actual change of {html_text(r)} = <output id="sens-actual"></output></p>
-<p class="gap">they part by <output id="sens-gap"></output></p>
-<svg id="sens-plot" viewBox="0 0 360 150" role="img" aria-label="actual change (blue)
-against the prediction grad·Δ (dashed) as Δ grows"></svg>
+<section role="tabpanel" id="panel-code" aria-labelledby="tab-code" hidden>
+<p class="key">autograd.compile's tape for this graph, a line per edge:
+<span class="swatch now"></span>this step <span class="swatch fwd"></span>where its node was
+computed</p>
+<pre id="code">{code}</pre>
+<p id="code-numbers"></p>
 </section>
 </aside>"""
 
 
-CSS = """
-.row { flex: 1; display: flex; min-height: 0; }
-.row #view { flex: 1; }
-#live { width: 400px; overflow-y: auto; border-top: 1px solid #ccc; border-left: 1px solid #ccc;
-        padding: 0 .8rem; font-size: 14px; background: #fafafa; }
-#live h2 { font-size: 15px; margin: .7rem 0 .3rem; }
-#live section { border-bottom: 1px solid #e2e2e2; padding-bottom: .3rem; }
-#live p { margin: .25rem 0; }
-#live fieldset { border: 0; margin: 0; padding: 0; max-height: 15.5em; overflow-y: auto; }
-.leaf { display: grid; grid-template-columns: 1fr 6.8em 6.5em; gap: 0 .4rem;
-        align-items: center; margin: .15rem 0; }
-.leaf input[type=number] { width: 6.5em; font-size: 14px; }
-.leaf input[type=range] { width: 100%; }
-.leaf output { grid-column: 1 / 4; font-family: ui-monospace, monospace; font-size: 13px;
-               color: #1f4e9c; }
-.leaf .name { font-weight: 600; overflow-wrap: anywhere; }
-#live output { font-family: ui-monospace, monospace; }
-#live-status { color: #8a4b00; min-height: 1em; }
-#maths-term, #maths-numbers, #maths-local { font-family: ui-monospace, monospace;
-                                             font-size: 14px; }
-#maths-term { color: #d62728; font-weight: 600; }
-#code { font-size: 12px; line-height: 1.35; max-height: 15em; overflow: auto; margin: 0;
-        background: white; border: 1px solid #ddd; padding: .3rem 0; }
-#code .line { display: block; padding: 0 .5rem; white-space: pre; }
-#code .line.current { background: #ffd966; outline: 1px solid #d62728; }
-#code .line.forward { background: #e8f0fe; }
-.key { font-size: 12px; color: #444; }
-.swatch { display: inline-block; width: 1.4em; height: .8em; vertical-align: middle;
-          margin-right: .3em; border: 1px solid #999; }
-.swatch.now { background: #ffd966; } .swatch.fwd { background: #e8f0fe; }
-#code-numbers { font-family: ui-monospace, monospace; font-size: 13px; }
-#sens-delta { width: 6em; }
-#sens-range { width: 100%; }
-#sens-plot { width: 100%; height: auto; background: white; border: 1px solid #ddd; }
-#sens-plot text { font-size: 11px; fill: #333; }
-#guess-result { margin-left: .4rem; font-weight: 600; }
-"""
-
-
-def _script(page: Live) -> str:
+def _data(page: Live) -> dict[str, Any]:
+    """What ``viz/static/live.js`` reads (the ``page-extra`` element)."""
     program, lesson = page.program, page.lesson
-    names = lesson.names
+    names, picture = lesson.names, lesson.picture
     where = {node: i for i, node in enumerate(program.order)}
-    data = {
-        "live": not program.not_live,
+    at = {(s.node, s.index): k for k, s in enumerate(program.steps)}
+    keys = _check_keys(program) if program.javascript else []
+    check = {key: j for j, key in enumerate(keys)}
+
+    def slots(parts: list[template.Part]) -> list[Any]:
+        return template.indexed(parts, where, at)
+
+    cells = {c.id: slots(c.parts) for c in picture.cells() if c.parts is not None}
+    frames = []
+    for frame in lesson.frames[1:]:
+        s = frame.step
+        assert s is not None
+        node, edge = s.node, (s.node, s.index)
+        rn, nn, im = names[lesson.root], names[node], names[s.input]
+        term = (f"{naming.of(rn)}/{naming.of(im)} += {naming.of(rn)}/{naming.of(nn)} · "
+                f"{naming.of(nn)}/{naming.of(im)}")
+        local_cell = picture.edge_of.get(edge, "")
+        frames.append({
+            "k": at[edge],
+            "sentence": slots(frame.parts["sentence"]),
+            "detail": slots(frame.parts["detail"]),
+            "texts": {cid: slots(p) for cid, p in frame.parts.items()
+                      if cid not in ("sentence", "detail")},
+            "term": term,
+            "local": f"{naming.of(nn)}/{naming.of(im)}",
+            "formula": naming.formulas(node, picture.short)[s.index],
+            "localCell": f"{local_cell}-local" if local_cell.startswith("e") else None,
+            "flow": picture.flow_cell.get(edge),
+            "grad": picture.grad_cell.get(s.input),
+        })
+    return {
+        "live": bool(program.javascript),
         "seed": lesson.seed,
         "digits": lesson.digits,
-        "maxTerms": MAX_TERMS,
-        "maxSumTerms": MAX_SUM_TERMS,
-        "notComputed": NOT_COMPUTED,
         "leaves": [leaf.data for leaf in program.leaves],
         "leafNames": page.leaf_names,
-        "leafIndex": [where[leaf] for leaf in program.leaves],
+        "leafNodes": [where[leaf] for leaf in program.leaves],
         "root": names[lesson.root],
-        "nodes": [{"name": names[n], "op": n.op.name if n.op else None,
+        "nodes": [{"name": names[n], "el": picture.element.get(n),
+                   "check": check.get(_key(n), -1) if n.op is not None else -1,
+                   "parents": [where[p] for p in n.parents],
+                   "need": [not p.is_constant for p in n.parents],
+                   "op": n.op.name if n.op else None,
                    "domain": n.op.domain_text if n.op else "",
-                   "parents": [where[p] for p in n.parents]}
+                   "formulas": naming.formulas(n, picture.short) if n.op else []}
                   for n in program.order],
-        "cells": page.templates["cells"],
-        "frames": page.templates["frames"],
+        "cells": cells,
+        "frames": frames,
+        "pathSteps": [at[(s.node, s.index)] for s in lesson.steps],
         "seedLine": program.seed_line,
         "stepLine": program.step_line,
-        "forwardLine": [program.node_line.get(s.node) for s in program.steps],
-        "code": program.python.splitlines(),
-        "seedTerm": f"{naming.of(names[lesson.root])}/{naming.of(names[lesson.root])}",
+        "forwardLine": [program.node_line.get(n) for n in program.order],
+        "stepNode": [where[s.node] for s in program.steps],
         "predict": page.predict,
-        "minus": MINUS,
     }
-    return ("const LIVE = " + html.script_json(data) + ";\n" + program.javascript
-            + (LIVE_JS if program.javascript else "") )
-
-
-LIVE_JS = r"""
-(function () {
-  "use strict";
-  const page = window.chainrulePage, data = page.data;
-  const byId = function (id) { return document.getElementById(id); };
-  const D = LIVE.digits, MINUS = LIVE.minus;
-  // Python's format(x, ".<D>g"): round half to even on exact ties, as CPython does.
-  function pyg(x) {
-    if (x === 0) { return 1 / x < 0 ? "-0" : "0"; }
-    const neg = x < 0, a = Math.abs(x);
-    let [mant, ex] = a.toExponential(D - 1).split("e");
-    let digits = mant.replace(".", ""), e = Number(ex);
-    const exact = a.toExponential(100).split("e");
-    const all = exact[0].replace(".", "");
-    if (all[D] === "5" && /^0*$/.test(all.slice(D + 1)) &&
-        Number(digits[D - 1]) % 2 === 1 && Number(exact[1]) === e) {
-      digits = all.slice(0, D);  // a tie that JavaScript rounded up to an odd digit
-    }
-    let text;
-    if (e < -4 || e >= D) {
-      let m = digits[0] + "." + digits.slice(1);
-      m = m.replace(/0+$/, "").replace(/\.$/, "");
-      text = m + "e" + (e < 0 ? "-" : "+") + String(Math.abs(e)).padStart(2, "0");
-    } else if (e >= 0) {
-      text = digits.slice(0, e + 1) + "." + digits.slice(e + 1);
-      text = text.replace(/0+$/, "").replace(/\.$/, "");
-    } else {
-      text = "0." + "0".repeat(-e - 1) + digits;
-      text = text.replace(/0+$/, "").replace(/\.$/, "");
-    }
-    return (neg ? "-" : "") + text;
-  }
-  function fmt(x) {
-    if (x !== x) { return "nan"; }
-    if (x === Infinity) { return "∞"; }
-    if (x === -Infinity) { return MINUS + "∞"; }
-    const parts = pyg(x).split("e");
-    let m = parts[0];
-    if (m.indexOf(".") < 0 && m.replace("-", "").length < D) { m += ".0"; }
-    return (m + (parts.length > 1 ? "e" + parts[1] : "")).split("-").join(MINUS);
-  }
-  function term(x) { const t = fmt(x); return t.startsWith(MINUS) ? "(" + t + ")" : t; }
-  function total(ts) { let s = 0; ts.forEach(function (t) { s = s + t; }); return s; }
-  function sumText(ts) {
-    if (ts.length === 1) { return fmt(ts[0]); }
-    let shown = ts.slice(0, LIVE.maxSumTerms).map(term).join(" + ");
-    if (ts.length > LIVE.maxSumTerms) { shown += " + … (" + ts.length + " terms)"; }
-    return shown + " = " + fmt(total(ts));
-  }
-  function gradText(ts, done) {
-    if (!ts.length) { return LIVE.notComputed; }
-    let text;
-    if (ts.length === 1) { text = "grad " + fmt(ts[0]); } else {
-      let shown = ts.slice(0, LIVE.maxTerms).map(term).join(" + ");
-      if (ts.length > LIVE.maxTerms) { shown += " + … (" + ts.length + " terms)"; }
-      text = "grad = " + shown + " = " + fmt(total(ts));
-    }
-    return done ? text : text + " (so far)";
-  }
-  let r = null;
-  function render(parts) {
-    return parts.map(function (p) {
-      if (typeof p === "string") { return p; }
-      if ("sum" in p) { return sumText(p.sum.map(function (k) { return r.contributions[k]; })); }
-      if ("grad" in p) {
-        return gradText(p.grad.map(function (k) { return r.contributions[k]; }), p.done);
-      }
-      if ("v" in p) { return fmt(r.values[p.v]); }
-      if ("l" in p) { return fmt(r.locals[p.l]); }
-      if ("u" in p) { return fmt(r.upstreams[p.u]); }
-      return fmt(r.contributions[p.c]);
-    }).join("");
-  }
-  const p = LIVE.leaves.slice();
-  const rootName = LIVE.root;
-  function status() {
-    const bad = [];
-    LIVE.nodes.forEach(function (n, i) {
-      if (n.op === null || isFinite(r.values[i])) { return; }
-      if (n.parents.every(function (j) { return isFinite(r.values[j]); })) {
-        bad.push(n.name + ": " + n.op + " is outside its domain (" + (n.domain || "all reals") +
-                 ") here; the engine would refuse these inputs");
-      }
-    });
-    byId("live-status").textContent = bad.join(". ");
-  }
-  function recompute() {
-    r = run(p, LIVE.seed);
-    Object.keys(LIVE.cells).forEach(function (id) { data.initial[id] = render(LIVE.cells[id]); });
-    LIVE.frames.forEach(function (t, k) {
-      const f = data.frames[k + 1];
-      f.sentence = render(t.sentence);
-      f.detail = render(t.detail);
-      Object.keys(t.texts).forEach(function (id) { f.texts[id] = render(t.texts[id]); });
-    });
-    const out = r.values[r.values.length - 1];
-    const o = byId("live-output");
-    o.textContent = fmt(out) + "   (" + String(out) + ")";
-    o.dataset.value = String(out);
-    LIVE.leaves.forEach(function (_, i) {
-      const g = byId("leaf-" + i + "-grad");
-      g.textContent = "∂" + rootName + "/∂" + LIVE.leafNames[i] + " = " + fmt(r.grads[i]);
-      g.dataset.value = String(r.grads[i]);
-    });
-    status();
-    sensitivity();
-    page.show(page.index());
-  }
-  // ---- the inputs ----
-  LIVE.leaves.forEach(function (_, i) {
-    const box = byId("leaf-" + i), range = byId("leaf-" + i + "-range");
-    box.addEventListener("input", function () {
-      const v = Number(box.value);
-      if (box.value.trim() === "" || !isFinite(v)) { return; }
-      p[i] = v; range.value = String(v); recompute();
-    });
-    range.addEventListener("input", function () {
-      p[i] = Number(range.value); box.value = String(p[i]); recompute();
-    });
-  });
-  byId("reset").addEventListener("click", function () {
-    LIVE.leaves.forEach(function (v, i) {
-      p[i] = v; byId("leaf-" + i).value = String(v); byId("leaf-" + i + "-range").value = String(v);
-    });
-    recompute();
-  });
-  // ---- sensitivity: grad·Δ against the actual change ----
-  const leafSel = byId("sens-leaf"), deltaBox = byId("sens-delta"), deltaRange = byId("sens-range");
-  let delta = null;
-  function spanOf(i) { return Math.max(1, Math.abs(p[i])); }
-  function setRange() {
-    const s = spanOf(Number(leafSel.value));
-    deltaRange.min = String(-s); deltaRange.max = String(s); deltaRange.step = String(s / 200);
-  }
-  function outputAt(i, d) {
-    const q = p.slice(); q[i] = q[i] + d;
-    const res = run(q, LIVE.seed);
-    return res.values[res.values.length - 1];
-  }
-  function sensitivity() {
-    if (!LIVE.leaves.length) { return; }
-    const i = Number(leafSel.value);
-    if (delta === null) { delta = spanOf(i) / 10; deltaBox.value = String(delta); }
-    setRange();
-    deltaRange.value = String(delta);
-    const out = r.values[r.values.length - 1], g = r.grads[i];
-    const predicted = g * delta, actual = outputAt(i, delta) - out;
-    document.querySelectorAll(".sens-name").forEach(function (e) {
-      e.textContent = LIVE.leafNames[i];
-    });
-    const set = function (id, x, text) {
-      const e = byId(id); e.dataset.value = String(x); e.textContent = text;
-    };
-    set("sens-predicted", predicted, fmt(g) + " × " + fmt(delta) + " = " + fmt(predicted));
-    set("sens-actual", actual, fmt(actual));
-    set("sens-gap", actual - predicted, fmt(actual - predicted));
-    plot(i, out, g);
-  }
-  function plot(i, out, g) {
-    const svg = byId("sens-plot"), W = 360, H = 150, pad = 22, s = spanOf(i), n = 80;
-    const xs = [], ys = [];
-    for (let k = 0; k <= n; k++) {
-      const d = -s + 2 * s * k / n;
-      xs.push(d); ys.push(outputAt(i, d) - out);
-    }
-    const lin = xs.map(function (d) { return g * d; });
-    let lo = Infinity, hi = -Infinity;
-    lin.concat(ys).forEach(function (y) {
-      if (isFinite(y)) { lo = Math.min(lo, y); hi = Math.max(hi, y); }
-    });
-    if (!isFinite(lo)) { lo = -1; hi = 1; }  // nothing finite: outside the domain
-    if (!(hi > lo)) { lo -= 1; hi += 1; }
-    const X = function (d) { return pad + (d + s) / (2 * s) * (W - 2 * pad); };
-    const Y = function (y) { return H - pad - (y - lo) / (hi - lo) * (H - 2 * pad); };
-    const path = function (vals) {
-      let text = "", pen = "M";
-      vals.forEach(function (y, k) {
-        if (!isFinite(y)) { pen = "M"; return; }
-        text += pen + X(xs[k]).toFixed(1) + " " + Y(y).toFixed(1) + " "; pen = "L";
-      });
-      return text;
-    };
-    const mark = X(delta);
-    svg.innerHTML =
-      '<line x1="' + pad + '" x2="' + (W - pad) + '" y1="' + Y(0) + '" y2="' + Y(0) +
-      '" stroke="#bbb"/>' +
-      '<line x1="' + X(0) + '" x2="' + X(0) + '" y1="' + pad + '" y2="' + (H - pad) +
-      '" stroke="#bbb"/>' +
-      '<path d="' + path(lin) +
-      '" fill="none" stroke="#d62728" stroke-dasharray="5 3" stroke-width="1.5"/>' +
-      '<path d="' + path(ys) + '" fill="none" stroke="#1f4e9c" stroke-width="2"/>' +
-      '<line x1="' + mark + '" x2="' + mark + '" y1="' + pad + '" y2="' + (H - pad) +
-      '" stroke="#555" stroke-dasharray="2 2"/>' +
-      '<text x="' + (W - pad) + '" y="14" text-anchor="end">Δ = ' + fmt(delta) + '</text>' +
-      '<text x="' + pad + '" y="14">actual (blue), grad·Δ (red, dashed)</text>' +
-      '<text x="' + pad + '" y="' + (H - 6) + '">' + fmt(-s) + '</text>' +
-      '<text x="' + (W - pad) + '" y="' + (H - 6) + '" text-anchor="end">' + fmt(s) + '</text>';
-  }
-  leafSel.addEventListener("change", function () {
-    delta = spanOf(Number(leafSel.value)) / 10; deltaBox.value = String(delta); sensitivity();
-  });
-  deltaBox.addEventListener("input", function () {
-    const v = Number(deltaBox.value);
-    if (deltaBox.value.trim() === "" || !isFinite(v)) { return; }
-    delta = v; sensitivity();
-  });
-  deltaRange.addEventListener("input", function () {
-    delta = Number(deltaRange.value); deltaBox.value = String(delta); sensitivity();
-  });
-  // ---- maths and code in step, and predict-then-reveal ----
-  const predict = byId("predict"), guess = byId("guess"), guessValue = byId("guess-value");
-  const revealed = {};
-  let hidden = [];
-  let lastShown = -1;
-  function textsAt(k) {
-    const texts = Object.assign({}, data.initial);
-    for (let i = 0; i <= k; i++) { Object.assign(texts, data.frames[i].texts); }
-    return texts;
-  }
-  function onShow(k) {
-    const texts = textsAt(k);
-    hidden.forEach(function (id) { page.setText(id, texts[id]); });
-    hidden = [];
-    document.querySelectorAll("#code .current, #code .forward").forEach(function (e) {
-      e.classList.remove("current", "forward"); e.removeAttribute("aria-current");
-    });
-    // The forward line of the node this step differentiates: where its out came from.
-    const forward = k === 0 ? null : byId("code-" + LIVE.forwardLine[k - 1]);
-    if (forward) { forward.classList.add("forward"); }
-    const lineNo = k === 0 ? LIVE.seedLine : LIVE.stepLine[k - 1];
-    const line = lineNo === null || lineNo === undefined ? null : byId("code-" + lineNo);
-    if (line) {
-      line.classList.add("current"); line.setAttribute("aria-current", "true");
-      const pre = byId("code");
-      const top = line.offsetTop - pre.offsetTop;
-      if (top < pre.scrollTop || top + line.offsetHeight > pre.scrollTop + pre.clientHeight) {
-        pre.scrollTop = Math.max(0, top - pre.clientHeight / 2);
-      }
-    }
-    const hide = LIVE.live && predict.checked && k > 0 && !revealed[k];
-    guess.hidden = !hide;
-    if (k === 0) {
-      lastShown = k;
-      byId("maths-term").textContent = LIVE.seedTerm + " = " + fmt(LIVE.seed);
-      byId("maths-numbers").textContent = "the seed: backprop starts at the output";
-      byId("maths-local").textContent = "";
-      byId("code-numbers").textContent = line ? line.textContent.trim() + "   → " +
-        fmt(LIVE.seed) : "";
-      return;
-    }
-    const t = LIVE.frames[k - 1], K = k - 1;
-    const u = fmt(r.upstreams[K]), l = fmt(r.locals[K]);
-    const c = hide ? "?" : fmt(r.contributions[K]);
-    byId("maths-term").textContent = t.term;
-    byId("maths-numbers").textContent = "= " + u + " · " + l + " = " + c;
-    byId("maths-local").textContent = "local: " + render(t.local);
-    byId("code-numbers").textContent = line ?
-      line.textContent.trim() + "   → " + u + " × " + l + " = " + c :
-      "(a constant's input: no line, the tape needs no gradient here)";
-    if (hide) {
-      byId("narration").textContent = t.term + " = " + u + " · " + l + " = ?";
-      byId("detail").textContent = "Your turn: type upstream × local, then Check (or Reveal).";
-      if (t.flow) { page.setText(t.flow, u + " × " + l + " = ?"); hidden.push(t.flow); }
-      if (t.grad) { page.setText(t.grad, "grad: ?"); hidden.push(t.grad); }
-    }
-    if (k !== lastShown) { byId("guess-result").textContent = ""; }
-    lastShown = k;
-  }
-  page.hooks.push(onShow);
-  page.fmt = fmt;
-  guess.addEventListener("submit", function (e) {
-    e.preventDefault();
-    const k = page.index(), want = r.contributions[k - 1], got = Number(guessValue.value);
-    const ok = guessValue.value.trim() !== "" &&
-      (fmt(got) === fmt(want) || Math.abs(got - want) <= 1e-3 * Math.abs(want));
-    revealed[k] = true;
-    guessValue.value = "";
-    page.show(k);
-    const res = byId("guess-result");
-    res.textContent = ok ? "✓ right: " + fmt(want) : "✗ not quite (you typed " + fmt(got) +
-      "): the engine's product is " + fmt(want);
-    res.dataset.ok = ok ? "true" : "false";
-  });
-  byId("reveal").addEventListener("click", function () {
-    revealed[page.index()] = true; page.show(page.index());
-  });
-  predict.addEventListener("change", function () { page.show(page.index()); });
-  recompute();
-})();
-"""

@@ -18,8 +18,10 @@ from typing import Any
 from autograd import Step, Value, check_graph, local_derivatives, topological_order
 
 from . import names as naming
-from ._text import DIGITS, fmt, term
+from . import template
+from ._text import DIGITS, fmt
 from .groups import Scope, auto_depth, boxes, collapse_rule, node_scopes
+from .template import Edge, Numbers, Part, Slot
 
 SHOW = frozenset({"data", "grad", "local", "flow"})
 """What a picture can show: node ``data`` and ``grad``, the ``local`` derivative on each
@@ -44,6 +46,8 @@ class Cell:
     id: str
     role: str
     text: str
+    parts: list[Part] | None = None
+    """The text with its numbers as slots, where a live page recomputes them."""
 
 
 @dataclass
@@ -76,6 +80,8 @@ class Picture:
     edge_of: dict[tuple[Value, int], str] = field(default_factory=dict)
     """The drawn edge of (node, input index), absent when inside a collapsed box."""
     flow_cell: dict[tuple[Value, int], str] = field(default_factory=dict)
+    arrow: dict[Value, str] = field(default_factory=dict)
+    """The arrow from each drawn node's op circle to its value node."""
     note: str = ""
 
     def cells(self) -> Iterable[Cell]:
@@ -89,31 +95,35 @@ class Picture:
         return sum(1 for s in self.shapes if s.kind != "op")
 
 
-def grad_text(terms: Sequence[float], complete: bool = True, digits: int = DIGITS) -> str:
-    """A node's gradient line: ``grad 0.5``, ``grad = 0.2461 + (−0.7384) = −0.4923``."""
-    if not terms:
-        return NOT_COMPUTED
-    if len(terms) == 1:
-        text = f"grad {fmt(terms[0], digits)}"
+def grad_parts(edges: Sequence[Edge], complete: bool = True) -> list[Part]:
+    """A node's gradient line over its paths so far: ``grad 0.5``,
+    ``grad = 0.2461 + (−0.7384) = −0.4923``, ``… (so far)`` while paths are missing."""
+    if not edges:
+        return [NOT_COMPUTED]
+    if len(edges) == 1:
+        parts: list[Part] = ["grad ", Slot("c", edges[0])]
     else:
-        shown = " + ".join(term(t, digits) for t in terms[:MAX_TERMS])
-        if len(terms) > MAX_TERMS:
-            shown += f" + … ({len(terms)} terms)"
-        text = f"grad = {shown} = {fmt(sum(terms), digits)}"
-    return text if complete else text + " (so far)"
+        parts = ["grad = ", *template.joined(edges, MAX_TERMS), " = ", Slot("s", tuple(edges))]
+    return parts if complete else [*parts, " (so far)"]
 
 
-def seed_text(seed: float, digits: int = DIGITS) -> str:
-    """The root's gradient line: the seed the pass starts from."""
-    return f"grad {fmt(seed, digits)} (seed)"
+def seed_text(seed: float, digits: int = DIGITS, earlier: float = 0.0) -> str:
+    """The root's gradient line: the seed the pass starts from, after what earlier passes
+    left in ``.grad`` (``grad = 1.0 (earlier passes) + 1.0 (seed) = 2.0``)."""
+    if not earlier:
+        return f"grad {fmt(seed, digits)} (seed)"
+    return (f"grad = {fmt(earlier, digits)} (earlier passes) + {fmt(seed, digits)} (seed) = "
+            f"{fmt(earlier + seed, digits)}")
 
 
-def flow_text(step: Step, digits: int = DIGITS) -> str:
-    """An edge's chain-rule line: ``upstream × local = contribution``."""
-    return (
-        f"{fmt(step.upstream, digits)} × {fmt(step.local, digits)} = "
-        f"{fmt(step.contribution, digits)}"
-    )
+def constants(order: Sequence[Value]) -> set[Value]:
+    """The nodes whose value no input can change: constants (``x * 2``'s 2) and ops on
+    constants only. They get no backward step in a lesson and no ∂L/∂(number)."""
+    found: set[Value] = set()
+    for node in order:
+        if node.is_constant or (node.op is not None and all(p in found for p in node.parents)):
+            found.add(node)
+    return found
 
 
 def check_options(
@@ -163,12 +173,15 @@ def build(
     lesson: bool = False,
     max_nodes: int | None = MAX_NODES,
     where: str = "draw_graph",
+    seed: float = 1.0,
 ) -> Picture:
     """The picture of ``root``'s graph.
 
-    ``steps``: a backward pass. For a picture (``lesson=False``) they are all done: every
-    edge carries its product and every node its sum over paths; for a lesson they are
-    still to come: gradients read *not computed* and products are blank (frames fill them).
+    ``steps``: a backward pass from ``seed``. For a picture (``lesson=False``) they are all
+    done: every edge carries its product and every node its sum over paths (what earlier
+    passes left in ``.grad`` is told apart); for a lesson they are still to come: gradients
+    read *not computed* and products are blank (frames fill them). Steps into constants
+    are left out (:func:`constants`).
     """
     shown = check_options(show, rankdir, collapse, scopes, where)
     order = topological_order(root)
@@ -201,29 +214,33 @@ def build(
         rows = check_graph(root, leaves)
         failed = {leaf: r for leaf, r in zip(leaves, rows) if not r.ok(CHECK_ATOL, CHECK_RTOL)}
 
-    terms: dict[Value, list[float]] = {}
-    step_at: dict[tuple[Value, int], Step] = {}
-    if steps is not None and not lesson:
-        for s in steps:
-            terms.setdefault(s.input, []).append(s.contribution)
-            step_at[(s.node, s.index)] = s
+    fixed = constants(order)
+    kept = [s for s in steps or () if s.input not in fixed]
+    numbers = Numbers.of(order, kept)
+    into: dict[Value, list[Edge]] = {}
+    for s in kept:
+        into.setdefault(s.input, []).append((s.node, s.index))
 
     def grad_of(node: Value) -> str:
         if lesson:
-            return (
-                seed_text(steps[0].upstream if steps else 1.0, digits)
-                if node is root
-                else (NOT_COMPUTED)
-            )
+            return seed_text(seed, digits) if node is root else NOT_COMPUTED
         if not node.grad_computed:
             return NOT_COMPUTED
-        mine = terms.get(node, [])
-        text = grad_text(mine, True, digits) if mine else f"grad {fmt(node.grad, digits)}"
-        if mine and abs(sum(mine) - node.grad) > SUM_RTOL * max(1.0, abs(node.grad)):
-            # .grad also holds other passes or roots: say which part flowed from here.
-            only = grad_text(mine, True, digits).removeprefix("grad").lstrip(" =")
-            return f"grad {fmt(node.grad, digits)} (from this root: {only})"
-        return text
+        edges = into.get(node, [])
+        this = seed if node is root else numbers.number(Slot("s", tuple(edges)))
+        earlier = node.grad - this
+        if abs(earlier) <= SUM_RTOL * max(1.0, abs(node.grad)):
+            earlier = 0.0
+        if node is root:
+            return seed_text(seed, digits, earlier)
+        if not edges:
+            return f"grad {fmt(node.grad, digits)}"
+        if not earlier:
+            return template.render(grad_parts(edges), numbers, digits)
+        # .grad also holds earlier passes (or other roots'): never drawn as another path.
+        paths = template.render(template.joined(edges, MAX_TERMS), numbers, digits)
+        return (f"grad = {fmt(earlier, digits)} (earlier passes) + {paths} = "
+                f"{fmt(node.grad, digits)}")
 
     picture = Picture([], [], rankdir, root, full, short, note=note)
     box_ids: dict[Scope, str] = {}
@@ -238,11 +255,11 @@ def build(
         k = index[node]
         vid = f"v{k}"
         picture.element[node] = vid
-        role = "constant" if node.is_constant else "name"
-        cells = [Cell(f"{vid}-name", role, short[node])]
-        if "data" in shown:
-            cells.append(Cell(f"{vid}-data", "data", f"data {fmt(node.data, digits)}"))
-        if "grad" in shown:
+        cells = [Cell(f"{vid}-name", "constant" if node.is_constant else "name", short[node])]
+        if "data" in shown and not node.is_constant:  # a constant's name is its value
+            cells.append(Cell(f"{vid}-data", "data", f"data {fmt(node.data, digits)}",
+                              ["data ", Slot("v", node)]))
+        if "grad" in shown and node not in fixed:
             cells.append(Cell(f"{vid}-grad", "grad", grad_of(node)))
             picture.grad_cell[node] = f"{vid}-grad"
         if node in failed:
@@ -257,7 +274,7 @@ def build(
             )
         scope = scope_of.get(node, ())
         picture.shapes.append(
-            Shape(vid, "value", cells, scope, constant=node.is_constant, failed=node in failed)
+            Shape(vid, "value", cells, scope, constant=node in fixed, failed=node in failed)
         )
         if node.op is not None:
             op = node.op
@@ -268,6 +285,7 @@ def build(
                 )
             picture.shapes.append(Shape(f"o{k}", "op", op_cells, scope))
             picture.edges.append(Shape(f"a{k}", "edge", [], src=f"o{k}", dst=vid))
+            picture.arrow[node] = f"a{k}"
 
     for prefix, nodes in members.items():
         gid = box_ids[prefix]
@@ -283,15 +301,26 @@ def build(
         for j, node in enumerate(outputs[:3]):
             cells.append(Cell(f"{gid}-out{j}", "name", short[node]))
             if "data" in shown:
-                cells.append(Cell(f"{gid}-out{j}-data", "data", f"data {fmt(node.data, digits)}"))
-            if "grad" in shown:
+                cells.append(Cell(f"{gid}-out{j}-data", "data", f"data {fmt(node.data, digits)}",
+                                  ["data ", Slot("v", node)]))
+            if "grad" in shown and node not in fixed:
                 cells.append(Cell(f"{gid}-out{j}-grad", "grad", grad_of(node)))
                 picture.grad_cell[node] = f"{gid}-out{j}-grad"
         if len(outputs) > 3:
             cells.append(Cell(f"{gid}-more", "count", f"… {len(outputs)} outputs"))
         picture.shapes.append(Shape(gid, "box", cells, prefix[:-1]))
 
-    merged: dict[tuple[str, str], list[tuple[Value, int]]] = {}
+    _edges(picture, order, index, box_of, box_ids, fixed, numbers, shown, lesson, digits)
+    return picture
+
+
+def _edges(picture: Picture, order: Sequence[Value], index: Mapping[Value, int],
+           box_of: Mapping[Value, Scope], box_ids: Mapping[Scope, str], fixed: set[Value],
+           numbers: Numbers, shown: frozenset[str], lesson: bool, digits: int) -> None:
+    """The picture's edges: each input → op edge with its local derivative (formula and
+    number) and, once the pass has reached it, its chain-rule product. An edge from a
+    constant carries no text: nothing flows into a number."""
+    merged: dict[tuple[str, str], list[Edge]] = {}
     for node in order:
         if node.op is None:
             continue
@@ -300,7 +329,7 @@ def build(
         locals_: list[Any] = [None] * len(node.parents)
         texts: list[str] = []
         if box is None and "local" in shown:
-            texts = naming.formulas(node, short)
+            texts = naming.formulas(node, picture.short)
             try:
                 locals_ = local_derivatives(node)
             except (ArithmeticError, ValueError):
@@ -312,20 +341,23 @@ def build(
                     merged.setdefault((src, box_ids[box]), []).append((node, i))
                 continue
             eid = f"e{k}_{i}"
+            edge = (node, i)
             cells = []
-            if "local" in shown:
+            stepped = edge in numbers.steps
+            if "local" in shown and parent not in fixed:
                 number = "undefined" if locals_[i] is None else fmt(locals_[i], digits)
-                cells.append(Cell(f"{eid}-local", "local", f"{texts[i]} = {number}"))
-            if "flow" in shown:
-                step = step_at.get((node, i))
-                cells.append(Cell(f"{eid}-flow", "flow", flow_text(step, digits) if step else ""))
-                picture.flow_cell[(node, i)] = f"{eid}-flow"
+                parts: list[Part] | None = [f"{texts[i]} = ", Slot("l", edge)] if stepped else None
+                cells.append(Cell(f"{eid}-local", "local", f"{texts[i]} = {number}", parts))
+            if "flow" in shown and parent not in fixed:
+                done = stepped and not lesson
+                text = template.render(template.flow(edge), numbers, digits) if done else ""
+                cells.append(Cell(f"{eid}-flow", "flow", text))
+                picture.flow_cell[edge] = f"{eid}-flow"
             picture.edges.append(Shape(eid, "edge", cells, src=src, dst=f"o{k}"))
-            picture.edge_of[(node, i)] = eid
+            picture.edge_of[edge] = eid
     for j, ((src, dst), pairs) in enumerate(merged.items()):
         mid = f"m{j}"
         cells = [Cell(f"{mid}-count", "count", f"×{len(pairs)}")] if len(pairs) > 1 else []
         picture.edges.append(Shape(mid, "edge", cells, src=src, dst=dst))
         for pair in pairs:
             picture.edge_of[pair] = mid
-    return picture

@@ -1,10 +1,12 @@
 """The frames of a lesson: one sentence of chain rule per step, and what it changes.
 
-Frame 0 is the seed at the output (``∂L/∂L = 1.0``); frame k is the engine's k-th
-backward step. Each frame says which picture elements are current (``aria-current``) and
-which cell texts change from then on, so a page holds every frame as a few strings:
-its size grows linearly with the graph. Names come from the picture; numbers are
-formatted by :func:`viz._text.fmt`; cell texts by the functions of :mod:`viz.model`.
+Frame 0 is the seed at the output (``∂L/∂L = 1.0``); frame k is the k-th backward step
+of the engine (steps into constants left out: a number written in an expression gets no
+step). Each frame says which picture elements are current (``aria-current``) and which
+cell texts change from then on, so a page holds every frame as a few strings: its size
+grows linearly with the graph. Every text is written here once, with its numbers as
+slots (:mod:`viz.template`): Python renders them for static pages and text, a live page
+renders the same parts with the numbers it recomputes.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from dataclasses import dataclass, field
 from autograd import Step, Value
 
 from . import names as naming
-from ._text import DIGITS, fmt, term
-from .model import Picture, flow_text, grad_text
+from . import template
+from ._text import DIGITS, fmt
+from .model import Picture, grad_parts
+from .template import Edge, Numbers, Part, Slot
 
 MAX_SUM_TERMS = 6
 """A narrated sum over more paths than this shows the first few and the count."""
@@ -25,7 +29,8 @@ MAX_SUM_TERMS = 6
 @dataclass
 class Frame:
     """One frame: its ``step`` (None for the seed), its sentences, the ids of the
-    elements it is about, and the cell texts that change at this frame."""
+    elements it is about, and the cell texts that change at this frame; ``parts`` holds
+    the same texts with their numbers as slots (``sentence``, ``detail``, and cell ids)."""
 
     number: int
     step: Step | None
@@ -33,19 +38,10 @@ class Frame:
     detail: str
     current: list[str]
     texts: dict[str, str] = field(default_factory=dict)
+    parts: dict[str, list[Part]] = field(default_factory=dict)
 
 
 _d = naming.of
-
-
-def sum_text(terms: Sequence[float], digits: int = DIGITS) -> str:
-    """The sum over paths: ``0.2461 + (−0.7384) = −0.4923`` (long sums shortened)."""
-    if len(terms) == 1:
-        return fmt(terms[0], digits)
-    shown = " + ".join(term(t, digits) for t in terms[:MAX_SUM_TERMS])
-    if len(terms) > MAX_SUM_TERMS:
-        shown += f" + … ({len(terms)} terms)"
-    return f"{shown} = {fmt(sum(terms), digits)}"
 
 
 def frames(
@@ -54,6 +50,7 @@ def frames(
     """The frames of the backward pass ``steps`` over ``picture``."""
     root, names = picture.root, picture.names
     r = names[root]
+    numbers = Numbers.of((), steps)
     total: dict[Value, int] = {}
     for s in steps:
         total[s.input] = total.get(s.input, 0) + 1
@@ -66,47 +63,50 @@ def frames(
         [picture.element[root]],
     )
     result = [first]
-    terms: dict[Value, list[float]] = {}
+    paths: dict[Value, list[Edge]] = {}
     local_formulas: dict[Value, list[str]] = {}
     for k, s in enumerate(steps, start=1):
         node, inp = s.node, s.input
+        edge = (node, s.index)
         n, i = names[node], names[inp]
         local = (
             f"∂({naming.expression(node, picture.short)})/{_d(i)}"
             if node is root
             else f"{_d(n)}/{_d(i)}"
         )
-        sentence = (
-            f"{_d(r)}/{_d(i)} += {_d(r)}/{_d(n)} · {local} = "
-            f"{fmt(s.upstream, digits)} · {fmt(s.local, digits)} = {fmt(s.contribution, digits)}"
-        )
-        mine = terms.setdefault(inp, [])
-        mine.append(s.contribution)
-        m, paths = len(mine), total[inp]
+        term = f"{_d(r)}/{_d(i)} += {_d(r)}/{_d(n)} · {local}"
+        mine = paths.setdefault(inp, [])
+        mine.append(edge)
+        m, count = len(mine), total[inp]
         if node not in local_formulas:
             local_formulas[node] = naming.formulas(node, picture.short)
         formula = local_formulas[node][s.index]
         grad = f"{_d(r)}/{_d(i)}"
-        if paths == 1:
-            fan = f"{grad} = {fmt(s.contribution, digits)}: complete (one path from {r} to {i})."
-        elif m < paths:
-            fan = f"Path {m} of {paths} to {i}, via {n}: {grad} so far = {sum_text(mine, digits)}."
+        fan: list[Part]
+        if count == 1:
+            fan = [f"{grad} = ", Slot("c", edge), f": complete (one path from {r} to {i})."]
+        elif m < count:
+            fan = [f"Path {m} of {count} to {i}, via {n}: {grad} so far = ",
+                   *template.total(mine, MAX_SUM_TERMS), "."]
         else:
-            fan = (
-                f"Path {m} of {paths} to {i}, via {n}: complete. {grad} is the sum over its "
-                f"{paths} paths = {sum_text(mine, digits)}."
-            )
-        detail = f"Local derivative {formula} = {fmt(s.local, digits)}. {fan}"
-        texts = {}
+            fan = [f"Path {m} of {count} to {i}, via {n}: complete. {grad} is the sum over its "
+                   f"{count} paths = ", *template.total(mine, MAX_SUM_TERMS), "."]
+        parts: dict[str, list[Part]] = {
+            "sentence": [f"{term} = ", Slot("u", edge), " · ", Slot("l", edge), " = ",
+                         Slot("c", edge)],
+            "detail": [f"Local derivative {formula} = ", Slot("l", edge), ". ", *fan],
+        }
         if inp in picture.grad_cell:
-            texts[picture.grad_cell[inp]] = grad_text(mine, m == paths, digits)
-        if (node, s.index) in picture.flow_cell:
-            texts[picture.flow_cell[(node, s.index)]] = flow_text(s, digits)
-        current = [picture.edge_of.get((node, s.index)), picture.element[inp]]
+            parts[picture.grad_cell[inp]] = grad_parts(list(mine), m == count)
+        if edge in picture.flow_cell:
+            parts[picture.flow_cell[edge]] = template.flow(edge)
+        current = [picture.edge_of.get(edge), picture.element[inp]]
         if picture.element[node] == picture.element[inp]:
             current = [picture.element[inp]]  # a step inside one collapsed box
         ids = list(dict.fromkeys(c for c in current if c))
-        result.append(Frame(k, s, sentence, detail, ids, texts))
+        texts = {key: template.render(p, numbers, digits) for key, p in parts.items()}
+        sentence, detail = texts.pop("sentence"), texts.pop("detail")
+        result.append(Frame(k, s, sentence, detail, ids, texts, parts))
     return result
 
 

@@ -111,10 +111,13 @@ def plot_decision_boundary(
             Values (class = argmax); evaluated under ``autograd.no_grad()``.
         X: the points, each two numbers. y: their labels (±1, 0/1 or class indices).
         path: write the figure there when given.
-        resolution: grid cells per side. margin: space around the data.
+        resolution: grid points per side. margin: space around the data.
 
     Returns:
-        The matplotlib ``Figure``; its image holds the predicted class on the grid.
+        The matplotlib ``Figure``. For one score its image is the score clipped to ±1,
+        drawn smooth (interpolated between grid points, so the boundary, where it crosses
+        0, is a curve and not a staircase), with a colour bar; for logits, the predicted
+        class on the grid.
     """
     points = [
         (_number(p[0], "plot_decision_boundary: X"), _number(p[1], "plot_decision_boundary: X"))
@@ -136,19 +139,24 @@ def plot_decision_boundary(
             for j in range(resolution):
                 x_at = x_lo + (x_hi - x_lo) * (j + 0.5) / resolution
                 binary, score = _score(model([x_at, y_at]))
-                row.append(float(score > 0) if binary else score)
+                row.append(max(-1.0, min(1.0, score)) if binary else score)
             grid.append(row)
-    fig = _figure((5.0, 4.4))
+    fig = _figure((5.4, 4.4))
     ax = fig.add_subplot()
-    ax.imshow(
+    image = ax.imshow(
         grid,
         origin="lower",
         extent=(x_lo, x_hi, y_lo, y_hi),
         cmap="coolwarm",
-        alpha=0.35,
+        alpha=0.45,
         aspect="auto",
-        interpolation="nearest",
+        interpolation="bilinear" if binary else "nearest",
+        vmin=-1.0 if binary else None,
+        vmax=1.0 if binary else None,
     )
+    if binary:
+        bar = fig.colorbar(image, ax=ax, shrink=0.85)
+        bar.set_label("model score, clipped to ±1 (class = its sign)")
     labels = [_number(v, "plot_decision_boundary: y") for v in y]
     ax.scatter(xs, ys, c=labels, cmap="coolwarm", edgecolors="black", linewidths=0.5, s=22)
     ax.set_xlabel("x₀")

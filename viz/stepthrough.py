@@ -14,9 +14,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from autograd import Step, Value, backward_steps
+from autograd import Step, Value, backward_steps, topological_order
 
-from . import html, layout, model, narrate
+from . import html, layout, model, narrate, paths, template
 from ._text import DIGITS
 from .groups import Scope
 from .model import MAX_NODES, SHOW
@@ -54,31 +54,55 @@ class Lesson:
         gradient it adds to (running total over paths, and when it is complete)."""
         return narrate.text(self.picture, self.frames, self.digits)
 
-    def texts(self) -> dict[str, list[str]]:
-        """Every text each changing cell shows, in frame order (cell id → texts)."""
+    def texts(self, wide: bool = False) -> dict[str, list[str]]:
+        """Every text each changing cell shows, in frame order (cell id → texts); ``wide``
+        adds each number slot's widest rendering (a live page's numbers change)."""
         initial = {c.id: c.text for c in self.picture.cells()}
         variants: dict[str, list[str]] = {}
         for frame in self.frames:
             for cid, text in frame.texts.items():
                 variants.setdefault(cid, [initial[cid]]).append(text)
+        if wide:
+            for cell in self.picture.cells():
+                if cell.parts is not None:
+                    variants.setdefault(cell.id, [cell.text]).append(
+                        template.render(cell.parts, None, self.digits))
+            for frame in self.frames:
+                for cid, parts in frame.parts.items():
+                    if cid in variants:
+                        variants[cid].append(template.render(parts, None, self.digits))
         return variants
 
-    def to_page(self, title: str = TITLE) -> str:
-        """The lesson as one self-contained HTML page (text); ``dot`` runs once."""
-        variants = self.texts()
+    def drawing(self, wide: bool = False) -> tuple[layout.Drawing, dict[str, str]]:
+        """The picture laid out once (each changing cell sized for its longest text), and
+        the text each changing cell starts with."""
+        variants = self.texts(wide)
         drawing = layout.draw(self.picture, layout.widest(self.picture, variants))
-        initial = {cid: texts[0] for cid, texts in variants.items()}
-        return html.page(drawing, self.frames, initial, title, True, self.picture.note)
+        return drawing, {cid: texts[0] for cid, texts in variants.items()}
 
-    def to_html(self, path: str | os.PathLike[str], title: str = "") -> Path:
+    def graph_data(self) -> dict[str, Any]:
+        """What the page's viewer reads: names to cite, and the paths of every node."""
+        order = topological_order(self.root)
+        return paths.graph_data(self.picture, order, self.steps, self.seed)
+
+    def to_page(self, title: str = TITLE, back: html.Link | None = None) -> str:
+        """The lesson as one self-contained HTML page (text); ``dot`` runs once."""
+        drawing, initial = self.drawing()
+        return html.page(drawing, self.frames, initial, title, True, self.picture.note,
+                         graph=self.graph_data(), back=back)
+
+    def to_html(self, path: str | os.PathLike[str], title: str = "",
+                back: html.Link | None = None) -> Path:
         """Write the lesson as ONE self-contained HTML file; returns its path.
 
         The graph is drawn once; Prev, Next, Play, a slider and the arrow keys change
         only texts and highlights, and bring the current step into view. Drag to pan,
-        wheel or pinch to zoom, "Fit" to see it all. Nothing is fetched.
+        Ctrl + wheel or pinch to zoom, "Fit" to see it all, the overview to jump; a click
+        on a node shows its gradient as the sum over paths. Nothing is fetched.
+        ``back``: (href, text) of the page this one belongs to (its lesson).
         """
         path = Path(path)
-        text = self.to_page(title or TITLE)
+        text = self.to_page(title or TITLE, back)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         return path
@@ -131,7 +155,8 @@ def step_through(
     if not isinstance(root, Value):
         raise TypeError(f"step_through: root must be a Value, got {root!r} ({type(root).__name__})")
     model.check_options(show, rankdir, collapse, scopes, "step_through")
-    steps = list(backward_steps(root, float(gradient)))
+    fixed = model.constants(topological_order(root))
+    steps = [s for s in backward_steps(root, float(gradient)) if s.input not in fixed]
     if max_steps is not None and len(steps) > max_steps:
         raise ValueError(
             f"step_through: the backward pass from {root.label or 'L'!r} takes {len(steps)} "
@@ -151,5 +176,6 @@ def step_through(
         lesson=True,
         max_nodes=max_nodes,
         where="step_through",
+        seed=float(gradient),
     )
     return Lesson(picture, steps, float(gradient), digits)

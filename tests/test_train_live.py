@@ -1,0 +1,370 @@
+"""viz.train_live in headless Chromium: the page trains with nn.fit's numbers.
+
+Each test builds a small model twice from one seed: once for the page, once for nn.fit
+(the oracle), so the page's loss after Reset + k Steps is compared with fit's history.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import random
+
+import pytest
+
+import nn
+import viz
+from autograd import Value
+from viz import assets
+
+VIEWPORT = {"width": 1280, "height": 800}
+REL = 1e-9  # the page's epoch loss against nn.fit's (summation order differs by ulps)
+GRAD_REL = 1e-9  # a sample's gradients on the page against the engine's backward()
+MIN_FONT_PX = 11
+GAUSS_REL = 1e-13  # V8's log, cos and sin against the C library's: the last bits
+
+
+# ---- the training problems -------------------------------------------------------------
+
+
+def regression():
+    """A curve with a tanh MLP, full batch, mean squared error."""
+    X, y = nn.make_regression(16, noise=0.05, seed=3, kind="curved")
+    return (lambda: nn.MLP(1, [4, 1], activation="tanh", seed=1)), X, y, nn.mse_loss, {}
+
+
+def classifier():
+    """Moons with a ReLU MLP, hinge loss and an L2 penalty, full batch."""
+    X, y = nn.make_moons(24, noise=0.1, seed=2)
+    return (lambda: nn.MLP(2, [5, 1], activation="relu", seed=4)), X, y, nn.hinge_loss, {
+        "l2": 1e-3}
+
+
+def minibatch():
+    """Mini-batches of 4 (the last one smaller) in fit's shuffled order, seed 7."""
+    X, y = nn.make_regression(18, noise=0.1, seed=5)
+    return (lambda: nn.MLP(1, [3, 1], activation="tanh", seed=2)), X, y, nn.mse_loss, {
+        "batch_size": 4, "seed": 7}
+
+
+def classes():
+    """Three blobs with softmax cross-entropy over three outputs, mini-batches of 7."""
+    X, y = nn.make_blobs(21, seed=1)
+    return (lambda: nn.MLP(2, [4, 3], activation="relu", seed=3)), X, y, nn.cross_entropy, {
+        "batch_size": 7, "seed": 2}
+
+
+def logits():
+    """0/1 moons with the logistic loss on raw scores, summed over the batch."""
+    X, y = nn.make_moons(14, noise=0.1, seed=6)
+    loss = functools.partial(nn.binary_cross_entropy_with_logits, reduction="sum")
+    return (lambda: nn.MLP(2, [3, 1], activation="tanh", seed=5)), X, [max(t, 0) for t in y], \
+        loss, {}
+
+
+def big():
+    """The classic demo's network: its per-sample graph is too large to step through."""
+    X, y = nn.make_moons(12, noise=0.1, seed=0)
+    return (lambda: nn.MLP(2, [16, 16, 1], activation="relu", seed=0)), X, y, nn.hinge_loss, {}
+
+
+def line():
+    """views ≈ w·t + b from w = −1, b = 4 (the regression lesson's start): two weights."""
+    rng = random.Random(0)
+    t = [d / 10 for d in range(30)]
+    views = [1.1 * a + 1.2 + rng.gauss(0, 0.25) for a in t]
+
+    def model():
+        m = nn.MLP(1, [1], seed=0)
+        for p, v in zip(m.parameters(), (-1.0, 4.0)):
+            p.data = v
+        return m
+
+    return model, [[a] for a in t], views, nn.mse_loss, {}
+
+
+def fit_loss(problem, lr, epochs, **changes):
+    make, X, y, loss_fn, options = problem()
+    model = make()
+    options = {**options, **changes}
+    history = nn.fit(model, X, y, loss_fn, nn.SGD(model.parameters(), lr=lr), epochs=epochs,
+                     batch_size=options.get("batch_size"), l2=options.get("l2", 0.0),
+                     seed=options.get("seed", 0), progress=False)
+    return model, history
+
+
+# ---- the browser -------------------------------------------------------------------------
+
+
+class Opened:
+    """A page in Chromium, with what it printed to the console and what it fetched."""
+
+    def __init__(self, browser, widget, path):
+        self.widget = widget
+        self.page = browser.new_page(viewport=VIEWPORT)
+        self.errors: list[str] = []
+        self.fetched: list[str] = []
+        self.page.on("console",
+                     lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("request", lambda r: None if r.url.startswith(("file:", "data:", "about:"))
+                     else self.fetched.append(r.url))
+        self.page.goto(path.as_uri())
+
+    def button(self, name):
+        return self.page.get_by_role("button", name=name, exact=True)
+
+    def read(self, label):
+        return self.page.get_by_label(label, exact=True).text_content()
+
+    def train(self, lr, steps):
+        """Type the learning rate, Reset, Step k times; the loss readout as a float."""
+        self.page.get_by_label("learning rate", exact=True).fill(repr(lr))
+        self.button("Reset").click()
+        for _ in range(steps):
+            self.button("Step").click()
+        assert self.read("epoch") == str(steps)
+        return float(self.read("loss"))
+
+    def close(self):
+        self.page.close()
+
+
+@pytest.fixture
+def opened(browser, tmp_path):
+    pages = []
+
+    def open_(problem, name="page.html", **changes):
+        make, X, y, loss_fn, options = problem()
+        widget = viz.train_live(make(), X, y, loss_fn, **{**options, **changes})
+        pages.append(Opened(browser, widget, widget.to_html(tmp_path / name)))
+        return pages[-1]
+
+    yield open_
+    for p in pages:
+        assert p.errors == [], f"console errors: {p.errors}"
+        assert p.fetched == [], f"the page fetched {p.fetched}"
+        p.close()
+
+
+# ---- Python's random, in JavaScript -------------------------------------------------------
+
+
+def test_pyrandom_shuffles_as_python_for_many_seeds_and_sizes(browser):
+    page = browser.new_page()
+    page.set_content(f"<script>{assets.text('pyrandom.js')}</script>")
+    seeds = [0, 1, 2, 7, 42, 12345, 2**31 - 1, 2**32 - 1, 2**32, 2**53 + 1, 2**64 + 3, -1,
+             -987654321, 10**40]
+    sizes = [1, 2, 3, 5, 16, 17, 100, 1000, 4097]
+    cases = [(str(s), n) for s in seeds for n in sizes]
+    got = page.evaluate("""cases => cases.map(([seed, n]) => {
+        const r = new chainrule.PyRandom(seed);
+        const a = [...Array(n).keys()];
+        r.shuffle(a); r.shuffle(a);
+        return [a, r.random(), r.getrandbits(32)];
+    })""", cases)
+    for (seed, n), (order, draw, bits) in zip(cases, got):
+        rng = random.Random(int(seed))
+        want = list(range(n))
+        rng.shuffle(want)
+        rng.shuffle(want)
+        assert order == want, f"seed {seed}, n {n}"
+        assert (draw, bits) == (rng.random(), rng.getrandbits(32)), f"seed {seed}, n {n}"
+    page.close()
+
+
+def test_pyrandom_gauss_draws_as_python(browser):
+    page = browser.new_page()
+    page.set_content(f"<script>{assets.text('pyrandom.js')}</script>")
+    got = page.evaluate("""seed => {
+        const r = new chainrule.PyRandom(seed), out = [];
+        for (let i = 0; i < 501; i++) { out.push(r.gauss(4, 1.25)); }
+        out.push(r.random());
+        return out;
+    }""", "11")
+    rng = random.Random(11)
+    want = [rng.gauss(4, 1.25) for _ in range(501)] + [rng.random()]
+    assert want[-1] == got[-1]  # the same stream: an odd count of gauss calls keeps a spare
+    for g, w in zip(got, want):
+        assert math.isclose(g, w, rel_tol=GAUSS_REL), (g, w)
+    page.close()
+
+
+# ---- the page's contract ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("problem, lr, steps", [(regression, 0.05, 7), (classifier, 0.3, 5),
+                                                (minibatch, 0.1, 4), (line, 0.2, 6),
+                                                (classes, 0.2, 3), (logits, 0.05, 4)],
+                         ids=["regression", "classifier", "minibatch", "two-weights",
+                              "cross-entropy", "logits-sum"])
+def test_reset_and_steps_give_fits_loss(opened, problem, lr, steps):
+    page = opened(problem, lr=0.01)
+    _, history = fit_loss(problem, lr, steps)
+    got = page.train(lr, steps)
+    assert math.isclose(got, history["loss"][-1], rel_tol=REL), (got, history["loss"][-1])
+    again = page.train(lr, steps)  # Reset starts over: the same numbers
+    assert again == got
+
+
+def test_a_typed_batch_size_and_seed_give_fits_loss(opened):
+    page = opened(minibatch)
+    page.page.get_by_label("batch size", exact=True).fill("5")
+    page.page.get_by_label("seed", exact=True).fill("2024")
+    got = page.train(0.2, 3)
+    _, history = fit_loss(minibatch, 0.2, 3, batch_size=5, seed=2024)
+    assert math.isclose(got, history["loss"][-1], rel_tol=REL), (got, history["loss"][-1])
+
+
+def test_play_advances_the_epoch_and_pause_stops_it(opened):
+    page = opened(classifier)
+    page.button("Play").click()
+    page.page.wait_for_function(
+        "Number(document.querySelector('[aria-label=epoch]').textContent) >= 20")
+    page.button("Pause").click()
+    stopped = page.read("epoch")
+    page.page.wait_for_timeout(300)
+    assert page.read("epoch") == stopped
+    assert page.button("Play").is_visible()
+    assert float(page.read("loss")) > 0
+
+
+def test_divergence_stops_and_says_where_as_fit_does(opened):
+    page = opened(line, speed=None)
+    page.page.get_by_label("learning rate", exact=True).fill("0.3")  # above 2/λmax ≈ 0.274
+    page.button("Play").click()
+    page.page.wait_for_function("document.querySelector('#status').textContent.length > 0",
+                                timeout=20_000)
+    with pytest.raises(nn.NonFiniteError) as stop:
+        fit_loss(line, 0.3, 5000)
+    err = stop.value
+    said = page.read("status")
+    assert f"epoch {err.epoch}, batch {err.batch}: {err.culprit};" in said
+    assert page.read("epoch") == str(err.epoch - 1)
+    assert page.button("Step").is_disabled()
+    page.button("Reset").click()
+    assert page.read("epoch") == "0" and page.read("status") == ""
+    page.page.get_by_label("learning rate", exact=True).fill("0.2")
+    page.button("Step").click()
+    assert page.read("epoch") == "1"
+
+
+def test_a_samples_chain_rule_shows_the_engines_gradients_now(opened):
+    page = opened(classifier)
+    page.train(0.3, 3)
+    model, _ = fit_loss(classifier, 0.3, 3)
+    _, X, y, loss_fn, _ = classifier()
+    i = 5
+    page.page.get_by_label("sample", exact=True).fill(str(i))
+    page.button("Chain rule").click()
+    panel = page.page.get_by_label("chain rule", exact=True)
+    assert panel.is_visible()
+    # The engine's backward on this sample's graph, at the weights fit reached.
+    xs = [Value(v) for v in X[i]]
+    target = Value(float(y[i]))
+    model.zero_grad()
+    loss_fn([model(xs)], [target]).backward()
+    params = model.parameters()
+    cells = panel.locator("tbody tr td:nth-child(3)")
+    got = [float(c.get_attribute("data-value")) for c in cells.all()]
+    assert len(got) == len(params)
+    for g, p in zip(got, params):
+        assert math.isclose(g, p.grad, rel_tol=GRAD_REL, abs_tol=1e-15), (g, p.grad)
+    # The step-through beside it: its leaves are these weights and this sample, and its
+    # gradients the engine's.
+    leaves = page.widget.spec["chain"]["leaves"]
+    engine = {("param", j): p for j, p in enumerate(params)}
+    engine.update({("data", j): v for j, v in enumerate([*xs, target])})
+    inner = page.page.locator("#stepthrough").element_handle().content_frame()
+    values = inner.evaluate("chainruleLive.leaves()")
+    assert values == [engine[tuple(where)].data for where in leaves]
+    for k, where in enumerate(leaves):
+        shown = float(inner.locator(f"#leaf-{k}-grad").get_attribute("data-value"))
+        want = engine[tuple(where)].grad
+        assert math.isclose(shown, want, rel_tol=GRAD_REL, abs_tol=1e-15), (where, shown, want)
+
+
+def test_a_graph_too_large_to_read_is_said_and_its_gradients_shown(opened):
+    page = opened(big)
+    assert page.widget.stepthrough is None
+    page.button("Step").click()
+    page.page.locator("circle.point").nth(0).focus()
+    page.page.keyboard.press("Enter")
+    panel = page.page.get_by_label("chain rule", exact=True)
+    assert panel.is_visible()
+    assert f"up to {viz.MAX_NODES}" in panel.text_content()
+    assert page.page.locator("#stepthrough").count() == 0
+    assert panel.locator("tbody tr").count() == len(big()[0]().parameters())
+
+
+def test_text_is_at_least_11px(opened):
+    page = opened(line)
+    page.page.get_by_label("sample", exact=True).fill("2")
+    page.button("Chain rule").click()
+    small = page.page.evaluate("""min => [...document.querySelectorAll('body *')]
+        .filter(e => [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+        .filter(e => e.getClientRects().length)
+        .map(e => [e.tagName, e.textContent.slice(0, 30), parseFloat(getComputedStyle(e).fontSize)])
+        .filter(x => x[2] < min)""", MIN_FONT_PX)
+    assert small == []
+
+
+def test_jupyter_gets_the_page_in_an_iframe(browser, tmp_path):
+    make, X, y, loss_fn, options = classifier()
+    widget = viz.train_live(make(), X, y, loss_fn, **options)
+    html = widget._repr_html_()
+    assert html.startswith("<iframe srcdoc=")
+    page = browser.new_page()
+    page.set_content(html)
+    inner = page.frame_locator("iframe")
+    inner.get_by_role("button", name="Step", exact=True).click()
+    assert inner.get_by_label("epoch", exact=True).text_content() == "1"
+    page.close()
+
+
+# ---- what train_live refuses, before anything is written ----------------------------------
+
+
+def _args():
+    make, X, y, loss_fn, _ = classifier()
+    return make(), X, y, loss_fn
+
+
+@pytest.mark.parametrize("change, match", [
+    ({"lr": float("nan")}, "lr must be a finite number ≥ 0, got nan"),
+    ({"lr": -0.1}, "lr must be a finite number ≥ 0"),
+    ({"lr": True}, "lr must be"),
+    ({"batch_size": 0}, "batch_size must be a positive whole number"),
+    ({"batch_size": 2.0}, "batch_size must be a positive whole number"),
+    ({"l2": -1.0}, "l2 must be a finite number ≥ 0"),
+    ({"seed": 1.5}, "seed must be a whole number"),
+    ({"speed": 0}, "speed must be"),
+    ({"lr_marks": {"2/λmax": float("inf")}}, "lr_marks"),
+])
+def test_bad_settings_are_refused(change, match):
+    with pytest.raises(ValueError, match=match):
+        viz.train_live(*_args(), **change)
+
+
+def test_losses_fit_cannot_trace_are_refused_with_the_reason():
+    model, X, y, _ = _args()
+    with pytest.raises(ValueError, match="train_live: cannot compile binary_cross_entropy: it "
+                       "clamps"):
+        viz.train_live(model, X, [max(t, 0) for t in y], nn.binary_cross_entropy)
+    with pytest.raises(ValueError, match="cannot compile the loss <lambda>"):
+        viz.train_live(model, X, y, lambda outs, ys: outs[0])
+    with pytest.raises(ValueError, match="reduction 'mean' or 'sum'"):
+        viz.train_live(model, X, y, functools.partial(nn.hinge_loss, reduction="none"))
+
+
+def test_bad_data_and_models_are_refused(tmp_path):
+    model, X, y, loss_fn = _args()
+    with pytest.raises(TypeError, match=r"model must be an nn\.Module"):
+        viz.train_live(lambda x: x, X, y, loss_fn)
+    with pytest.raises(ValueError, match="train_live: sample 3 holds nan at input 1"):
+        viz.train_live(model, [*X[:3], [0.0, float("nan")], *X[4:]], y, loss_fn)
+    with pytest.raises(ValueError, match="train_live: sample 0 has 1 inputs, the model takes 2"):
+        viz.train_live(model, [[x[0]] for x in X], y, loss_fn)
+    with pytest.raises(ValueError, match=r"train_live: hinge_loss: targets\[0\] = 0; hinge labels"):
+        viz.train_live(model, X, [0] * len(y), loss_fn)
+    assert list(tmp_path.iterdir()) == []

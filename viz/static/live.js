@@ -1,0 +1,464 @@
+// A live lesson: every number of the step-through recomputed in the browser when an input
+// changes, by run() (the graph lowered to JavaScript from the op table, inlined before
+// this), every text rendered from the parts Python wrote (viz/template.py). A nudge
+// explains itself by its control; practice mode asks for each step's numbers; the tape
+// panel follows the steps; where the engine would refuse the inputs, the page says so.
+(function () {
+  "use strict";
+  const page = window.chainrulePage, data = page.data, numbers = window.chainruleNumbers;
+  const byId = page.byId;
+  const LIVE = JSON.parse(byId("page-extra").textContent);
+  const D = LIVE.digits, N = LIVE.leaves.length;
+  const fmt = function (x) { return numbers.fmt(x, D); };
+  const term = function (x) { return numbers.term(x, D); };
+  const signed = function (x) { return x > 0 ? "+" + fmt(x) : fmt(x); };
+  const last = function (res) { return res.values[res.values.length - 1]; };
+  const p = LIVE.leaves.slice();
+  let r = null;  // the current run: values, locals, upstreams, contributions, grads
+  // ---- texts from parts: strings and number slots (viz/template.py) ----
+  function number(slot, res) {
+    if ("v" in slot) { return fmt(res.values[slot.v]); }
+    if ("l" in slot) { return fmt(res.locals[slot.l]); }
+    if ("u" in slot) { return fmt(res.upstreams[slot.u]); }
+    if ("c" in slot) { return fmt(res.contributions[slot.c]); }
+    if ("t" in slot) { return term(res.contributions[slot.t]); }
+    let s = 0;
+    slot.s.forEach(function (k) { s = s + res.contributions[k]; });
+    return fmt(s);
+  }
+  function render(parts, res) {
+    let out = "";
+    for (let i = 0; i < parts.length; i++) {
+      out += typeof parts[i] === "string" ? parts[i] : number(parts[i], res);
+    }
+    return out;
+  }
+  // ---- where the engine would refuse (viz/domains.py, viz/static/domains.js) ----
+  function refusal(res) {
+    for (let i = 0; i < LIVE.nodes.length; i++) {
+      const n = LIVE.nodes[i];
+      if (n.check < 0) { continue; }
+      const c = CHECKS[n.check];
+      const x = n.parents.map(function (j) { return res.values[j]; });
+      const given = n.parents.map(function (j) {
+        return LIVE.nodes[j].name + " = " + fmt(res.values[j]);
+      }).join(", ");
+      try { c.forward(x); } catch (e) {
+        if (!(e instanceof PyRefusal)) { throw e; }
+        return { node: i, text: "The engine refuses these inputs: " + n.name + " = " +
+                 n.op + "(…) " + e.what + " for " + given +
+                 (n.domain ? " (" + n.op + " needs " + n.domain + ")." : ".") };
+      }
+    }
+    for (let i = LIVE.nodes.length - 1; i >= 0; i--) {  // backward meets them in this order
+      const n = LIVE.nodes[i];
+      if (n.check < 0) { continue; }
+      const c = CHECKS[n.check];
+      const x = n.parents.map(function (j) { return res.values[j]; });
+      for (let k = 0; k < n.parents.length; k++) {
+        if (!n.need[k]) { continue; }
+        try { c.rules[k](x, res.values[i]); } catch (e) {
+          if (!(e instanceof PyRefusal)) { throw e; }
+          const given = n.parents.map(function (j) {
+            return LIVE.nodes[j].name + " = " + fmt(res.values[j]);
+          }).join(", ");
+          return { node: i, backward: true,
+                   text: "backward() refuses these inputs: at " + n.name + ", the local " +
+                   "derivative " + n.formulas[k] + " " + e.what + " for " + given + "." };
+        }
+      }
+    }
+    return null;
+  }
+  // ---- recompute: one run, then every number on the page ----
+  const cellTexts = {};
+  let frameCache = [];
+  function recompute() {
+    r = run(p, LIVE.seed);
+    Object.keys(LIVE.cells).forEach(function (id) { cellTexts[id] = render(LIVE.cells[id], r); });
+    frameCache = [];
+    const out = last(r);
+    const o = byId("live-output");
+    o.textContent = fmt(out);
+    o.title = String(out);
+    o.dataset.value = String(out);
+    const bad = refusal(r);
+    document.querySelectorAll(".refused").forEach(function (e) { e.classList.remove("refused"); });
+    byId("live-status").textContent = bad ? bad.text : "";
+    if (bad && LIVE.nodes[bad.node].el) {
+      const el = byId(LIVE.nodes[bad.node].el);
+      if (el) { el.classList.add("refused"); }
+    }
+    for (let i = 0; i < N; i++) {
+      const g = byId("leaf-" + i + "-grad");
+      g.textContent = "∂" + LIVE.root + "/∂" + LIVE.leafNames[i] + " = " + fmt(r.grads[i]) +
+        (bad && bad.backward ? " (backward() refuses)" : "");
+      g.dataset.value = String(r.grads[i]);
+    }
+    const paths = data.graph.paths;
+    if (paths) {
+      paths.locals = LIVE.pathSteps.map(function (k) { return r.locals[k]; });
+      paths.contributions = LIVE.pathSteps.map(function (k) { return r.contributions[k]; });
+      if (window.chainrulePaths) { window.chainrulePaths.refresh(); }
+    }
+    explain();
+    page.show(page.index());
+  }
+  // What frame k shows, rendered from this run (and masked in practice mode).
+  function frame(k) {
+    const texts = Object.assign({}, data.initial, cellTexts);
+    for (let i = 1; i <= k; i++) {
+      if (!frameCache[i]) {
+        const t = LIVE.frames[i - 1], out = {};
+        Object.keys(t.texts).forEach(function (id) { out[id] = render(t.texts[id], r); });
+        frameCache[i] = out;
+      }
+      Object.assign(texts, frameCache[i]);
+    }
+    let sentence = data.frames[0].sentence, detail = data.frames[0].detail;
+    if (k > 0) {
+      sentence = render(LIVE.frames[k - 1].sentence, r);
+      detail = render(LIVE.frames[k - 1].detail, r);
+    }
+    const shown = { texts: texts, sentence: sentence, detail: detail };
+    return practising() ? mask(shown, k) : shown;
+  }
+  page.frame = frame;
+  // ---- the inputs: a number box and a slider, one value ----
+  let anchor = null;  // where the current nudge started: {leaf, values, run}
+  function setBox(i, v) {  // a number box holds finite numbers only: ∞ and nan are shown greyed
+    const box = byId("leaf-" + i);
+    box.value = isFinite(v) ? String(v) : "";
+    box.placeholder = isFinite(v) ? "" : fmt(v);
+  }
+  function setRange(i, v) {
+    const range = byId("leaf-" + i + "-range");
+    if (!isFinite(v)) { return; }
+    const lo = Number(range.min), hi = Number(range.max);
+    if (v < lo || v > hi) {  // typed beyond the slider: centre it on the new value
+      const step = Number(range.step), span = Math.max(1, 2 * Math.abs(v));
+      const places = Math.max(0, -Math.round(Math.log10(step)));
+      range.min = (Math.floor((v - span) / step) * step).toFixed(places);
+      range.max = (Math.ceil((v + span) / step) * step).toFixed(places);
+    }
+    range.value = String(v);
+  }
+  function nudge(i, v) {
+    if (anchor === null || anchor.leaf !== i) {
+      anchor = { leaf: i, values: p.slice(), run: r };
+    }
+    p[i] = v;
+    recompute();
+  }
+  for (let i = 0; i < N; i++) {
+    const box = byId("leaf-" + i), range = byId("leaf-" + i + "-range");
+    box.addEventListener("input", function () {
+      const v = Number(box.value);
+      if (box.value.trim() === "" || Number.isNaN(v)) { return; }
+      setRange(i, v);
+      nudge(i, v);
+    });
+    range.addEventListener("input", function () {
+      const v = Number(range.value);
+      setBox(i, v);
+      nudge(i, v);
+    });
+    // A nudge ends when the control is let go (slider released, Enter, focus moved).
+    box.addEventListener("change", function () { anchor = null; });
+    range.addEventListener("change", function () { anchor = null; });
+  }
+  function setLeaves(values) {
+    if (values.length !== N) {
+      throw new RangeError("chainruleLive.setLeaves: " + N + " values needed, got " +
+                           values.length);
+    }
+    values.forEach(function (v, i) { p[i] = Number(v); setBox(i, p[i]); setRange(i, p[i]); });
+    anchor = null;
+    shown = null;
+    recompute();
+  }
+  byId("reset").addEventListener("click", function () { setLeaves(LIVE.leaves); });
+  // For pages that embed this one (a live trainer shows one sample at its current weights):
+  // the leaves in the order of Live.program.leaves.
+  window.chainruleLive = { setLeaves: setLeaves, leaves: function () { return p.slice(); } };
+  // ---- a nudge explains itself, by its control ----
+  const box = byId("nudge");
+  let shown = null;  // the nudge on display: {leaf, values, run}
+  function put(id, x, text) {
+    const e = byId(id);
+    e.dataset.value = String(x);
+    e.textContent = text;
+  }
+  function explain() {
+    if (anchor !== null) { shown = anchor; }
+    if (shown === null) { box.hidden = true; plot(null); return; }
+    const i = shown.leaf, before = shown.values[i], after = p[i], delta = after - before;
+    const out0 = last(shown.run), out1 = last(r), slope = shown.run.grads[i];
+    const actual = out1 - out0, predicted = slope * delta;
+    byId("leaf-" + i + "-row").appendChild(box);
+    box.hidden = false;
+    byId("nudge-leaf").textContent = LIVE.leafNames[i];
+    document.querySelectorAll(".sens-name").forEach(function (e) {
+      e.textContent = LIVE.leafNames[i];
+    });
+    put("nudge-from", before, fmt(before));
+    put("nudge-to", after, fmt(after));
+    put("nudge-delta", delta, signed(delta));
+    put("nudge-before", out0, fmt(out0));
+    put("nudge-after", out1, fmt(out1));
+    put("nudge-actual", actual, signed(actual));
+    put("nudge-slope", slope, fmt(slope));
+    put("nudge-by", delta, term(delta));
+    put("nudge-predicted", predicted, signed(predicted));
+    put("nudge-gap", actual - predicted, signed(actual - predicted));
+    plot(shown);
+  }
+  // ---- the sensitivity plot: the actual change and the gradient's line, against Δ ----
+  const W = 380, H = 165, L = 52, R = 12, T = 10, B = 38;
+  function nice(span) {  // a round tick step: 1, 2 or 5 times a power of ten
+    const raw = span / 4, p10 = Math.pow(10, Math.floor(Math.log10(raw)));
+    const m = raw / p10;
+    return (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * p10;
+  }
+  function ticks(lo, hi) {
+    const step = nice(hi - lo), out = [];
+    if (!(step > 0) || !isFinite(step) || (hi - lo) / step > 20) { return out; }
+    for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) {
+      out.push(Math.abs(t) < step * 1e-9 ? 0 : t);
+    }
+    return out;
+  }
+  function plot(nudged) {
+    const svg = byId("sens-plot"), cap = byId("sens-caption");
+    const i = nudged ? nudged.leaf : 0;
+    if (!N) { svg.replaceChildren(); return; }
+    const base = nudged ? nudged.values : p, res = nudged ? nudged.run : r;
+    const delta = nudged ? p[i] - base[i] : 0;
+    const out0 = last(res), slope = res.grads[i];
+    const scale = Math.max(1, Math.abs(base[i]));
+    let span = Math.max(1.25 * Math.abs(delta), 0.25 * scale);
+    if (!isFinite(span) || !isFinite(out0)) {
+      svg.replaceChildren();
+      cap.textContent = "No plot: the output is not a finite number here.";
+      return;
+    }
+    const n = 60, xs = [], actual = [], line = [];
+    for (let k = 0; k <= n; k++) {
+      const dx = -span + 2 * span * k / n, q = base.slice();
+      q[i] = base[i] + dx;
+      xs.push(dx);
+      actual.push(last(run(q, LIVE.seed)) - out0);
+      line.push(slope * dx);
+    }
+    let lo = Infinity, hi = -Infinity;
+    actual.concat(line, [0]).forEach(function (y) {
+      if (isFinite(y)) { lo = Math.min(lo, y); hi = Math.max(hi, y); }
+    });
+    if (!(hi > lo)) { lo -= 1; hi += 1; }
+    if (!isFinite(hi - lo)) {
+      svg.replaceChildren();
+      cap.textContent = "No plot: the change of " + LIVE.root + " is too large to draw here.";
+      return;
+    }
+    const pad = (hi - lo) * 0.06;
+    lo -= pad; hi += pad;
+    const X = function (x) { return L + (x + span) / (2 * span) * (W - L - R); };
+    const Y = function (y) { return T + (hi - y) / (hi - lo) * (H - T - B); };
+    const ok = function (x, y) { return isFinite(x) && isFinite(y) && Math.abs(y) < 1e7; };
+    const path = function (ys) {
+      let d = "", pen = "M";
+      ys.forEach(function (y, k) {
+        const px = X(xs[k]), py = Y(Math.max(lo, Math.min(hi, y)));
+        if (!isFinite(y) || !ok(px, py)) { pen = "M"; return; }
+        d += pen + px.toFixed(1) + " " + py.toFixed(1) + " "; pen = "L";
+      });
+      return d;
+    };
+    const parts = [];
+    const add = function (tag, attrs, content) {
+      // Never a NaN or ∞ in an SVG attribute: a shape that cannot be placed is left out.
+      if (Object.keys(attrs).some(function (a) {
+        return typeof attrs[a] === "number" && !isFinite(attrs[a]);
+      })) { return null; }
+      const e = document.createElementNS("http://www.w3.org/2000/svg", tag);
+      Object.keys(attrs).forEach(function (a) { e.setAttribute(a, attrs[a]); });
+      if (content !== undefined) { e.textContent = content; }
+      parts.push(e);
+      return e;
+    };
+    ticks(-span, span).forEach(function (t) {
+      add("line", { x1: X(t), x2: X(t), y1: T, y2: H - B, class: "grid" });
+      add("text", { x: X(t), y: H - B + 14, "text-anchor": "middle" }, fmt(t));
+    });
+    ticks(lo, hi).forEach(function (t) {
+      add("line", { x1: L, x2: W - R, y1: Y(t), y2: Y(t), class: "grid" });
+      add("text", { x: L - 4, y: Y(t) + 4, "text-anchor": "end" }, fmt(t));
+    });
+    add("line", { x1: L, x2: W - R, y1: Y(0), y2: Y(0), class: "axis" });
+    add("line", { x1: X(0), x2: X(0), y1: T, y2: H - B, class: "axis" });
+    add("path", { d: path(line), class: "predicted" });
+    add("path", { d: path(actual), class: "actual" });
+    if (nudged) {
+      const ya = last(r) - out0, yp = slope * delta;
+      if (ok(X(delta), Y(ya)) && ok(X(delta), Y(yp)) && ya <= hi && ya >= lo) {
+        add("line", { x1: X(delta), x2: X(delta), y1: Y(yp), y2: Y(ya), class: "gap" });
+        add("circle", { cx: X(delta), cy: Y(ya), r: 3.5, class: "actual" });
+        add("circle", { cx: X(delta), cy: Y(Math.max(lo, Math.min(hi, yp))), r: 3,
+                        class: "predicted" });
+      }
+    }
+    const name = LIVE.leafNames[i];
+    add("text", { x: (L + W - R) / 2, y: H - 6, "text-anchor": "middle", class: "label" },
+        "Δ, the nudge of " + name);
+    add("text", { x: 12, y: (T + H - B) / 2, "text-anchor": "middle", class: "label",
+                  transform: "rotate(-90 12 " + (T + H - B) / 2 + ")" },
+        "change of " + LIVE.root);
+    svg.replaceChildren.apply(svg, parts);
+    cap.textContent = (nudged ? "" : "Nudge an input for its own plot. ") +
+      "Blue: the actual change of " + LIVE.root + " as " + name + " moves by Δ from " +
+      fmt(base[i]) + "; red, dashed: the prediction " + fmt(slope) + " · Δ.";
+  }
+  // ---- practice: the local derivative, then the product; retry; a running score ----
+  const practice = byId("predict"), form = byId("guess"), guess = byId("guess-value");
+  const state = {};  // frame k → "product" (local answered) or "done"
+  let asked = 0, first = 0, tried = {};
+  function practising() { return LIVE.live && practice.checked; }
+  function mask(shown, k) {
+    const texts = shown.texts;
+    LIVE.frames.forEach(function (t, j) {  // locals not yet answered stay hidden
+      if (state[j + 1] === undefined && t.localCell) { texts[t.localCell] = t.formula + " = ?"; }
+    });
+    if (k === 0 || state[k] === "done") { return shown; }
+    const t = LIVE.frames[k - 1], K = t.k, u = fmt(r.upstreams[K]);
+    const l = state[k] === "product" ? fmt(r.locals[K]) : "?";
+    if (t.flow) { texts[t.flow] = u + " × " + l + " = ?"; }
+    if (t.grad) { texts[t.grad] = "grad: ?"; }
+    if (t.localCell && state[k] === "product") { texts[t.localCell] = t.formula + " = " + l; }
+    return { texts: texts, sentence: t.term + " = " + u + " · " + l + " = ?",
+             detail: "Your turn: see the Practice panel." };
+  }
+  function ask(k) {
+    const q = byId("quiz-question"), label = byId("guess-label");
+    form.hidden = !practising() || k === 0 || state[k] === "done";
+    if (!practising()) { q.textContent = "Turn practice on, then step with Next."; return; }
+    if (k === 0) { q.textContent = "Press Next: each step asks for two numbers."; return; }
+    const t = LIVE.frames[k - 1], K = t.k;
+    if (state[k] === "done") {
+      q.textContent = "Step " + k + " done: " + t.term + " = " + fmt(r.upstreams[K]) + " · " +
+        fmt(r.locals[K]) + " = " + fmt(r.contributions[K]) + ". Press Next.";
+      return;
+    }
+    if (state[k] === "product") {
+      q.textContent = "Step " + k + ": the product upstream × local, " + fmt(r.upstreams[K]) +
+        " × " + fmt(r.locals[K]) + ".";
+      label.textContent = t.term + " =";
+    } else {
+      q.textContent = "Step " + k + ": the local derivative " + t.formula +
+        ", with the numbers in the picture.";
+      label.textContent = t.local + " =";
+    }
+  }
+  function score() {
+    byId("score").textContent = asked ? first + " of " + asked +
+      " answers right on the first try" : "No answers yet.";
+    byId("score").dataset.right = String(first);
+    byId("score").dataset.asked = String(asked);
+  }
+  function close(got, want) {
+    const tol = 5e-3 * Math.abs(want) + 5e-4 * Math.min(1, Math.abs(want) + 1e-3);
+    return isFinite(got) && (fmt(got) === fmt(want) || Math.abs(got - want) <= tol);
+  }
+  function answer(show) {
+    const k = page.index(), t = LIVE.frames[k - 1], K = t.k;
+    const stage = state[k] === "product" ? "product" : "local";
+    const want = stage === "local" ? r.locals[K] : r.contributions[K];
+    const got = Number(guess.value), res = byId("guess-result");
+    const key = k + stage;
+    if (!show && (guess.value.trim() === "" || Number.isNaN(got))) { return; }
+    if (!(key in tried)) { tried[key] = 0; asked += 1; }
+    const right = !show && close(got, want);
+    if (right && tried[key] === 0) { first += 1; }
+    tried[key] += 1;
+    guess.value = "";
+    if (!show && !right) {
+      res.textContent = "✗ not " + fmt(got) + ": try again, or Show me.";
+      res.dataset.ok = "false";
+      score();
+      return;
+    }
+    res.textContent = (show ? "It is " : "✓ right: ") + fmt(want) + ".";
+    res.dataset.ok = show ? "shown" : "true";
+    state[k] = stage === "local" ? "product" : "done";
+    score();
+    page.show(k);
+    guess.focus();
+  }
+  form.addEventListener("submit", function (e) { e.preventDefault(); answer(false); });
+  byId("reveal").addEventListener("click", function () { answer(true); });
+  practice.addEventListener("change", function () {
+    if (practice.checked) { tab("practice"); }
+    page.show(page.index());
+  });
+  // ---- the tape, line by line ----
+  let lastShown = -1;
+  function code(k) {
+    document.querySelectorAll("#code .current, #code .forward").forEach(function (e) {
+      e.classList.remove("current", "forward"); e.removeAttribute("aria-current");
+    });
+    const K = k === 0 ? null : LIVE.frames[k - 1].k;
+    // The forward line of the node this step differentiates: where its out came from.
+    const fwdLine = K === null ? null : LIVE.forwardLine[LIVE.stepNode[K]];
+    const forward = fwdLine === null || fwdLine === undefined ? null : byId("code-" + fwdLine);
+    if (forward) { forward.classList.add("forward"); }
+    const lineNo = K === null ? LIVE.seedLine : LIVE.stepLine[K];
+    const line = lineNo === null || lineNo === undefined ? null : byId("code-" + lineNo);
+    const numbersLine = byId("code-numbers");
+    if (line) {
+      line.classList.add("current"); line.setAttribute("aria-current", "true");
+      const pre = byId("code");
+      const top = line.offsetTop - pre.offsetTop;
+      if (top < pre.scrollTop || top + line.offsetHeight > pre.scrollTop + pre.clientHeight) {
+        pre.scrollTop = Math.max(0, top - pre.clientHeight / 2);
+      }
+    }
+    if (K === null) {
+      numbersLine.textContent = line ? line.textContent.trim() + "   → " + fmt(LIVE.seed) : "";
+      return;
+    }
+    const hide = practising() && state[k] !== "done";
+    const c = hide ? "?" : fmt(r.contributions[K]);
+    const l = hide && state[k] !== "product" ? "?" : fmt(r.locals[K]);
+    numbersLine.textContent = line ? line.textContent.trim() + "   → " + fmt(r.upstreams[K]) +
+      " × " + l + " = " + c : "";
+  }
+  page.hooks.push(function (k) {
+    if (k !== lastShown) { byId("guess-result").textContent = ""; }
+    lastShown = k;
+    ask(k);
+    code(k);
+  });
+  // ---- tabs ----
+  const tabs = ["nudge", "practice", "code"];
+  function tab(name) {
+    tabs.forEach(function (t) {
+      const b = byId("tab-" + t), on = t === name;
+      b.setAttribute("aria-selected", on ? "true" : "false");
+      b.tabIndex = on ? 0 : -1;
+      byId("panel-" + t).hidden = !on;
+    });
+  }
+  tabs.forEach(function (t, j) {
+    const b = byId("tab-" + t);
+    b.addEventListener("click", function () { tab(t); });
+    b.addEventListener("keydown", function (e) {
+      const by = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
+      if (!by) { return; }
+      const next = tabs[(j + by + tabs.length) % tabs.length];
+      tab(next); byId("tab-" + next).focus(); e.preventDefault();
+    });
+  });
+  if (LIVE.predict) { tab("practice"); }
+  score();
+  recompute();
+  performance.mark("chainrule-live-ready");  // the first frame, live (make bench reads it)
+})();

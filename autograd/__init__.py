@@ -8,7 +8,8 @@ op's forward function and local derivatives come from one table (:mod:`autograd.
 from . import functional
 from .check import GradcheckError, GradcheckRow, check_graph, gradcheck, replay
 from .compile import Tape, compile
-from .engine import Step, backward_steps, grad, local_derivatives, topological_order
+from .engine import Step, backward_steps, grad, local_derivatives
+from .graph import topological_order
 from .modes import (
     AnomalyError,
     detect_anomaly,

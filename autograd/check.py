@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from .engine import grad, topological_order
+from .engine import grad
+from .graph import topological_order
 from .value import Value, _to_float
 
 

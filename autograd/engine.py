@@ -26,6 +26,7 @@ import threading
 from collections.abc import Collection, Iterator, Sequence
 from typing import Any, NamedTuple
 
+from .graph import topological_order as topological_order  # the walk's order, for readers
 from .interpret import FLOATS
 from .modes import ANOMALY, AnomalyError, enable_grad, state
 from .nodes import VALUES
@@ -34,33 +35,6 @@ from .steps import STEPS
 from .steps import step as make_step
 from .steps import step_source as step_source  # the code backward runs, for readers
 from .value import _CONSTANT, Value, _describe, _to_float, local_error
-
-
-def topological_order(root: Value) -> list[Value]:
-    """Every node reachable from ``root``, each after all of its inputs (root last).
-
-    Iterative, so a graph a million nodes deep needs no recursion.
-    """
-    order: list[Value] = []
-    seen: set[Value] = set()
-    done: set[Value] = set()
-    stack = [root]
-    pop, push = stack.pop, stack.append
-    while stack:
-        node = pop()
-        if node in seen:
-            # Second visit: all inputs pushed above it have been finished. In a DAG a
-            # node still in ``seen`` but not ``done`` can only be this post-visit.
-            if node not in done:
-                done.add(node)
-                order.append(node)
-            continue
-        seen.add(node)
-        push(node)
-        for parent in node.parents:
-            if parent not in seen:
-                push(parent)
-    return order
 
 
 def local_derivatives(node: Value, create_graph: bool = False) -> list[Any]:
@@ -188,15 +162,30 @@ _LOCK = threading.RLock()
 
 
 def backward(root: Value, gradient: float = 1.0) -> None:
-    """Add ∂root/∂node · gradient to ``.grad`` of every node reachable from ``root``.
+    """Backpropagate from ``root``, adding ∂root/∂node·gradient to every node's ``.grad``.
 
-    See :meth:`Value.backward`. The pass is computed in each node's working slot
-    (``_grad``, where the generated steps add their contributions); ``.grad`` changes
-    only at the end, when :func:`_publish` adds the pass to it node by node. So another
-    thread reading ``.grad`` meanwhile sees a float, the old one or the new one; if a
-    local derivative is undefined (√a at 0), the error names the node and no ``.grad``
-    has changed; after an interrupt (Ctrl-C) anywhere, every ``.grad`` is as it was.
-    Calls from several threads run one at a time.
+    ``Value.backward``: ``y.backward()`` is ``backward(y)``. Every node reachable from
+    ``root`` gets its gradient, interior nodes included. Gradients accumulate across
+    calls, exactly: two calls give twice one call.
+
+    The pass is computed in each node's working slot (``_grad``, where the generated
+    steps add their contributions); ``.grad`` changes only at the end, when
+    :func:`_publish` adds the pass to it node by node. So another thread reading
+    ``.grad`` meanwhile sees a float, the old one or the new one; if a local derivative
+    is undefined (√a at 0), the error names the node and no ``.grad`` has changed; after
+    an interrupt (Ctrl-C) anywhere, every ``.grad`` is as it was. Calls from several
+    threads run one at a time.
+
+    Args:
+        gradient: the seed ∂L/∂root (1.0 when root is the loss).
+
+    Example:
+        >>> from autograd import Value
+        >>> x = Value(3.0)
+        >>> y = x * x
+        >>> y.backward()
+        >>> x.grad
+        6.0
     """
     seed = _to_float(gradient, "backward(gradient=...)")
     with _LOCK:
@@ -208,6 +197,9 @@ def backward(root: Value, gradient: float = 1.0) -> None:
         else:
             _propagate(order)
         _publish(visited)
+
+
+Value.backward = backward  # type: ignore[method-assign, assignment]  # root is self
 
 
 def _order_and_reset(root: Value) -> tuple[list[Value], list[Value]]:

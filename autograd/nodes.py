@@ -139,6 +139,12 @@ def _with_param(op: Op, promote: Op | None) -> Callable[..., Value]:
         out.arg = k
         return out
 
+    # Callers name the parameter as the table does (x.leaky_relu(slope=0.2)): the same
+    # function with its second local renamed, which costs no call (locals go by index).
+    pname = op.param[0]  # type: ignore[index]
+    names = method.__code__.co_varnames
+    method.__code__ = method.__code__.replace(co_varnames=(names[0], pname, *names[2:]))
+    method.__annotations__[pname] = method.__annotations__.pop("k")
     return method
 
 
@@ -275,6 +281,11 @@ def apply(op: Op, *inputs: Any, **param: Any) -> Value:
 FUNCTIONS: dict[str, Callable[..., Value]] = {}
 
 
+def method_doc(op: Op) -> str:
+    """The docstring of the methods ``op`` installs on Value."""
+    return f"{op.doc}; ∂/∂a = {op.formulas[0]}." if op.arity == 1 else f"{op.doc}."
+
+
 def _install() -> None:
     for op in OPS:
         if op.arity == 1:
@@ -284,12 +295,12 @@ def _install() -> None:
                 method = _with_param(op, OPS_BY_NAME[op.promote] if op.promote else None)
             else:
                 method = _unary(op)
-            method.__doc__ = f"{op.doc}; ∂/∂a = {op.formulas[0]}."
+            method.__doc__ = method_doc(op)
             for name in op.methods:
                 setattr(Value, name, method)
         elif op.arity == 2:
             method, reflected = _binary(op)
-            method.__doc__ = reflected.__doc__ = f"{op.doc}."
+            method.__doc__ = reflected.__doc__ = method_doc(op)
             for name in op.methods:
                 setattr(Value, name, method)
             for name in op.reflected:

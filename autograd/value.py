@@ -1,15 +1,19 @@
 """``Value``: one float in a computation graph.
 
 ``Value`` holds no per-op code: every operator and method is installed on it from the
-op table (``ops.py``) by ``nodes.py``.
+op table (``ops.py``) by ``nodes.py``, and ``backward`` by ``engine.py``; so this module
+imports neither of them. Type checkers see the table's methods in its base class,
+``methods.TableMethods``, generated from the table (:mod:`autograd.signatures`).
 """
 
 from __future__ import annotations
 
 import numbers
-from collections.abc import Callable, Sequence
-from typing import Any, ClassVar
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, SupportsIndex
 
+from .graph import deep_copy, reduce_node, shallow_copy
+from .methods import TableMethods
 from .ops import Op
 
 _new = object.__new__
@@ -81,7 +85,7 @@ def _advice(x: Any) -> str:
     return ""
 
 
-class Value:
+class Value(TableMethods):
     """One float in a computation graph, with the gradient that backward() gives it.
 
     Args:
@@ -179,26 +183,10 @@ class Value:
         """True for a leaf an operator made from a plain number (``x * 2``'s 2)."""
         return self.arg is _CONSTANT
 
-    def backward(self, gradient: float = 1.0) -> None:
-        """Backpropagate from this node, adding ∂self/∂node·gradient to every node's ``.grad``.
+    if TYPE_CHECKING:  # installed by engine.py, where the chain rule lives (see its docs)
 
-        Every node reachable from here gets its gradient, interior nodes included.
-        Gradients accumulate across calls, exactly: two calls give twice one call.
-
-        Args:
-            gradient: the seed ∂L/∂self (1.0 when self is the loss).
-
-        Example:
-            >>> from autograd import Value
-            >>> x = Value(3.0)
-            >>> y = x * x
-            >>> y.backward()
-            >>> x.grad
-            6.0
-        """
-        from .engine import backward
-
-        backward(self, gradient)
+        def backward(self, gradient: float = 1.0) -> None:
+            """Add ∂self/∂node · gradient to ``.grad`` of every node reachable from here."""
 
     def item(self) -> float:
         """The number this node holds, as a float (``v.data``; PyTorch's ``tensor.item()``)."""
@@ -221,6 +209,17 @@ class Value:
 
     def __format__(self, spec: str) -> str:
         return format(self.data, spec) if spec else repr(self)
+
+    # Copies and pickles walk the graph inputs first (autograd.graph): a graph of any
+    # depth copies and pickles, without recursion.
+    def __copy__(self) -> Value:
+        return shallow_copy(self)
+
+    def __deepcopy__(self, memo: dict) -> Value:
+        return deep_copy(self, memo)
+
+    def __reduce_ex__(self, protocol: SupportsIndex) -> tuple[Any, ...]:
+        return reduce_node(self)
 
     # numpy: never turn a Value into an object array; arrays on either side of an
     # operator end in Value's own TypeError, with advice.
@@ -246,43 +245,6 @@ class Value:
         grad = f", grad={self._total!r}" if self._total is not None else ""
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data!r}{grad}{label})"
-
-    # Operators and methods are installed from the op table below; these annotations
-    # let type checkers and readers see them.
-    __add__: ClassVar[Callable[[Value, Any], Value]]
-    __radd__: ClassVar[Callable[[Value, Any], Value]]
-    __sub__: ClassVar[Callable[[Value, Any], Value]]
-    __rsub__: ClassVar[Callable[[Value, Any], Value]]
-    __mul__: ClassVar[Callable[[Value, Any], Value]]
-    __rmul__: ClassVar[Callable[[Value, Any], Value]]
-    __truediv__: ClassVar[Callable[[Value, Any], Value]]
-    __rtruediv__: ClassVar[Callable[[Value, Any], Value]]
-    __pow__: ClassVar[Callable[[Value, Any], Value]]
-    __rpow__: ClassVar[Callable[[Value, Any], Value]]
-    __neg__: ClassVar[Callable[[Value], Value]]
-    __abs__: ClassVar[Callable[[Value], Value]]
-    exp: ClassVar[Callable[[Value], Value]]
-    log: ClassVar[Callable[[Value], Value]]
-    tanh: ClassVar[Callable[[Value], Value]]
-    sigmoid: ClassVar[Callable[[Value], Value]]
-    relu: ClassVar[Callable[[Value], Value]]
-    leaky_relu: ClassVar[Callable[..., Value]]
-    softplus: ClassVar[Callable[[Value], Value]]
-    sin: ClassVar[Callable[[Value], Value]]
-    cos: ClassVar[Callable[[Value], Value]]
-    sqrt: ClassVar[Callable[[Value], Value]]
-    abs: ClassVar[Callable[[Value], Value]]
-    tan: ClassVar[Callable[[Value], Value]]
-    sinh: ClassVar[Callable[[Value], Value]]
-    cosh: ClassVar[Callable[[Value], Value]]
-    asin: ClassVar[Callable[[Value], Value]]
-    acos: ClassVar[Callable[[Value], Value]]
-    atan: ClassVar[Callable[[Value], Value]]
-    log1p: ClassVar[Callable[[Value], Value]]
-    expm1: ClassVar[Callable[[Value], Value]]
-    log2: ClassVar[Callable[[Value], Value]]
-    log10: ClassVar[Callable[[Value], Value]]
-    clamp: ClassVar[Callable[..., Value]]
 
 
 def _data(x: Any) -> float:

@@ -6,8 +6,10 @@ prints it as one line, so a test can run the attack under a timeout and read the
 
 from __future__ import annotations
 
+import copy
 import dis
 import json
+import pickle
 import sys
 import threading
 from contextlib import nullcontext
@@ -157,9 +159,31 @@ def two_fits_one_model() -> dict[str, Any]:
     return {"errors": errors, "floats": all(type(w) is float for w in weights)}
 
 
+def deep_copies(depth: str) -> dict[str, Any]:
+    """A chain ``depth`` nodes deep (y = y·0.5 + x, over and over) through pickle and
+    deepcopy, with a leaf pickled beside it: the same numbers, the same gradient, the
+    same number of nodes, the leaf still the chain's own."""
+    x = Value(0.5, label="x")
+    y = x
+    for _ in range(int(depth) // 2):
+        y = y * 0.5 + x
+    nodes = len(autograd.topological_order(y))
+    expected = autograd.grad(y, [x])
+    report: dict[str, Any] = {}
+    for name, clone in (("pickle", lambda o: pickle.loads(pickle.dumps(o))),
+                        ("deepcopy", copy.deepcopy)):
+        y2, x2 = clone([y, x])
+        order = autograd.topological_order(y2)
+        report[name] = {"data": y2.data == y.data, "nodes": len(order) == nodes,
+                        "leaf": any(v is x2 for v in order),
+                        "grad": autograd.grad(y2, [x2]) == expected}
+    return report
+
+
 ATTACKS = {"interrupt_everywhere": interrupt_everywhere,
            "readers_during_backward": readers_during_backward,
-           "two_fits_one_model": two_fits_one_model}
+           "two_fits_one_model": two_fits_one_model,
+           "deep_copies": deep_copies}
 
 if __name__ == "__main__":
     print(json.dumps(ATTACKS[sys.argv[1]](*sys.argv[2:])))

@@ -375,3 +375,44 @@ def test_grad_never_evaluates_a_rule_off_the_paths():
     y = w * autograd.apply(double, x) + x
     assert grad(y, [w]) == [6.0] and calls == []
     assert grad(y, [x]) == [2.0] and calls == [3.0]
+
+
+def autograd_imports():
+    """{module: the autograd modules it imports}, from the source (lazy imports included,
+    typing-only ones not)."""
+    import ast
+    from pathlib import Path
+
+    package = Path(autograd.__file__).parent
+    names = {p.stem for p in package.glob("*.py")} - {"__init__"}
+    graph = {}
+    for name in names:
+        found = set()
+        todo = [ast.parse((package / f"{name}.py").read_text(encoding="utf-8"))]
+        while todo:
+            node = todo.pop()
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+                todo += node.orelse
+                continue
+            if isinstance(node, ast.ImportFrom) and node.level == 1:  # from .x import y
+                found |= {(node.module or "").split(".")[0]} | {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("autograd"):
+                found |= {node.module.partition(".")[2].split(".")[0]} | {
+                    a.name for a in node.names}
+            elif isinstance(node, ast.Import):
+                found |= {a.name.partition(".")[2] for a in node.names}
+            todo += ast.iter_child_nodes(node)
+        graph[name] = found & names - {name}
+    return graph
+
+
+@pytest.mark.parametrize("module", ["value", "engine", "nodes"])
+def test_value_engine_and_nodes_import_no_circle(module):
+    graph = autograd_imports()
+    paths = [[module]]
+    while paths:  # every import path from the module: none may lead back to it
+        path = paths.pop()
+        for nxt in graph[path[-1]]:
+            assert nxt != module, " -> ".join([*path, nxt])
+            if nxt not in path:
+                paths.append([*path, nxt])

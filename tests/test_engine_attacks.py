@@ -1,4 +1,5 @@
-"""backward under attack: Ctrl-C at every point of a pass, readers in other threads.
+"""The engine under attack: Ctrl-C at every point of a pass, readers in other threads,
+graphs too deep for recursion.
 
 Each attack (tests/attacks.py) runs in a child process under a timeout, so a regression
 that hangs (a lock left held, a walk that loops) fails instead of stalling the suite.
@@ -49,3 +50,9 @@ def test_grad_is_a_float_to_every_reader_while_backward_runs():
 
 def test_two_eager_fits_of_one_model_in_two_threads_finish():
     assert attack("two_fits_one_model") == {"errors": [], "floats": True}
+
+
+def test_a_graph_100000_nodes_deep_pickles_and_deep_copies():
+    # Both recursed before, failing at ~247 (pickle) and ~141 (deepcopy) nodes deep.
+    whole = {"data": True, "nodes": True, "leaf": True, "grad": True}
+    assert attack("deep_copies", "100000") == {"pickle": whole, "deepcopy": whole}

@@ -219,6 +219,22 @@ def test_a_nudge_explains_itself_with_the_engines_numbers(name, open_page):
     assert box["y"] + box["height"] <= VIEWPORT["height"]  # seen without scrolling
 
 
+def test_the_readout_of_the_last_input_is_in_view_in_a_short_frame(browser, pages):
+    paths, roots = pages
+    page = browser.new_page(viewport={"width": 1240, "height": 680})  # a lesson's frame
+    page.goto(paths["mlp"].as_uri())
+    page.wait_for_function("window.chainruleLive !== undefined")
+    last = len(leaves_of(roots["mlp"])) - 1
+    page.locator(f"#leaf-{last}").scroll_into_view_if_needed()
+    page.fill(f"#leaf-{last}", "0.5")
+    inside = page.evaluate("""() => {
+        const n = document.getElementById("nudge").getBoundingClientRect();
+        const l = document.getElementById("leaves").getBoundingClientRect();
+        return n.top >= l.top - 1 && n.bottom <= l.bottom + 1 && n.bottom <= innerHeight; }""")
+    assert inside
+    page.close()
+
+
 def test_typing_keeps_one_nudge_from_the_value_before(open_page):
     page, _ = open_page("neuron")
     page.click("#leaf-1")
@@ -406,7 +422,8 @@ def test_an_embedding_page_sets_and_reads_the_leaves(browser):
     assert close(out, engine_out.data)
     assert all(close(g, e.grad) for g, e in zip(grads, engine_leaves))
     assert frame.evaluate("chainruleLive.leaves()") == values
-    assert [float(frame.locator(f"#leaf-{i}").input_value()) for i in range(len(leaves))] == values
+    shown = [float(frame.locator(f"#leaf-{i}").input_value()) for i in range(len(leaves))]
+    assert shown == [float(f"{v:.7g}") for v in values]  # 7 digits shown, nothing cut off
     with pytest.raises(Exception, match="5 values needed, got 2"):
         frame.evaluate("chainruleLive.setLeaves([1, 2])")
     assert problems == []
@@ -419,11 +436,15 @@ def test_every_leaf_has_a_labelled_control(open_page):
                                        "els => els.map(e => e.getAttribute('aria-label'))")
     assert len(set(labels)) == len(labels) == len(leaves_of(root))
     assert any(label.startswith("layers.") for label in labels)  # named by their scopes
+    cut = page.eval_on_selector_all("#leaves input[type=number]",
+                                    "els => els.filter(e => e.scrollWidth > e.clientWidth)"
+                                    ".map(e => e.value)")
+    assert cut == []  # every value fits its box
     page, root = open_page("neuron")
     for leaf in leaves_of(root):
         box = page.get_by_label(leaf.label, exact=True)
         assert box.get_attribute("type") == "number"
-        assert float(box.input_value()) == leaf.data
+        assert float(box.input_value()) == float(f"{leaf.data:.7g}")
         assert page.get_by_label(f"{leaf.label} slider").get_attribute("type") == "range"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import inspect
 import math
 import pickle
 import re
@@ -264,6 +265,79 @@ def test_pickle_round_trip_keeps_the_graph():
     assert z.parents[0].parents[0].parents[1].is_constant
 
 
+CLONES = {"pickle": lambda o: pickle.loads(pickle.dumps(o)),
+          "pickle protocol 0": lambda o: pickle.loads(pickle.dumps(o, protocol=0)),
+          "deepcopy": copy.deepcopy}
+
+
+def shape(root):
+    """The graph as (op, label, data, grad, input positions) per node, in topological order."""
+    order = autograd.topological_order(root)
+    where = {node: i for i, node in enumerate(order)}
+    return [(n.op and n.op.name, n.label, n.data, n._total, n.arg,
+             [where[p] for p in n.parents]) for n in order]
+
+
+@pytest.mark.parametrize("clone", CLONES)
+def test_a_clone_keeps_every_node_and_edge_and_who_shares_them(clone):
+    w, x = Value(0.5, label="w"), Value(-1.5, label="x")
+    h = (w * x).tanh()
+    y = autograd.dot([w, h, x], [x, w, h]) + h * h + x.leaky_relu(0.2) + 2.0 ** w
+    y.backward()
+    x.grad = 7.0
+    y2, x2, h2 = CLONES[clone]([y, x, h])
+    assert shape(y2) == shape(y)
+    order = autograd.topological_order(y2)
+    assert any(v is x2 for v in order) and any(v is h2 for v in order)
+    assert not set(order) & set(autograd.topological_order(y))
+
+
+@pytest.mark.parametrize("clone", CLONES)
+def test_a_clone_of_every_node_of_a_graph_is_as_large_as_one_of_the_graph(clone):
+    # Each node brings only the nodes the clone has not met yet: linear, not quadratic.
+    x = Value(0.5, label="x")
+    y = x
+    for _ in range(300):
+        y = y * 0.5 + x
+    nodes = autograd.topological_order(y)
+    if clone.startswith("pickle"):
+        assert len(pickle.dumps(nodes)) < 1.5 * len(pickle.dumps(y))
+    twins = CLONES[clone](nodes)
+    assert [shape(t) for t in twins[-3:]] == [shape(n) for n in nodes[-3:]]
+    assert set(autograd.topological_order(twins[-1])) == set(twins)
+
+
+def test_neurons_of_a_deep_copy_still_share_their_weight_rows():
+    import nn
+
+    neuron = nn.Neuron(3, activation="linear", seed=0)
+    xs = [[Value(v) for v in row] for row in ([1.0, 2.0, 3.0], [0.5, 0.1, 0.2])]
+    dots = [neuron(row).parents[0] for row in xs]
+    assert dots[0]._b[0] is dots[1]._b[0]  # the weights' tuple, as given
+    twins = copy.deepcopy(dots)
+    assert twins[0]._b[0] is twins[1]._b[0] and twins[0]._b[0] is not dots[0]._b[0]
+
+
+def test_a_shallow_copy_shares_the_inputs():
+    x = Value(2.0, label="x")
+    y = x * 3.0
+    y.grad = 1.5
+    z = copy.copy(y)
+    assert z is not y and z.parents == y.parents and (z.data, z.grad, z.op) == (y.data, 1.5, y.op)
+
+
+class Tagged(Value):
+    """A Value subclass with attributes of its own."""
+
+
+@pytest.mark.parametrize("clone", CLONES)
+def test_a_subclass_clones_with_its_attributes(clone):
+    x = Tagged(2.0, label="x")
+    x.note = "kept"
+    y = CLONES[clone](x * x)
+    assert type(y.parents[0]) is Tagged and y.parents[0].note == "kept"
+
+
 def test_pickle_refuses_an_op_outside_the_table():
     from autograd import Op, apply
 
@@ -323,3 +397,36 @@ def test_a_string_is_refused_wherever_a_number_is_taken(where, text):
     with pytest.raises(TypeError, match=re.escape(repr(text))):
         STRINGS_REFUSED[where](x, text)
     assert x.data == 2.0 and not x.grad_computed
+
+
+@pytest.mark.parametrize("op", [op for op in autograd.OPS if op.param and op.methods],
+                         ids=lambda op: op.name)
+def test_a_parameter_is_passed_by_the_name_the_table_gives_it(op):
+    # README: a.leaky_relu(slope=0.01); the signatures in autograd/methods.py say so too.
+    x = Value(-1.5, label="x")
+    method = getattr(x, op.methods[0])
+    if isinstance(op.param[1], tuple):
+        assert method(min=-1.0, max=2.0).data == method(-1.0, 2.0).data
+    else:
+        assert method(**{op.param[0]: 3.0}).data == method(3.0).data
+        assert list(inspect.signature(method).parameters) == [op.param[0]]
+
+
+def test_value_method_signatures_are_generated_from_the_table():
+    from autograd import signatures
+
+    assert signatures.PATH.read_text(encoding="utf-8") == signatures.source(), (
+        "autograd/methods.py is stale: run python -m autograd.signatures --write"
+    )
+
+
+def test_every_method_the_table_installs_has_a_signature():
+    import ast
+
+    from autograd import methods
+
+    tree = ast.parse(inspect.getsource(methods))
+    declared = {node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)}
+    installed = {name for name, f in vars(Value).items()
+                 if getattr(f, "__module__", None) == "autograd.nodes"}
+    assert declared == installed and len(installed) > 30

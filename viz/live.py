@@ -33,6 +33,8 @@ from .model import MAX_NODES
 from .narrate import Frame
 from .stepthrough import MAX_STEPS, TITLE, Lesson, step_through
 
+BOX_DIGITS = 7
+"""Significant digits a leaf's number box shows (the leaf keeps its exact value)."""
 SLIDER_STEPS = 100
 """A slider moves a leaf in steps of a round number, about this many across its range."""
 
@@ -176,6 +178,11 @@ def slider(value: float) -> tuple[str, str, str]:
     return f"{lo:.{places}f}", f"{hi:.{places}f}", f"{step:.{places}f}"
 
 
+def _boxed(value: float) -> str:
+    """A leaf's value as its number box shows it: :data:`BOX_DIGITS` significant digits."""
+    return repr(float(f"{value:.{BOX_DIGITS}g}")) if math.isfinite(value) else ""
+
+
 def _aside(page: Live) -> str:
     program, names = page.program, page.lesson.names
     r = names[page.lesson.root]
@@ -185,7 +192,7 @@ def _aside(page: Live) -> str:
         lo, hi, step = slider(leaf.data)
         rows.append(
             f'<div class="leaf" id="leaf-{i}-row"><label class="name" for="leaf-{i}">{name}'
-            f'</label><input type="number" id="leaf-{i}" step="any" value="{leaf.data!r}" '
+            f'</label><input type="number" id="leaf-{i}" step="any" value="{_boxed(leaf.data)}" '
             f'aria-label="{name}"><input type="range" id="leaf-{i}-range" min="{lo}" '
             f'max="{hi}" step="{step}" value="{leaf.data!r}" aria-label="{name} slider" '
             f'tabindex="-1"><output id="leaf-{i}-grad" class="grad"></output></div>'
@@ -301,4 +308,5 @@ def _data(page: Live) -> dict[str, Any]:
         "forwardLine": [program.node_line.get(n) for n in program.order],
         "stepNode": [where[s.node] for s in program.steps],
         "predict": page.predict,
+        "boxDigits": BOX_DIGITS,
     }

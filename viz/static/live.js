@@ -126,9 +126,12 @@
   page.frame = frame;
   // ---- the inputs: a number box and a slider, one value ----
   let anchor = null;  // where the current nudge started: {leaf, values, run}
-  function setBox(i, v) {  // a number box holds finite numbers only: ∞ and nan are shown greyed
+  // A number box shows BOX_DIGITS significant digits, so nothing is cut off (the leaf keeps
+  // its exact value until the box is edited); it holds finite numbers only: ∞ and nan are
+  // shown greyed, as its placeholder.
+  function setBox(i, v) {
     const box = byId("leaf-" + i);
-    box.value = isFinite(v) ? String(v) : "";
+    box.value = isFinite(v) ? String(Number(v.toPrecision(LIVE.boxDigits))) : "";
     box.placeholder = isFinite(v) ? "" : fmt(v);
   }
   function setRange(i, v) {
@@ -211,7 +214,15 @@
     put("nudge-by", delta, term(delta));
     put("nudge-predicted", predicted, signed(predicted));
     put("nudge-gap", actual - predicted, signed(actual - predicted));
+    keepInView(byId("leaf-" + i + "-row"));
     plot(shown);
+  }
+  // The nudged row, readout included, stays in view in the list of inputs (only the list
+  // scrolls: never the lesson that frames this page).
+  function keepInView(row) {
+    const list = byId("leaves"), r = row.getBoundingClientRect(), l = list.getBoundingClientRect();
+    if (r.bottom > l.bottom) { list.scrollTop += Math.min(r.bottom - l.bottom, r.top - l.top); }
+    if (r.top < l.top) { list.scrollTop -= l.top - r.top; }
   }
   // ---- the sensitivity plot: the actual change and the gradient's line, against Δ ----
   const W = 380, H = 165, L = 52, R = 12, T = 10, B = 38;

@@ -26,7 +26,8 @@ import builtins
 from collections.abc import Sequence
 from typing import Any
 
-from .lowering import Trace, float_namespace, float_source, numbers_in, rerun_eagerly
+from .lowering import float_source
+from .trace import Trace, float_namespace, numbers_in, rerun_eagerly
 from .value import Value
 
 

@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .expr import Expr, Num, Symbols, Var, apply, lift, symbols
+from .expr import Expr, Num, Symbols, Var, apply, lift, substitute, symbols, variables
 from .graph import topological_order
 from .nodes import apply as apply_op
 from .printing import PythonPrinter
@@ -115,25 +115,91 @@ class Trace:
                                                 or f"{self.py.names[node.op]}{n}")
         self.gvar = {n: self.names.new("g_" + self.var[n]) for n in self.order
                      if n in self.needs_grad}
-        self.syms: dict[Value, Expr] = {
-            n: Var(self.var[n]) if n in self.var else Num(n.data) for n in self.order}
+        # how generated code reads a node: its variable, or its value baked in
+        self.syms: dict[Value, Expr] = {n: Num(n.data) for n in self.order}
+        self.syms.update((n, Var(name)) for n, name in self.var.items())
+        self._templates: dict[tuple[Any, ...], Any] = {}
 
-    def forward(self, node: Value, ins: Sequence[Expr] | None = None) -> Expr:
+    def forward(self, node: Value, syms: Mapping[Value, Expr] | None = None) -> Expr:
         """The node's forward computation: its op applied to its inputs' symbols (or to
-        ``ins``, trees that stand for them)."""
-        syms = self.syms
-        args = [syms[p] for p in self.parents[node]] if ins is None else ins
+        ``syms``, how other code reads them)."""
+        syms = syms or self.syms
+        args = [syms[p] for p in self.parents[node]]
         return apply(node.op, args, node.arg)  # type: ignore[arg-type]
+
+    def local(self, node: Value, index: int, syms: Mapping[Value, Expr] | None = None) -> Expr:
+        """∂node/∂input ``index`` as a tree (the op's rule for that input alone), over the
+        nodes' symbols (or over ``syms``, how other code reads them)."""
+        op: Any = node.op
+        parents = self.parents[node]
+        n = len(parents)
+        width = op.arity or len(op.rules)  # a row: every input, or one per input name
+        size = n // width
+        rule, row = (index, 0) if op.arity else divmod(index, size)
+        return self._local(node, op, parents, rule, row, size, syms or self.syms)
 
     def locals(self, node: Value, ins: Sequence[Expr] | None = None,
                out: Expr | None = None) -> list[Expr]:
         """∂node/∂input for every input, as trees: the op's rules run on the inputs'
         symbols (or on ``ins`` and ``out``)."""
         op: Any = node.op
+        if ins is None and out is None:
+            parents = self.parents[node]
+            syms = self.syms
+            if op.arity:
+                return [self._local(node, op, parents, i, 0, 1, syms) for i in range(op.arity)]
+            size = len(parents) // len(op.rules)
+            return [self._local(node, op, parents, rule, row, size, syms)
+                    for rule in range(len(op.rules)) for row in range(size)]
         syms = self.syms
         args = [syms[p] for p in self.parents[node]] if ins is None else list(ins)
         result = syms[node] if out is None else out
         return [lift(t) for t in op.locals(self.m, args, result, node.arg)]
+
+    def _local(self, node: Value, op: Any, parents: tuple[Value, ...], rule: int, row: int,
+               size: int, syms: Mapping[Value, Expr]) -> Expr:
+        # Member j of row ``row`` is input j·size + row (n-ary) or input j; then the output.
+        template = self._template(op, node.arg, rule)
+        if template is not None:
+            tree, used = template
+            width = len(parents) // size
+            if type(tree) is Var:  # the rule gives a member itself (mul's b, dot's x)
+                j = used[0][1]
+                return syms[parents[j * size + row] if j < width else node]
+            if not used:  # a number (add's 1)
+                return tree
+            picked = {name: syms[parents[j * size + row] if j < width else node]
+                      for name, j in used}
+            if not any(type(v) is Num for v in picked.values()):
+                return substitute(tree, picked)
+        ins = [syms[p] for p in parents]
+        index = rule * size + row
+        return lift(op.local(index, self.m, ins, syms[node], node.arg))
+
+    def _template(self, op: Any, k: Any, rule: int) -> tuple[Any, list[tuple[str, int]]] | None:
+        """A rule run once per op (and parameter) on placeholders ``#0``, ``#1``… for the
+        row's members and the output: (its tree, the placeholders it reads with their
+        positions). Filling them with variables gives what the rule gives on those
+        variables (trees simplify only numbers as they are built); None when the rule
+        does not run on placeholders or the parameter is no dict key."""
+        try:
+            key = (op, k, rule)
+            found = self._templates.get(key, False)
+        except TypeError:  # an unhashable parameter
+            return None
+        if found is False:
+            width = op.arity or len(op.rules)
+            marks = [Var(f"#{j}") for j in range(width + 1)]
+            try:
+                extra = (k,) if op.param else ()
+                tree = lift(op.rules[rule](self.m, *marks[:width], marks[width], *extra))
+            except (TypeError, AttributeError, ArithmeticError, ValueError):
+                found = None
+            else:
+                used = sorted({name for name in variables(tree) if name.startswith("#")})
+                found = (tree, [(name, int(name[1:])) for name in used])
+            self._templates[key] = found
+        return found
 
 
 def float_namespace(printer: PythonPrinter) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from . import passes
 from .expr import Expr, Lst, Num, Sum, Tup, Var, mul, variables
-from .instructions import Assign, Comment, Def, Return, Statement, reads
+from .instructions import Assign, Comment, Def, Return, Statement
 from .trace import Trace
 from .value import Value
 
@@ -33,27 +33,39 @@ def forward(trace: Trace) -> list[Statement]:
     return [Assign(Var(var[n]), trace.forward(n)) for n in trace.parents]
 
 
-def gradients(trace: Trace, seed: Expr) -> list[Statement]:
+def gradients(trace: Trace, seed: Expr) -> tuple[list[Statement], dict[Value, Expr]]:
     """The chain rule, nodes in reverse order, one instruction per node that needs a
     gradient: the sum over its uses of ``g_use · ∂use/∂node``, in the engine's order (so
-    the same floats, added in the same order)."""
+    the same floats, added in the same order). Returns the instructions and how each
+    node's gradient is read (its variable, or the one it shares: see :func:`gradient`)."""
     needs_grad, gvar, root = trace.needs_grad, trace.gvar, trace.root
-    nodes = [n for n in reversed(trace.order) if n in needs_grad]
     terms: dict[Value, list[Expr]] = {}
-    for node in nodes:
-        if node.op is None:
-            continue
-        g = Var(gvar[node])
-        for parent, local in needed(trace, node):
-            terms.setdefault(parent, []).append(mul(g, local))
+    read: dict[Value, Expr] = {}
     out: list[Statement] = []
-    for node in nodes:
-        target = Var(gvar[node])
+    for node in reversed(trace.order):
+        if node not in needs_grad:
+            continue
         if node is root:
-            out.append(Assign(target, seed))
+            g: Expr = Var(gvar[node])
+            out.append(Assign(g, seed))
         else:
-            out.append(Assign(target, Sum(tuple(terms[node]))))
-    return out
+            g = gradient(Var(gvar[node]), terms.pop(node), out)
+        read[node] = g
+        if node.op is not None:
+            for parent, local in needed(trace, node):
+                terms.setdefault(parent, []).append(mul(g, local))
+    return out, read
+
+
+def gradient(target: Var, terms: list[Expr], out: list[Statement]) -> Expr:
+    """A node's gradient from its terms: ``target = Σ terms`` appended to ``out``, and the
+    variable returned; but a gradient that is one use's passed through unchanged (the
+    local was exactly 1: a bias ``add``) is that variable itself, with no line of its own
+    (the same float under the name it already has)."""
+    if len(terms) == 1 and type(terms[0]) is Var:
+        return terms[0]
+    out.append(Assign(target, Sum(tuple(terms))))
+    return target
 
 
 def needed(trace: Trace, node: Value, syms: Mapping[Value, Expr] | None = None
@@ -97,12 +109,10 @@ def head(trace: Trace, name: str) -> tuple[Def, list[Statement]]:
     return Def(name, ("params", "data", "seed"), body), body
 
 
-def returned(trace: Trace, seen: set[Value] | None = None) -> Return:
-    """``return output, [g_param, …]`` (0.0 for a param the output does not depend on,
-    or with ``seen`` one whose gradient was never written)."""
-    gvar = trace.gvar
-    listed = tuple(Var(gvar[p]) if p in gvar and (seen is None or p in seen) else _ZERO
-                   for p in trace.params)
+def returned(trace: Trace, grads: Mapping[Value, Expr]) -> Return:
+    """``return output, [g_param, …]``: each param's gradient as ``grads`` reads it (0.0
+    for a param the output does not depend on)."""
+    listed = tuple(grads.get(p, _ZERO) for p in trace.params)
     return Return(Tup((trace.syms[trace.root], Lst(listed))))
 
 
@@ -129,16 +139,16 @@ def program(trace: Trace, backward: bool) -> list[Statement]:
         body += passes.inline(values, keep={trace.var.get(root, "")})
         body.append(Return(trace.syms[root]))
         return [fn]
-    grads = [*gradients(trace, Var("seed")), returned(trace)]
-    grads = passes.share_pass_through(grads)
+    grads, grad_of = gradients(trace, Var("seed"))
+    grads.append(returned(trace, grad_of))
     kinds = {trace.gvar[n]: n.op for n in trace.gvar}
     grads, sizes = passes.product_runs(grads, kinds)
     result = grads[-1]
     pinned = {v for s in grads if isinstance(s, Assign) and isinstance(s.expr, Tup)
               for v in variables(s.expr)} | set(variables(result.expr))  # type: ignore[union-attr]
     pinned.add(trace.gvar.get(root, ""))  # g_root = seed: where the backward starts
-    grads = passes.split_sums(passes.inline(grads, keep=pinned, sums=False))
-    read = {v for s in grads for v in reads(s)}
+    read: set[str] = set()
+    grads = passes.split_sums(passes.inline(grads, keep=pinned, sums=False, read=read))
     body.append(Comment("forward (a value used once that no gradient reads is written "
                         "into its use)"))
     body += passes.inline(values, keep=read | {trace.var.get(root, "")})
@@ -170,7 +180,7 @@ def edge_listing(trace: Trace) -> Listing:
     backward = len(body) + 1
     seen: set[Value] = set()
     body += edges(trace, list(reversed(trace.order)), seen, Var("seed"))
-    body.append(returned(trace, seen))
+    body.append(returned(trace, {p: Var(trace.gvar[p]) for p in seen}))
     return Listing(trace.py.source([fn]), node_line, backward)
 
 

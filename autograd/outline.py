@@ -27,9 +27,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import passes
-from .expr import Bin, Expr, Fn, Item, Lst, Num, Sum, Tup, Var, mul, variables
+from .expr import Bin, Expr, Fn, Item, Lst, Num, Tup, Var, mul, variables
 from .instructions import Assign, Comment, Def, Do, Return, Statement, reads
-from .lowering import head, needed, returned
+from .lowering import gradient, head, needed, returned
 from .trace import Trace
 from .value import Value
 
@@ -81,6 +81,10 @@ def _shapes(trace: Trace) -> tuple[dict[Value, int], dict[int, int], dict[Value,
 
 def find(trace: Trace) -> list[Family]:
     """The families of copies worth outlining in ``trace`` (see the module's text)."""
+    if len(trace.parents) < MIN_ROWS * MIN_BLOCK:  # too small to hold enough copies
+        return []
+    if sum(1 for n in trace.syms.values() if type(n) is Num) < MIN_ROWS:
+        return []  # copies differ by their constants (a sample's numbers, baked in)
     shape, count, size = _shapes(trace)
     users: dict[Value, list[Value]] = {}
     for node in trace.order:
@@ -196,11 +200,11 @@ def program(trace: Trace, families: list[Family], backward: bool) -> list[Statem
         body += passes.inline(values, keep={trace.var.get(root, "")})
         body.append(Return(trace.syms[root]))
         return [*helpers, fn]
-    grads = _outer_backward(trace, calls, inside, targets, names, saved)
-    grads = passes.share_pass_through([*grads, returned(trace)])
+    grads, grad_of = _outer_backward(trace, calls, inside, targets, names, saved)
+    grads.append(returned(trace, grad_of))
     pinned = set(variables(grads[-1].expr)) | {trace.gvar.get(root, "")}  # type: ignore
-    grads = passes.split_sums(passes.inline(grads, keep=pinned, sums=False))
-    read = {v for s in grads for v in reads(s)}
+    read: set[str] = set()
+    grads = passes.split_sums(passes.inline(grads, keep=pinned, sums=False, read=read))
     body.append(Comment("forward: the copies of a block are calls (each returns what its "
                         "backward reads)"))
     body += passes.inline(values, keep=read | {trace.var.get(root, "")})
@@ -276,23 +280,19 @@ def _block_backward(trace: Trace, family: Family, syms: dict[Value, Expr],
     if root not in trace.needs_grad:
         return [], []
     mine = set(template)
-    gvar = dict(trace.gvar)
-    gvar[root] = "_g"
     terms: dict[Value, list[Expr]] = {}
     body: list[Statement] = []
     for node in reversed(template):
         if node not in trace.needs_grad:
             continue
-        g = Var(gvar[node])
-        if node is not root:
-            body.append(Assign(g, Sum(tuple(terms[node]))))
+        g = Var("_g") if node is root else gradient(Var(trace.gvar[node]), terms.pop(node), body)
         for parent, local in needed(trace, node, syms):
             term = mul(g, local)
             if parent in mine:
                 terms.setdefault(parent, []).append(term)
             else:
                 body.append(Assign(Item(Var("_G"), Num(targets[parent])), term, add=True))
-    body = passes.inline(passes.share_pass_through(body), sums=False)
+    body = passes.inline(body, sums=False)
     read = {v for s in body for v in reads(s)}
     own = [*(f"_a{j}" for j in family.passed), *(trace.var[n] for n in template)]
     saved = [v for v in own if v in read]
@@ -304,24 +304,27 @@ def _block_backward(trace: Trace, family: Family, syms: dict[Value, Expr],
 
 def _outer_backward(trace: Trace, calls: dict[Value, tuple[int, int]], inside: dict[Value, int],
                     targets: dict[Value, int], names: dict[Value, str],
-                    saved: dict[int, list[str]]) -> list[Statement]:
+                    saved: dict[int, list[str]]) -> tuple[list[Statement], dict[Value, Expr]]:
     """The chain rule over the nodes outside the copies, in the engine's order, a copy's
-    backward called where its nodes stand; every target's gradient accumulated in ``_G``."""
+    backward called where its nodes stand; every target's gradient accumulated in ``_G``.
+    Returns the instructions and how each node's gradient is read."""
     gvar, needs_grad = trace.gvar, trace.needs_grad
     out: list[Statement] = []
+    grad_of: dict[Value, Expr] = {}
     if targets:
         out.append(Assign(Var("_G"), Bin("*", Lst((Num(-0.0),)), Num(len(targets)))))
     terms: dict[Value, list[Expr]] = {}
     for node in reversed(trace.order):
         if node not in needs_grad or (node in inside and node not in calls):
             continue
-        g = Var(gvar[node])
+        g: Expr = Var(gvar[node])
         if node in targets:
             out.append(Assign(g, Item(Var("_G"), Num(targets[node]))))
         elif node is trace.root:
             out.append(Assign(g, Var("seed")))
         else:
-            out.append(Assign(g, Sum(tuple(terms[node]))))
+            g = gradient(Var(gvar[node]), terms.pop(node), out)
+        grad_of[node] = g
         if node in calls:
             f, _ = calls[node]
             if saved.get(f):
@@ -336,4 +339,4 @@ def _outer_backward(trace: Trace, calls: dict[Value, tuple[int, int]], inside: d
                 out.append(Assign(Item(Var("_G"), Num(targets[parent])), term, add=True))
             else:
                 terms.setdefault(parent, []).append(term)
-    return out
+    return out, grad_of

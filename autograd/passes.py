@@ -1,8 +1,8 @@
 """Passes over instruction lists: each rewrites a program into one that computes the very
-same floats, in the same order, with fewer lines for CPython to compile.
+same floats, in the same order, with fewer lines for CPython to compile. (A gradient that
+is another's passed through unchanged, ``g_dot = g_add``, shares that variable as the
+gradients are built: :func:`autograd.lowering.gradient`.)
 
-- :func:`share_pass_through`: a gradient that is another's, unchanged (``g_dot = g_add``,
-  the ``dot`` under a bias ``add``), becomes that one: no line of its own.
 - :func:`inline`: a value read once, by one later line, is written into that line.
 - :func:`shared_blocks`: a block of inputs several n-ary calls share (a layer's inputs)
   is written once as a tuple and passed as ``*_t1``.
@@ -20,8 +20,8 @@ from collections import Counter
 from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from typing import Any
 
-from .expr import Bin, Call, Expr, Fn, Num, Star, Sum, Tup, Var, substitute, variables
-from .instructions import Assign, Def, Do, Return, Statement, reads, target_reads
+from .expr import Bin, Call, Expr, Fn, Num, Star, Sum, Tup, Var, substitute
+from .instructions import Assign, Def, Return, Statement, reads
 
 # Inputs of n-ary calls: a block of inputs that several calls share is written once.
 SHARED_BLOCK = 3
@@ -34,82 +34,45 @@ TERMS_PER_LINE = 100
 SHARED_RUN = 4
 
 
-def _read_counts(statements: Sequence[Statement]) -> Counter[str]:
-    counts: Counter[str] = Counter()
-    for s in statements:
-        counts.update(reads(s))
-    return counts
-
-
-def _rename(statements: Sequence[Statement], names: dict[str, Expr]) -> list[Statement]:
-    """The statements with every read of a variable in ``names`` replaced."""
-    if not names:
-        return list(statements)
-    out: list[Statement] = []
-    for s in statements:
-        if isinstance(s, (Assign, Return, Do)):
-            expr = substitute(s.expr, names)
-            if expr is not s.expr:
-                s = Assign(s.target, expr, s.add) if isinstance(s, Assign) else type(s)(expr)
-        out.append(s)
-    return out
-
-
-def share_pass_through(statements: Sequence[Statement]) -> list[Statement]:
-    """``g = Σ(g_use)``, one term that is another variable: read that one instead.
-
-    The local derivative was exactly 1 (``∂(a + b)/∂a``), so the gradient passes through
-    unchanged: the same float, under the name it already has.
-    """
-    alias: dict[str, Expr] = {}
-    kept: list[Statement] = []
-    for s in statements:
-        if (isinstance(s, Assign) and not s.add and isinstance(s.target, Var)
-                and isinstance(s.expr, Sum) and len(s.expr.terms) == 1
-                and isinstance(s.expr.terms[0], Var)):
-            source = s.expr.terms[0]
-            alias[s.target.name] = alias.get(source.name, source)
-            continue
-        kept.append(s)
-    return _rename(kept, alias)
-
-
 def inline(statements: Sequence[Statement], keep: Collection[str] = (),
-           limit: int = INLINE_DEPTH, sums: bool = True) -> list[Statement]:
+           limit: int = INLINE_DEPTH, sums: bool = True,
+           read: set[str] | None = None) -> list[Statement]:
     """Write each variable read once, by a later assignment, into that assignment.
 
     ``keep``: variables read elsewhere too (by another part of the program), which keep
     their line. Nesting is bounded by ``limit``: a value that would nest deeper keeps
     its line, and what reads it starts again from depth 1. With ``sums=False`` a sum of
     several terms keeps its line (a gradient summed over its uses reads better named).
+    ``read``, if given, receives every name the returned statements read.
     """
-    names = [variables(s.expr) if isinstance(s, Assign) else None for s in statements]
-    counts: Counter[str] = Counter()
-    for s, found in zip(statements, names):
-        if found is None:
-            counts.update(reads(s))
-        else:
-            counts.update(found)
-            counts.update(target_reads(s))  # type: ignore[arg-type]
-    written: dict[str, Expr] = {}
-    depth: dict[str, int] = {}
+    names = [reads(s) for s in statements]
+    counts: dict[str, int] = {}
+    for found in names:
+        for v in found:
+            counts[v] = counts.get(v, 0) + 1
+    written: dict[str, tuple[Expr, int, list[str]]] = {}  # tree, depth, what it reads
     out: list[Statement] = []
     for s, found in zip(statements, names):
         if isinstance(s, Assign):
-            inside = [v for v in found if v in written] if written else []  # type: ignore
-            expr = substitute(s.expr, {v: written.pop(v) for v in inside}) if inside else s.expr
+            inside = [v for v in found if v in written] if written else []
+            expr, d = s.expr, 1
+            if inside:
+                parts = {v: written.pop(v) for v in inside}
+                expr = substitute(expr, {v: p[0] for v, p in parts.items()})
+                d += max(p[1] for p in parts.values())
+                found = [v for v in found if v not in parts]
+                for p in parts.values():
+                    found += p[2]
             target = s.target
-            d = 1 + max([depth.pop(v) for v in inside], default=0)
-            if (not s.add and isinstance(target, Var) and counts[target.name] == 1
-                    and target.name not in keep
+            if (d <= limit and not s.add and isinstance(target, Var)
+                    and counts.get(target.name) == 1 and target.name not in keep
                     and (sums or not isinstance(expr, Sum) or len(expr.terms) == 1)):
-                if d <= limit:
-                    written[target.name] = expr
-                    depth[target.name] = d
-                    continue
-            out.append(s if expr is s.expr else Assign(target, expr, s.add))
-        else:
-            out.append(s)
+                written[target.name] = (expr, d, found)
+                continue
+            s = s if expr is s.expr else Assign(target, expr, s.add)
+        out.append(s)
+        if read is not None:
+            read.update(found)
     return out
 
 

@@ -85,7 +85,8 @@ class Printer:
 
     def arguments(self, args: Iterable[Expr]) -> str:
         """Arguments of a call, separated by commas."""
-        return ", ".join([self._show[type(a)](a)[0] for a in args])
+        show = self._show
+        return ", ".join([show[type(a)](a)[0] for a in args])
 
     # -- the same in Python and JavaScript ------------------------------------------------
     def variable(self, e: Var) -> tuple[str, int]:
@@ -120,10 +121,10 @@ class Printer:
     def sum(self, e: Sum) -> tuple[str, int]:
         """Terms added left to right."""
         terms = e.terms
-        first = self.wrap(terms[0], ADD)
         if len(terms) == 1:
-            return first, self.show(terms[0])[1]
-        return " + ".join([first, *[self.wrap(t, ADD + 1) for t in terms[1:]]]), ADD
+            return self.show(terms[0])
+        wrap = self.wrap
+        return " + ".join([wrap(terms[0], ADD), *[wrap(t, ADD + 1) for t in terms[1:]]]), ADD
 
     def function(self, e: Fn) -> tuple[str, int]:
         """``name(args)``."""
@@ -206,6 +207,14 @@ class PythonPrinter(Printer):
                     name, n = f"{op.name}_{n}", n + 1
                 self.names[op] = name
                 used.add(name)
+
+    def wrap(self, e: Expr, need: int) -> str:
+        """The tree as code, in parentheses when it binds less tightly than ``need`` (a
+        variable at once: most operands are)."""
+        if type(e) is Var:
+            return e.name
+        text, prec = self._show[type(e)](e)
+        return text if prec >= need else f"({text})"
 
     def like(self, numpy: bool) -> PythonPrinter:
         """A printer with the same op names, for floats or for arrays."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import builtins
 import keyword
 import numbers
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -30,8 +31,7 @@ RESERVED = frozenset({
 })
 
 
-def _identifier_char(c: str) -> str:
-    return c if c.isascii() and (c.isalnum() or c == "_") else "_"
+_NOT_NAME = re.compile(r"[^0-9A-Za-z_]")  # what a label may hold that a name may not
 
 
 class Names:
@@ -50,7 +50,7 @@ class Names:
             return base
         name = base
         if not (base.isascii() and base.isidentifier()):
-            name = "".join(map(_identifier_char, unicodedata.normalize("NFKC", base))) or "v"
+            name = _NOT_NAME.sub("_", unicodedata.normalize("NFKC", base)) or "v"
         # Generated helpers start with ``_``, ``np_`` or ``m_``: a label never does.
         if name[0].isdigit() or name.startswith(("np_", "m_", "_")):
             name = "v_" + name
@@ -116,8 +116,8 @@ class Trace:
         self.gvar = {n: self.names.new("g_" + self.var[n]) for n in self.order
                      if n in self.needs_grad}
         # how generated code reads a node: its variable, or its value baked in
-        self.syms: dict[Value, Expr] = {n: Num(n.data) for n in self.order}
-        self.syms.update((n, Var(name)) for n, name in self.var.items())
+        self.syms: dict[Value, Expr] = {n: Var(name) for n, name in self.var.items()}
+        self.syms.update((n, Num(n.data)) for n in self.order if n not in self.var)
         self._templates: dict[tuple[Any, ...], Any] = {}
 
     def forward(self, node: Value, syms: Mapping[Value, Expr] | None = None) -> Expr:
@@ -148,9 +148,21 @@ class Trace:
             syms = self.syms
             if op.arity:
                 return [self._local(node, op, parents, i, 0, 1, syms) for i in range(op.arity)]
-            size = len(parents) // len(op.rules)
-            return [self._local(node, op, parents, rule, row, size, syms)
-                    for rule in range(len(op.rules)) for row in range(size)]
+            width = len(op.rules)
+            size = len(parents) // width
+            found: list[Expr] = []
+            for rule in range(width):  # rows of an n-ary node: the rule's template once
+                template = self._template(op, node.arg, rule)
+                if template is not None and type(template[0]) is Var:  # a member (dot's x)
+                    j = template[1][0][1]
+                    found += ([syms[p] for p in parents[j * size:(j + 1) * size]] if j < width
+                              else [syms[node]] * size)
+                elif template is not None and not template[1]:  # a number (sum's 1)
+                    found += [template[0]] * size
+                else:
+                    found += [self._local(node, op, parents, rule, row, size, syms)
+                              for row in range(size)]
+            return found
         syms = self.syms
         args = [syms[p] for p in self.parents[node]] if ins is None else list(ins)
         result = syms[node] if out is None else out

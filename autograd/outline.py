@@ -143,9 +143,10 @@ def _family(trace: Trace, instances: list[list[Value]], position: dict[Value, in
 
 def _pattern(trace: Trace, nodes: Sequence[Value]) -> tuple[list[Any], list[Value]]:
     """A copy's structure, comparable across copies: per node its op and parameter, per
-    input where it comes from (a node of the copy by position, a param or data leaf or a
-    node whose gradient is wanted by identity, else an argument by first use); and the
-    arguments' nodes."""
+    input where it comes from (a node of the copy by position, a param or data leaf by
+    identity, else an argument by first use, which must be the same node in every copy
+    when its gradient is wanted: the functions add to that gradient); and the arguments'
+    nodes."""
     inside = {n: j for j, n in enumerate(nodes)}
     slots: dict[Value, int] = {}
     pattern: list[Any] = []
@@ -155,10 +156,11 @@ def _pattern(trace: Trace, nodes: Sequence[Value]) -> tuple[list[Any], list[Valu
         for p in node.parents:
             if p in inside:
                 pattern.append(inside[p])
-            elif p in leaves or p in trace.needs_grad:
-                pattern.append(("node", id(p)))
+            elif p in leaves:
+                pattern.append(("leaf", id(p)))
             else:
-                pattern.append(("arg", slots.setdefault(p, len(slots))))
+                slot = slots.setdefault(p, len(slots))
+                pattern.append(("target", id(p), slot) if p in trace.needs_grad else ("arg", slot))
     return pattern, list(slots)
 
 

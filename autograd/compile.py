@@ -26,7 +26,8 @@ import builtins
 from collections.abc import Sequence
 from typing import Any
 
-from .lowering import Trace, float_namespace, float_source, numbers_in, rerun_eagerly
+from .lowering import float_source
+from .trace import Trace, float_namespace, numbers_in, rerun_eagerly
 from .value import Value
 
 
@@ -38,15 +39,26 @@ class Tape:
         params: leaves whose gradients a replay returns (shared across a batch).
         data: leaves whose values a replay takes per call (one row per sample).
         source: the generated function, forward then backward, node labels as names.
+
+    Each replay's function is written and compiled the first time it is asked for
+    (``grad``, ``forward``, the batched ones): a tape replayed only for batches never
+    pays for the float function it does not run.
     """
 
     def __init__(self, root: Value, params: Sequence[Value], data: Sequence[Value]) -> None:
         self.trace = Trace(root, params, data)
         self.root, self.params, self.data = root, self.trace.params, self.trace.data
-        self.source = float_source(self.trace, backward=True)
-        self._grad = _build(self.source, "grad", self.trace)
+        self._source: str | None = None
+        self._grad: Any = None
         self._forward: Any = None
         self._batched: Any = None
+
+    @property
+    def source(self) -> str:
+        """The generated function, forward then backward, node labels as names."""
+        if self._source is None:
+            self._source = float_source(self.trace, backward=True)
+        return self._source
 
     def __repr__(self) -> str:
         return (f"<Tape: {len(self.trace.order)} nodes, {len(self.params)} params, "
@@ -94,6 +106,8 @@ class Tape:
             (0.197375, 0.096104)
         """
         ps, xs = self._inputs(params, data)
+        if self._grad is None:
+            self._grad = _build(self.source, "grad", self.trace)
         return self._run(self._grad, ps, xs, float(gradient))
 
     def backward(self, data: Sequence[float] | None = None, gradient: float = 1.0) -> float:

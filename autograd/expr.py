@@ -21,7 +21,7 @@ Example:
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from .interpret import Interpretation
@@ -287,6 +287,62 @@ class Tup(Expr):
         return Tup(parts)
 
 
+class Lst(Expr):
+    """A list of values (what a tape returns its gradients in)."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: tuple[Expr, ...]) -> None:
+        self.items = items
+
+    def parts(self) -> tuple[Expr, ...]:
+        """The items."""
+        return self.items
+
+    def rebuild(self, parts: tuple[Expr, ...]) -> Expr:
+        """A list of other items."""
+        return Lst(parts)
+
+
+class Fields(Expr):
+    """A record of named values (a JavaScript object, a Python dict)."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: tuple[tuple[str, Expr], ...]) -> None:
+        self.items = items
+
+    def parts(self) -> tuple[Expr, ...]:
+        """The values."""
+        return tuple(v for _, v in self.items)
+
+    def rebuild(self, parts: tuple[Expr, ...]) -> Expr:
+        """The same names over other values."""
+        return Fields(tuple((k, v) for (k, _), v in zip(self.items, parts)))
+
+    def key(self) -> tuple[Any, ...]:
+        """The names."""
+        return tuple(k for k, _ in self.items)
+
+
+class Scalar(Expr):
+    """``x`` computed on floats, in code that otherwise runs on arrays over a batch (a
+    node shared by every row): printed as float code."""
+
+    __slots__ = ("x",)
+
+    def __init__(self, x: Expr) -> None:
+        self.x = x
+
+    def parts(self) -> tuple[Expr, ...]:
+        """The tree."""
+        return (self.x,)
+
+    def rebuild(self, parts: tuple[Expr, ...]) -> Expr:
+        """Another tree, on floats."""
+        return Scalar(parts[0])
+
+
 class Star(Expr):
     """``*x``: a tuple's items as arguments of a call."""
 
@@ -520,15 +576,22 @@ def local(op: Op, index: int, ins: Sequence[Expr], out: Expr, k: Any = None) -> 
 # ---- reading trees --------------------------------------------------------------------------
 
 
-def variables(e: Expr) -> Iterator[str]:
+def variables(e: Expr) -> list[str]:
     """The names of the variables ``e`` reads, once per read, in no particular order."""
+    found: list[str] = []
     stack = [e]
+    pop, push, add = stack.pop, stack.append, found.append
     while stack:
-        node = stack.pop()
-        if type(node) is Var:
-            yield node.name
-        else:
+        node = pop()
+        kind = type(node)
+        if kind is Var:
+            add(node.name)  # type: ignore[attr-defined]
+        elif kind is Bin:
+            push(node.left)  # type: ignore[attr-defined]
+            push(node.right)  # type: ignore[attr-defined]
+        elif kind is not Num:
             stack.extend(node.parts())
+    return found
 
 
 def same(a: Expr, b: Expr) -> bool:
@@ -541,12 +604,25 @@ def same(a: Expr, b: Expr) -> bool:
     return len(pa) == len(pb) and all(same(x, y) for x, y in zip(pa, pb))
 
 
-def substitute(e: Expr, values: dict[str, Expr]) -> Expr:
+def substitute(e: Expr, values: Mapping[str, Expr]) -> Expr:
     """``e`` with each variable named in ``values`` replaced by its tree (the same
-    operations, so the same floats: nothing is simplified again)."""
-    if type(e) is Var:
-        return values.get(e.name, e)
+    operations, so the same floats: nothing is simplified again). Parts with nothing to
+    replace are the very same objects."""
+    kind = type(e)
+    if kind is Var:
+        return values.get(e.name, e)  # type: ignore[attr-defined]
+    if kind is Num:
+        return e
+    if kind is Bin:
+        left, right = e.left, e.right  # type: ignore[attr-defined]
+        new_left, new_right = substitute(left, values), substitute(right, values)
+        if new_left is left and new_right is right:
+            return e
+        return Bin(e.symbol, new_left, new_right)  # type: ignore[attr-defined]
     parts = e.parts()
     if not parts:
         return e
-    return e.rebuild(tuple([substitute(p, values) for p in parts]))
+    new = [substitute(p, values) for p in parts]
+    if all(a is b for a, b in zip(new, parts)):
+        return e
+    return e.rebuild(tuple(new))

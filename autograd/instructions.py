@@ -96,24 +96,25 @@ def walk(statements: Sequence[Statement]) -> Iterator[Statement]:
             stack.pop()
 
 
-def reads(statement: Statement) -> Iterator[str]:
-    """The names one statement reads (not those inside its body)."""
+def reads(statement: Statement) -> list[str]:
+    """The names one statement reads, once per read (not those inside its body)."""
     if isinstance(statement, Assign):
-        yield from variables(statement.expr)
-        if statement.add or not isinstance(statement.target, Var):
-            yield from _target_reads(statement.target, statement.add)
-    elif isinstance(statement, (Do, Return)):
-        yield from variables(statement.expr)
-    elif isinstance(statement, For):
-        yield from variables(statement.iterable)
-    elif isinstance(statement, If):
-        yield from variables(statement.test)
+        return variables(statement.expr) + target_reads(statement)
+    if isinstance(statement, (Do, Return)):
+        return variables(statement.expr)
+    if isinstance(statement, For):
+        return variables(statement.iterable)
+    if isinstance(statement, If):
+        return variables(statement.test)
+    return []
 
 
-def _target_reads(target: Expr, add: bool) -> Iterator[str]:
-    # ``x += e`` reads x; ``x[i] = e`` reads x and i; ``a, b = e`` reads nothing.
+def target_reads(statement: Assign) -> list[str]:
+    """What storing reads: ``x += e`` reads x; ``x[i] = e`` reads x and i; ``a, b = e``
+    and ``x = e`` read nothing."""
+    target = statement.target
     if isinstance(target, Var):
-        if add:
-            yield target.name
-    elif not isinstance(target, Tup):
-        yield from variables(target)
+        return [target.name] if statement.add else []
+    if isinstance(target, Tup):
+        return []
+    return variables(target)

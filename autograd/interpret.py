@@ -12,7 +12,7 @@ interpretation     values                  used by
 :data:`FLOATS`     floats                  backward (first order), tapes, forward mode
 ``VALUES``         Values                  ``grad(create_graph=True)`` (nodes.py)
 ``NumpyMath``      numpy arrays            batched replay (batched.py)
-``PythonSource``   symbols printing code   the compiler (source.py)
+``SYMBOLS``        expression trees        compiler, live pages, formulas (expr.py)
 =================  ======================  ====================================
 
 A new interpretation subclasses :class:`Interpretation` and says how to apply one op

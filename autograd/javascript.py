@@ -1,208 +1,30 @@
-"""Lowering a traced graph to JavaScript, from the op table: what a live page runs.
+"""Live pages: a traced graph lowered to JavaScript, from the op table.
 
-:class:`JavaScriptSource` is the symbolic interpretation (:mod:`autograd.source`) that
-prints JavaScript. It decides what every language decides (how a number, a branch and
-a comparison are written) and how each op is applied, in this order of preference:
-
-1. a Python operator (``+ - * /``, unary ``-``): JavaScript's own operator;
-2. an op whose forward *is* Python's ``math.<name>`` (or the builtin ``abs``) for a
-   function ``Math.<name>`` also has: that function (``Math.tanh``), ops from outside
-   the table included;
-3. an op with a ``via`` (the op written with other ops): a helper function whose body
-   is the ``via`` run on symbols (``sigmoid``, ``relu``; one helper per parameter value);
-4. a parameter op with ``promote`` (``pow``): the promoted op with the parameter as its
-   second input (``vpow(a, k)``);
-5. an n-ary op: its ``term`` over each row, summed left to right as Python's ``sum``
-   does on Python 3.11 (3.12's compensated float sum would differ in the last bits).
-
-Any other op cannot run in JavaScript: :class:`NotLive` names it, and a page says so.
-
-JavaScript and Python share IEEE doubles, so ``+ - * /`` and ``Math.sqrt``/``Math.abs``
-give the very same bits. Where they differ:
-
-- ``Math.exp``, ``log``, ``sin`` … ``tanh``, ``log1p``, ``expm1``, ``atan2``, ``hypot``
-  and ``**`` are V8's ports of fdlibm, while CPython calls the C library: results may
-  differ in the last bit (tests allow a few ulps per op, 1e-12 over a graph).
-- ``**`` is not C's ``pow`` at two points: ``1 ** NaN`` and ``(-1) ** ±Infinity`` are
-  NaN in JavaScript and 1 in Python; generated code calls ``_pow``, which gives 1 there.
-- Python raises where JavaScript goes on with a non-finite number (``1 / 0``, ``log(-1)``,
-  ``(-8) ** (1/3)``): a page shows such a node as outside its op's domain.
-- a comparison of equals is ``===``; a branch is ``test ? x : y`` (only one side runs,
-  as with Python's ``if``).
+:func:`lower` lowers a graph and its backward pass for a live step-through: JavaScript
+that recomputes every value, local derivative, upstream gradient and contribution of the
+engine's steps for new leaf values, and the by-edge Python tape it mirrors line for line.
+:func:`tape_source` prints a compiled :class:`~autograd.compile.Tape` as JavaScript, for
+pages that train with the tape's numbers. Both are instruction lists
+(:mod:`autograd.lowering`) printed by :class:`~autograd.jsprinter.JavaScriptPrinter`;
+which ops can run in a browser, and how, is said there.
 """
 
 from __future__ import annotations
 
-import builtins
-import math
-import operator
-import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from .engine import Step, backward_steps
-from .lowering import Trace, edge_listing
-from .ops import OPS_BY_NAME, Op
-from .source import ADD, ATOM, COND, INFIX, MUL, POW, SourceMath, Sym, _reads
+from .expr import Fields, Item, Lst, Num, Var, mul
+from .instructions import Assign, Def, Return, Statement
+from .jsprinter import MATH, JavaScriptPrinter, NotLive, how, native, not_live
+from .lowering import edge_listing, edges, forward
+from .trace import Trace
 from .value import Value
 
-MATH = frozenset({
-    "abs", "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "cbrt", "cos",
-    "cosh", "exp", "expm1", "hypot", "log", "log10", "log1p", "log2", "sin", "sinh",
-    "sqrt", "tan", "tanh",
-})
-"""Functions of JavaScript's ``Math`` that compute what Python's function of the same name
-computes (``math.<name>``, or the builtin ``abs``)."""
-
-POW_HELPER = (
-    "function _pow(a, b) {\n"
-    "  // C's pow (and Python's **): 1 ** y and (-1) ** ±Infinity are 1, not NaN.\n"
-    "  return a === 1 || (a === -1 && (b === Infinity || b === -Infinity)) ? 1 : a ** b;\n"
-    "}\n"
-)
-
-
-class NotLive(ValueError):
-    """An op JavaScript cannot compute: no operator, no ``Math`` function, no ``via``."""
-
-
-def native(op: Op) -> str | None:
-    """The ``Math`` function computing ``op``'s forward, or None."""
-    fn = getattr(op.forward, "__name__", "")
-    if fn in MATH and op.forward in (getattr(math, fn, None), getattr(builtins, fn, None)):
-        return f"Math.{fn}"
-    return None
-
-
-def how(op: Op) -> str | None:
-    """How generated JavaScript computes ``op`` (None: it cannot)."""
-    if op.forward in INFIX or op.forward is operator.neg:
-        return "operator"
-    if native(op):
-        return "Math"
-    if op.via is not None:
-        return "via"
-    if op.param and op.promote in OPS_BY_NAME and how(OPS_BY_NAME[op.promote]) is not None:
-        return "promote"
-    if op.arity == 0 and op.term is not None:
-        return "term"
-    return None
-
-
-def not_live(ops: Iterable[Op]) -> list[Op]:
-    """The ops of ``ops`` that JavaScript cannot compute (their pages cannot recompute)."""
-    return [op for op in dict.fromkeys(ops) if how(op) is None]
-
-
-class JavaScriptSource(SourceMath):
-    """Rules on Syms that print JavaScript; helpers it needs collect in :attr:`helpers`.
-
-    Variables are written with a leading ``$`` (``$w``), which no Python name and no
-    helper has, so labels never clash with JavaScript's reserved words or globals.
-    """
-
-    def __init__(self, ops: Iterable[Op] = ()) -> None:
-        super().__init__(ops)
-        self.helpers: dict[Any, tuple[str, str]] = {}  # key -> (name, definition)
-        self.pow_used = False
-
-    # -- what JavaScript decides ---------------------------------------------------------
-    def number(self, x: float) -> Sym:
-        """A number literal: ``NaN``, ``Infinity``, or Python's shortest repr (which
-        JavaScript reads back as the same double)."""
-        if math.isnan(x):
-            return Sym(self, "NaN")
-        if math.isinf(x):
-            return Sym(self, "Infinity" if x > 0 else "(-Infinity)")
-        text = repr(float(x))
-        return Sym(self, f"({text})" if text.startswith("-") else text)
-
-    def lift_value(self, x: Any) -> Sym:
-        """A Sym as it is; ``true``/``false``; a number as a literal."""
-        if isinstance(x, bool):
-            return Sym(self, "true" if x else "false")
-        return super().lift_value(x)
-
-    def var(self, name: str, reads: Any = None) -> Sym:
-        """A variable of the generated code: ``$name``."""
-        return super().var("$" + name, reads)
-
-    def call(self, op: Op, args: list[Sym], k: Any = None) -> Sym:
-        """``op`` applied to ``args`` (and its parameter ``k``)."""
-        way = how(op)
-        if way == "operator":
-            return super().call(op, args, k)
-        if way == "Math":
-            return self._apply(f"{native(op)}", args)
-        if way == "via":
-            return self._apply(self._helper(op, k), args)
-        if way == "promote":
-            promoted = OPS_BY_NAME[op.promote]  # type: ignore[index]
-            return self.call(promoted, [args[0], self.number(k)])
-        if way == "term":
-            size = len(op.rules)
-            term: Callable[..., Any] = op.term  # type: ignore[assignment]
-            terms = [self.lift_value(term(self, *self._row(args, r, size)))
-                     for r in range(len(args) // size)]
-            if not terms:
-                return self.number(0.0)
-            text = " + ".join(self.wrap(t, ADD + 1) if i else self.wrap(t, ADD)
-                              for i, t in enumerate(terms))
-            return Sym(self, f"({text})", ATOM, _reads(terms))
-        raise NotLive(
-            f"op {op.name!r} cannot run in JavaScript: it is no Python operator, its "
-            "forward is not a math function JavaScript's Math has, and it has no via. "
-            f"Declare it with via=lambda m, {', '.join(op.inputs)}: … (written with other ops) "
-            "to make it live."
-        )
-
-    @staticmethod
-    def _row(args: Sequence[Sym], r: int, size: int) -> list[Sym]:
-        # Inputs of an n-ary node: all of the first input name, then all of the second…
-        n = len(args) // size
-        return [args[j * n + r] for j in range(size)]
-
-    def where(self, test: Any, x: Any, y: Any) -> Sym:
-        """``test ? x : y``."""
-        test, x, y = self.lift_value(test), self.lift_value(x), self.lift_value(y)
-        text = f"{self.wrap(test, COND + 1)} ? {self.wrap(x, COND)} : {self.wrap(y, COND)}"
-        return Sym(self, text, COND, _reads([test, x, y]))
-
-    def compare(self, a: Any, symbol: str, b: Any) -> Sym:
-        """``a > b``; equality is ``===``."""
-        return super().compare(a, "===" if symbol == "==" else symbol, b)
-
-    def infix(self, left: Sym, symbol: str, prec: int, right: Sym) -> Sym:
-        """Operators as Python writes them, but ``**`` through :data:`POW_HELPER`."""
-        if prec == POW:
-            self.pow_used = True
-            return Sym(self, f"_pow({left.text}, {right.text})", ATOM, left.reads | right.reads)
-        return super().infix(left, symbol, prec, right)
-
-    # -- helpers -------------------------------------------------------------------------
-    def _apply(self, function: str, args: Sequence[Sym]) -> Sym:
-        return Sym(self, f"{function}({', '.join(a.text for a in args)})", ATOM, _reads(args))
-
-    def _helper(self, op: Op, k: Any) -> str:
-        """The name of the helper computing ``op`` (for this parameter), defined once."""
-        key = (op, k) if op.param else (op, None)
-        if key in self.helpers:
-            return self.helpers[key][0]
-        base = re.sub(r"\W", "_", self.names[op], flags=re.ASCII)
-        name = f"op_{base}" + (f"_{sum(1 for h in self.helpers if h[0] is op)}" if op.param else "")
-        self.helpers[key] = (name, "")  # a via that calls itself would end here
-        params = [Sym(self, p) for p in op.inputs] if op.arity else []
-        via: Callable[..., Any] = op.via  # type: ignore[assignment]
-        body = self.lift_value(via(self, *params, *((k,) if op.param else ())))
-        ps = ", ".join(p.text for p in params)
-        self.helpers[key] = (name, f"function {name}({ps}) {{\n  return {body.text};\n}}\n")
-        return name
-
-    def preamble(self) -> str:
-        """The helper functions the code written so far calls."""
-        text = "".join(definition for _, definition in self.helpers.values())
-        return (POW_HELPER if self.pow_used else "") + text
+__all__ = ["MATH", "JavaScriptPrinter", "NotLive", "Program", "how", "lower", "native",
+           "not_live", "tape_source"]
 
 
 @dataclass
@@ -314,40 +136,41 @@ def _backward_lines(trace: Trace, at: int, steps: Sequence[Step]
 
 
 def _javascript(trace: Trace, steps: Sequence[Step]) -> str:
-    js = JavaScriptSource(trace.ops)
-    body = []
-    for i, leaf in enumerate(trace.params):
-        body.append(f"  const ${trace.var[leaf]} = p[{i}];")
-    for node in trace.order:
-        if node.op is not None:
-            body.append(f"  const ${trace.var[node]} = {trace.forward_expr(node, js)};")
+    """``run(p, seed)``: the forward, then every step's local, upstream and contribution
+    in the engine's order, each input's gradient summed as the steps add to it."""
+    taken = {*trace.var.values(), *trace.gvar.values()}
+    own = {n: n if n not in taken else trace.names.new(n)
+           for n in ("p", "locals", "upstreams", "contributions")}
+    p, arrays = Var(own["p"]), [Var(own[n]) for n in ("locals", "upstreams", "contributions")]
+    body: list[Statement] = [Assign(Var(trace.var[leaf]), Item(p, Num(i)))
+                             for i, leaf in enumerate(trace.params)]
+    body += forward(trace)
     gvar = dict(trace.gvar)
     for node in trace.order:  # nodes made of constants only also pass their gradient on
         if node.op is not None and node not in gvar:
             gvar[node] = trace.names.new("g_" + trace.var[node])
+    body += [Assign(a, Lst(())) for a in arrays]
     root = trace.root
-    body.append("  const locals = [], upstreams = [], contributions = [];")
-    if root in gvar:
-        body.append(f"  let ${gvar[root]} = seed;")
     seen = {root}
+    if root in gvar:
+        body.append(Assign(Var(gvar[root]), Var("seed")))
+    locals_, upstreams, contributions = arrays
     for k, s in enumerate(steps):
-        node, parent = s.node, s.input
-        op: Any = node.op
-        ins = [trace.sym(p, js) for p in node.parents]
-        local = js.lift_value(op.local(s.index, js, ins, js.var(trace.var[node]), node.arg))
-        body.append(f"  locals[{k}] = {local.text}; upstreams[{k}] = ${gvar[node]}; "
-                    f"contributions[{k}] = upstreams[{k}] * locals[{k}];")
-        if parent in gvar:
-            if parent in seen:
-                body.append(f"  ${gvar[parent]} = ${gvar[parent]} + contributions[{k}];")
-            else:
-                body.append(f"  let ${gvar[parent]} = contributions[{k}];")
-                seen.add(parent)
-    values = ", ".join(trace.sym(n, js).text for n in trace.order)
-    grads = ", ".join(f"${gvar[p]}" if p in seen else "0" for p in trace.params)
-    body.append(f"  return {{values: [{values}], locals: locals, upstreams: upstreams, "
-                f"contributions: contributions, grads: [{grads}]}};")
-    return js.preamble() + "function run(p, seed) {\n" + "\n".join(body) + "\n}\n"
+        at = Num(k)
+        upstream = Item(upstreams, at)
+        body += [Assign(Item(locals_, at), trace.local(s.node, s.index)),
+                 Assign(upstream, Var(gvar[s.node])),
+                 Assign(Item(contributions, at), mul(upstream, Item(locals_, at)))]
+        if s.input in gvar:
+            body.append(Assign(Var(gvar[s.input]), Item(contributions, at), add=s.input in seen))
+            seen.add(s.input)
+    values = Lst(tuple(trace.syms[n] for n in trace.order))
+    grads = Lst(tuple(Var(gvar[q]) if q in seen else Num(0.0) for q in trace.params))
+    body.append(Return(Fields((("values", values), ("locals", locals_),
+                               ("upstreams", upstreams), ("contributions", contributions),
+                               ("grads", grads)))))
+    printer = JavaScriptPrinter(bare={*own.values(), "seed"})
+    return printer.source([Def("run", (own["p"], "seed"), body)])
 
 
 def tape_source(tape: Any) -> str:
@@ -376,9 +199,9 @@ def tape_source(tape: Any) -> str:
           const $x = data[0];
           const $mul1 = $w * $x;
           const $tanh1 = Math.tanh($mul1);
-          let $g_tanh1 = seed;
-          let $g_mul1 = $g_tanh1 * (1.0 - $tanh1 * $tanh1);
-          let $g_w = $g_mul1 * $x;
+          const $g_tanh1 = seed;
+          const $g_mul1 = $g_tanh1 * (1.0 - $tanh1 * $tanh1);
+          const $g_w = $g_mul1 * $x;
           return [$tanh1, [$g_w]];
         }
         <BLANKLINE>
@@ -388,40 +211,16 @@ def tape_source(tape: Any) -> str:
     if missing:
         raise NotLive(f"tape_source: JavaScript cannot compute op(s) "
                       f"{', '.join(op.name for op in missing)}; declare each with a via")
-    js = JavaScriptSource(trace.ops)
-    head = [f"  const ${trace.var[p]} = params[{i}];" for i, p in enumerate(trace.params)]
-    head += [f"  const ${trace.var[d]} = data[{i}];" for i, d in enumerate(trace.data)]
-    head += [f"  const ${trace.var[n]} = {trace.forward_expr(n, js)};"
-             for n in trace.order if n.op is not None]
-    out = trace.sym(trace.root, js).text
-    forward = ["function forward(params, data) {", *head, f"  return {out};", "}"]
-    body = ["function grad(params, data, seed) {", *head]
+    head: list[Statement] = [Assign(Var(trace.var[q]), Item(Var(group), Num(i)))
+                             for group, leaves in (("params", trace.params), ("data", trace.data))
+                             for i, q in enumerate(leaves)]
+    head += forward(trace)
+    out = trace.syms[trace.root]
     seen: set[Value] = set()
-    if trace.root in trace.needs_grad:
-        body.append(f"  let ${trace.gvar[trace.root]} = seed;")
-        seen.add(trace.root)
-    for node in reversed(trace.order):
-        if node.op is None or node not in seen:
-            continue
-        op: Any = node.op
-        ins = [trace.sym(p, js) for p in trace.parents[node]]
-        g = js.var(trace.gvar[node])
-        for i, parent in enumerate(trace.parents[node]):
-            if parent not in trace.needs_grad:
-                continue
-            local = js.lift_value(op.local(i, js, ins, js.var(trace.var[node]), node.arg))
-            if local.text == "1.0":  # upstream · 1 is upstream, exactly
-                product = g.text
-            elif local.text == "(-1.0)":
-                product = f"-{g.text}"
-            else:
-                product = f"{g.text} * {js.wrap(local, MUL + 1)}"
-            name = f"${trace.gvar[parent]}"
-            if parent in seen:
-                body.append(f"  {name} = {name} + {product};")
-            else:
-                body.append(f"  let {name} = {product};")
-                seen.add(parent)
-    grads = ", ".join(f"${trace.gvar[p]}" if p in seen else "0.0" for p in trace.params)
-    body += [f"  return [{out}, [{grads}]];", "}"]
-    return js.preamble() + "\n".join(forward + body) + "\n"
+    backward = edges(trace, list(reversed(trace.order)), seen, Var("seed"))
+    grads = Lst(tuple(Var(trace.gvar[q]) if q in seen else Num(0.0) for q in trace.params))
+    printer = JavaScriptPrinter(bare={"params", "data", "seed"})
+    return printer.source([
+        Def("forward", ("params", "data"), [*head, Return(out)]),
+        Def("grad", ("params", "data", "seed"), [*head, *backward, Return(Lst((out, grads)))]),
+    ])

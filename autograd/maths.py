@@ -36,7 +36,8 @@ MINUS = "−"
 _RAISED = "abcdefghijklmnoprstuvwxyz"  # the letters Unicode has superscripts of (not q)
 _SUPERSCRIPT = str.maketrans("0123456789-−" + _RAISED,
                              "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁻ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ")
-_SYMBOL = {">": ">", ">=": "≥", "<": "<", "<=": "≤", "==": "="}
+_SYMBOL = {">": ">", ">=": "≥", "<": "<", "<=": "≤", "==": "=", "!=": "≠"}
+_FLIP = {">": "<", ">=": "<="}  # a > b is b < a
 _OPERATORS = frozenset("+−-·/×^*=<>≤≥≠ ,")
 FRACTIONS = {0.5: "½", 0.25: "¼", 0.75: "¾", 1 / 3: "⅓", 2 / 3: "⅔", 0.2: "⅕", 0.125: "⅛"}
 
@@ -278,20 +279,32 @@ class MathsPrinter(Printer):
 
     def where(self, e: Where) -> tuple[str, int]:
         """``1 if a > 0 else 0``; a chain of choices as ``x if s, y if t, else z``; two
-        tests with one otherwise as ``x if s and t else y``."""
+        tests with one otherwise as ``x if s and t else y`` (``x if lo ≤ a ≤ hi else y``
+        when they bound one value from both sides)."""
         parts = []
         node: Expr = e
         while type(node) is Where:
-            tests, chosen = [self.wrap(node.test, CMP)], node.x
+            tests, chosen = [node.test], node.x
             while type(chosen) is Where and same(chosen.y, node.y):
-                tests.append(self.wrap(chosen.test, CMP))
+                tests.append(chosen.test)
                 chosen = chosen.x
-            parts.append(f"{self.wrap(chosen, CMP)} if {' and '.join(tests)}")
+            parts.append(f"{self.wrap(chosen, CMP)} if {self.tests(tests)}")
             node = node.y
         last = self.wrap(node, CMP)
         if len(parts) == 1:
             return f"{parts[0]} else {last}", COND
         return ", ".join(parts) + f", else {last}", COND
+
+    def tests(self, tests: list[Expr]) -> str:
+        """Tests that must all hold: ``s and t``, or ``lo ≤ a ≤ hi``."""
+        cmps = [t for t in tests if isinstance(t, Cmp)]
+        if len(tests) == len(cmps) == 2:
+            lower, upper = sorted(cmps, key=lambda t: t.symbol not in _FLIP)
+            if lower.symbol in _FLIP and upper.symbol in ("<", "<=") and same(lower.a, upper.a):
+                return (f"{self.wrap(lower.b, ADD)} {_SYMBOL[_FLIP[lower.symbol]]} "
+                        f"{self.wrap(lower.a, ADD)} {_SYMBOL[upper.symbol]} "
+                        f"{self.wrap(upper.b, ADD)}")
+        return " and ".join(self.wrap(t, CMP) for t in tests)
 
     def compare(self, e: Cmp) -> tuple[str, int]:
         """``a ≤ b``."""

@@ -24,7 +24,26 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from .expr import Attr, Bin, Call, Cmp, Expr, Fn, Item, Logic, Neg, Num, Star, Sum, Tup, Var, Where
+from .expr import (
+    Attr,
+    Bin,
+    Call,
+    Cmp,
+    Expr,
+    Fields,
+    Fn,
+    Item,
+    Logic,
+    Lst,
+    Neg,
+    Num,
+    Scalar,
+    Star,
+    Sum,
+    Tup,
+    Var,
+    Where,
+)
 from .instructions import Assign, Comment, Def, Do, For, If, Return, Statement
 from .ops import OPS, Op
 
@@ -46,7 +65,8 @@ class Printer:
             Num: self.number, Var: self.variable, Bin: self.binary, Neg: self.negation,
             Call: self.call, Where: self.where, Cmp: self.compare, Sum: self.sum,
             Logic: self.logic,
-            Fn: self.function, Tup: self.tup, Star: self.star, Item: self.item,
+            Fn: self.function, Tup: self.tup, Lst: self.lst, Star: self.star, Item: self.item,
+            Fields: self.fields, Scalar: self.scalar,
             Attr: self.attribute,
         }
 
@@ -65,7 +85,8 @@ class Printer:
 
     def arguments(self, args: Iterable[Expr]) -> str:
         """Arguments of a call, separated by commas."""
-        return ", ".join([self._show[type(a)](a)[0] for a in args])
+        show = self._show
+        return ", ".join([show[type(a)](a)[0] for a in args])
 
     # -- the same in Python and JavaScript ------------------------------------------------
     def variable(self, e: Var) -> tuple[str, int]:
@@ -80,9 +101,12 @@ class Printer:
         return f"{self.wrap(e.left, prec)} {e.symbol} {self.wrap(e.right, prec + 1)}", prec
 
     def negation(self, e: Neg) -> tuple[str, int]:
-        """``-x`` (``-(a ** b)`` keeps its parentheses, which JavaScript requires)."""
+        """``-x``; ``-(a ** b)`` and ``-(-x)`` keep their parentheses (JavaScript refuses
+        ``-a ** b``, and reads ``--x`` as a decrement)."""
         x = e.x
-        inner = f"({self.text(x)})" if type(x) is Bin and x.symbol == "**" else self.wrap(x, UNARY)
+        if type(x) is Neg or (type(x) is Bin and x.symbol == "**"):
+            return f"-({self.text(x)})", UNARY
+        inner = self.wrap(x, UNARY)
         return "-" + inner, UNARY
 
     def compare(self, e: Cmp) -> tuple[str, int]:
@@ -97,10 +121,10 @@ class Printer:
     def sum(self, e: Sum) -> tuple[str, int]:
         """Terms added left to right."""
         terms = e.terms
-        first = self.wrap(terms[0], ADD)
         if len(terms) == 1:
-            return first, self.show(terms[0])[1]
-        return " + ".join([first, *[self.wrap(t, ADD + 1) for t in terms[1:]]]), ADD
+            return self.show(terms[0])
+        wrap = self.wrap
+        return " + ".join([wrap(terms[0], ADD), *[wrap(t, ADD + 1) for t in terms[1:]]]), ADD
 
     def function(self, e: Fn) -> tuple[str, int]:
         """``name(args)``."""
@@ -109,6 +133,23 @@ class Printer:
     def tup(self, e: Tup) -> tuple[str, int]:
         """``(a, b)``."""
         return f"({self.arguments(e.items)}{',' if len(e.items) == 1 else ''})", ATOM
+
+    def lst(self, e: Lst) -> tuple[str, int]:
+        """``[a, b]``."""
+        return f"[{self.arguments(e.items)}]", ATOM
+
+    def fields(self, e: Fields) -> tuple[str, int]:
+        """``{"name": value, …}`` (JavaScript: ``{name: value, …}``)."""
+        items = ", ".join(f"{self.field_name(k)}: {self.text(v)}" for k, v in e.items)
+        return "{" + items + "}", ATOM
+
+    def field_name(self, name: str) -> str:
+        """A record's field name as the language writes it."""
+        return repr(name)
+
+    def scalar(self, e: Scalar) -> tuple[str, int]:
+        """A tree on floats: as any other (see :class:`PythonPrinter` for arrays)."""
+        return self.show(e.x)
 
     def star(self, e: Star) -> tuple[str, int]:
         """``*x``."""
@@ -156,6 +197,7 @@ class PythonPrinter(Printer):
                  numpy: bool = False) -> None:
         super().__init__()
         self.numpy = numpy
+        self._floats: PythonPrinter | None = None  # for floats inside array code
         self.names: dict[Op, str] = {}
         used = set(reserved) | RESERVED | set(keyword.kwlist)
         for op in (*OPS, *ops):
@@ -165,6 +207,14 @@ class PythonPrinter(Printer):
                     name, n = f"{op.name}_{n}", n + 1
                 self.names[op] = name
                 used.add(name)
+
+    def wrap(self, e: Expr, need: int) -> str:
+        """The tree as code, in parentheses when it binds less tightly than ``need`` (a
+        variable at once: most operands are)."""
+        if type(e) is Var:
+            return e.name
+        text, prec = self._show[type(e)](e)
+        return text if prec >= need else f"({text})"
 
     def like(self, numpy: bool) -> PythonPrinter:
         """A printer with the same op names, for floats or for arrays."""
@@ -181,6 +231,15 @@ class PythonPrinter(Printer):
     def number(self, e: Num) -> tuple[str, int]:
         """``1.5``, ``(-1.5)``, ``nan``, ``inf``: an atom wherever it stands."""
         return literal(e.value), ATOM
+
+    def scalar(self, e: Scalar) -> tuple[str, int]:
+        """A tree on floats inside array code: printed for floats (``tanh(x)``, not
+        ``np_tanh(x)``: numpy's functions may round differently from the C library's)."""
+        if not self.numpy:
+            return self.show(e.x)
+        if self._floats is None:
+            self._floats = self.like(numpy=False)
+        return self._floats.show(e.x)
 
     def call(self, e: Call) -> tuple[str, int]:
         """``tanh(x)``, ``pow(x, 2.0)``, or for arrays ``np_tanh(x)``."""
@@ -216,7 +275,7 @@ class PythonPrinter(Printer):
                 out.append(f"{pad}{self.target(s.target)} {'+=' if s.add else '='} "
                            f"{self.text(s.expr)}")
             elif isinstance(s, Return):
-                out.append(f"{pad}return {self.text(s.expr)}")
+                out.append(f"{pad}return {self.target(s.expr)}")
             elif isinstance(s, Comment):
                 out.append(f"{pad}# {s.text}")
             elif isinstance(s, Do):

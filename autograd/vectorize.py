@@ -11,8 +11,8 @@ replay (:mod:`autograd.batched`) would run each of them as its own numpy call on
   slot: the slot of a member is fixed by its inputs), one per-sample node shared by all
   (broadcast along the rows), one shared node needing a gradient (a scalar), params (a
   column gathered from the parameter vector), or constants (a column of values). It is
-  run as the op's rule read on whole arrays: the table's ``NumpySource``/``NumpyMath``
-  interpretation, nothing per op;
+  run as the op's rule read on whole arrays (its trees printed for numpy), nothing per
+  op;
 - a **product group**: nodes of an op whose term is ``w·x`` (see :func:`product_op`,
   decided by running the op's own term and rules on symbols, not by its name) whose ``x``
   half is the same tuple of per-sample nodes and whose ``w`` half is params (or
@@ -35,8 +35,8 @@ import functools
 from collections.abc import Sequence
 from typing import Any
 
+from .expr import Bin, Num, Var, lift, same, symbols
 from .ops import Op
-from .source import NumpySource
 
 MIN_ELEMENTWISE = 2  # an elementwise group of one node is the node itself
 
@@ -76,14 +76,14 @@ def product_op(op: Op) -> bool:
     """
     if op.arity != 0 or op.term is None or len(op.rules) != 2:
         return False
-    m = NumpySource([])
-    w, x, out = m.var("w"), m.var("x"), m.var("out")
+    m = symbols(op)
+    w, x, out = Var("w"), Var("x"), Var("out")
     try:
-        term = op.term(m, w, x).text
-        locals_ = [rule(m, w, x, out) for rule in op.rules]
+        term = lift(op.term(m, w, x))
+        locals_ = [lift(rule(m, w, x, out)) for rule in op.rules]
     except Exception:  # a term or rule that does not run on symbols: no product
         return False
-    return term == "w * x" and [getattr(s, "text", None) for s in locals_] == ["x", "w"]
+    return same(term, Bin("*", w, x)) and locals_[0] is x and locals_[1] is w
 
 
 @functools.cache
@@ -94,13 +94,13 @@ def reduction_op(op: Op) -> bool:
     """
     if op.arity != 0 or op.term is None or len(op.rules) != 1:
         return False
-    m = NumpySource([])
-    x, out = m.var("x"), m.var("out")
+    m = symbols(op)
+    x, out = Var("x"), Var("out")
     try:
-        term, local = op.term(m, x), m.lift_value(op.rules[0](m, x, out))
+        term, local = lift(op.term(m, x)), lift(op.rules[0](m, x, out))
     except Exception:  # a term or rule that does not run on symbols: no reduction
         return False
-    return getattr(term, "text", None) == "x" and local.text == "1.0"
+    return term is x and same(local, Num(1.0))
 
 
 class Reduction:

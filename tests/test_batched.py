@@ -184,6 +184,42 @@ def test_domain_error_in_a_batch_names_the_row_and_the_op():
             run([[1.0], [-3.0], [2.0]])
 
 
+def test_every_replay_refuses_what_the_engine_refuses_naming_the_row_and_the_op():
+    """numpy's 1/0 is inf and atan(inf) a number: the engine raises at 1/x, and so does
+    every batched replay, for the row where it does (issue 23, item 10)."""
+    w, x = Value(0.3, label="w"), Value(2.0, label="x")
+    root = w + (1.0 / x).atan()
+    tape = compile(root, params=[w], data=[x])
+    rows = [[2.0], [0.0], [1.0]]
+    with pytest.raises(ZeroDivisionError):
+        compile(w + (1.0 / Value(0.0)).atan(), params=[w])
+    for run in (tape.grad_batch, tape.grad_rows, tape.forward_batch):
+        with pytest.raises(ZeroDivisionError, match=r"row 1: div: a/b divides by zero"):
+            run(rows)
+    with pytest.raises(ZeroDivisionError, match=r"row 1: div"):
+        tape.grad_batch_keeping(rows, [root])
+
+
+def test_forward_batch_checks_the_domain_as_the_engine_does():
+    w, x = Value(1.0, label="w"), Value(2.0, label="x")
+    tape = compile((w * x).log() + w, params=[w], data=[x])
+    with pytest.raises(ValueError, match=r"row 2: log: log\(a\) is undefined"):
+        tape.forward_batch([[1.0], [2.0], [-1.0]])
+    assert tape.forward_batch([[1.0], [2.0]]).tolist() == [
+        tape.forward(data=[1.0]), tape.forward(data=[2.0])]
+
+
+def test_an_overflow_the_engine_computes_is_no_error_in_a_batch():
+    """x·1e308 is inf in Python too: a batch gives inf, not an error."""
+    w, x = Value(1.0, label="w"), Value(2.0, label="x")
+    tape = compile(w * x * 1e308, params=[w], data=[x])
+    assert tape.forward_batch([[10.0], [1.0]]).tolist() == [math.inf, 1e308]
+    loss, (g,) = tape.grad_batch([[10.0], [1.0]], reduction="sum")
+    expected = [tape.grad(data=[10.0]), tape.grad(data=[1.0])]
+    assert loss == expected[0][0] + expected[1][0] == math.inf
+    assert g == expected[0][1][0] + expected[1][1][0]
+
+
 def test_rule_branches_become_elementwise():
     w, x = Value(1.0, label="w"), Value(0.0, label="x")
     z = w * x

@@ -14,14 +14,11 @@ from random_graphs import build, eager, instruction, rebuild, same, start_values
 
 from autograd import OPS, Value, apply, compile, dot
 from autograd import sum as vsum
-from autograd.lowering import (
-    TERMS_PER_LINE,
-    Trace,
-    dot_seq,
-    dot_seq_source,
-    float_namespace,
-    float_source,
-)
+from autograd.lowering import dot_seq, float_source
+from autograd.outline import MIN_ROWS
+from autograd.passes import INLINE_DEPTH, TERMS_PER_LINE, dot_seq_helper
+from autograd.printing import PythonPrinter
+from autograd.trace import Trace, float_namespace
 
 NUDGE = 0.05  # replays move every leaf by up to this fraction: new values, same graph
 POINTS = {  # an input well inside each op's domain, for the per-op tests
@@ -126,8 +123,6 @@ def test_gradients_written_into_their_use_keep_the_engines_order_of_operations()
 
 
 def test_values_used_once_nest_at_most_inline_depth_deep():
-    from autograd.lowering import INLINE_DEPTH
-
     x = Value(0.25, label="x")
     y = x
     for i in range(40):  # a chain of adds: each used once, read by no rule
@@ -182,10 +177,12 @@ def test_a_whole_batch_replays_bit_identical_with_layers_summed_over_shared_tupl
     root, params = _batch_loss(n_samples)
     tape = compile(root, params=params)
     source = tape.source
-    # weights' and activations' gradients are sums over recurring tuples of names …
-    assert re.search(r"_dot_seq\d+\(_u\d+, _u\d+\)", source)  # written out per length
-    if n_samples > TERMS_PER_LINE:  # a weight's run over the samples: the loop
-        assert re.search(r"_dot_seq\(_u\d+, _u\d+\)", source)
+    if n_samples < MIN_ROWS:
+        # weights' and activations' gradients are sums over recurring tuples of names …
+        assert re.search(r"_dot_seq\d+\(_u\d+, _u\d+\)", source)  # written out per length
+    else:  # … or, with enough samples, each sample's block is a call
+        assert source.count("= _forward1(params, data, ") == n_samples
+        assert source.count("\n    _backward1(params, data, ") == n_samples
     assert max(line.count(" + ") for line in source.splitlines()) <= TERMS_PER_LINE
     root.backward()
     expected = [p.grad for p in params]
@@ -210,13 +207,13 @@ def test_dot_seq_adds_left_to_right():
     gs, xs = [1e16, 1.0, -1e16, 1.0], [1.0, 1.0, 1.0, 1.0]
     assert dot_seq(gs, xs) == ((1e16 * 1.0 + 1.0 * 1.0) + -1e16 * 1.0) + 1.0 * 1.0 == 1.0
     namespace: dict = {}
-    exec(dot_seq_source(4), namespace)
+    exec(PythonPrinter().source([dot_seq_helper(4)]), namespace)
     assert namespace["_dot_seq4"](gs, xs) == 1.0
     rng = random.Random(5)
     for n in (4, 17, 100):
         gs = [rng.uniform(-1e3, 1e3) for _ in range(n)]
         xs = [rng.uniform(-1, 1) for _ in range(n)]
-        exec(dot_seq_source(n), namespace)
+        exec(PythonPrinter().source([dot_seq_helper(n)]), namespace)
         assert namespace[f"_dot_seq{n}"](gs, xs) == dot_seq(gs, xs)
 
 

@@ -85,7 +85,7 @@ def run(program, start, m):
     for name, i, j, c, constant in program:
         left = values[i % len(values)]
         right = CONSTANTS[c] if constant else values[j % len(values)]
-        failed = [v for v in (left, right) if isinstance(v, type)]
+        failed = [v for v in (left, right)[: 1 if name == "neg" else 2] if isinstance(v, type)]
         if failed:
             values.append(failed[0])
             continue

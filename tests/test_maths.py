@@ -78,7 +78,7 @@ def test_a_formula_of_the_table_in_its_own_letters():
     assert ops["div"].formula(1, 2) == "∂(a/b)/∂b = −a/b²"
     assert ops["dot"].formula(5, 8) == "∂(Σ wᵢ·xᵢ)/∂x₂ = w₂"
     assert ops["pow"].formulas == ("k·aᵏ⁻¹",)
-    assert ops["clamp"].formulas == ("1 if a ≥ min and a ≤ max else 0",)
+    assert ops["clamp"].formulas == ("1 if min ≤ a ≤ max else 0",)
 
 
 def test_derivatives_in_the_nodes_names():

@@ -11,6 +11,7 @@ table disagree.
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 from .nodes import method_doc
@@ -55,11 +56,19 @@ def _parameters(op: Op, name: str) -> str:
     return f", {pname}: {kind}" + ("" if default is None else f" = {default!r}")
 
 
+def _docstring(text: str) -> str:
+    """A docstring at the methods' indent, wrapped to the project's line length."""
+    indent = " " * 12
+    lines = textwrap.wrap(text, 100 - len(indent) - 3, break_long_words=False)
+    if len(lines) == 1:
+        return f'{indent}"""{text}"""\n'
+    return f'{indent}"""' + f"\n{indent}".join(lines) + f'\n{indent}"""\n'
+
+
 def source() -> str:
     """The text of autograd/methods.py for the table as it is."""
     defs = [
-        f"        def {name}(self{_parameters(op, name)}) -> Value:\n"
-        f'            """{method_doc(op)}"""\n'
+        f"        def {name}(self{_parameters(op, name)}) -> Value:\n" + _docstring(method_doc(op))
         for op in OPS if op.arity
         for name in (*op.methods, *op.reflected)
     ]

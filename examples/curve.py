@@ -293,7 +293,8 @@ def _grid(page: Page, every: dict[tuple[str, int], nn.MLP], widths, X, y) -> Non
                ncols=len(keep), fontsize=9)
     page.figure(fig, "grid.png", "Sigmoid pieces (top) and ReLU pieces (bottom) for "
                 f"{', '.join(map(str, widths))} pieces: each dashed curve is one hidden "
-                "neuron times its output weight; the black curve is their sum plus b.")
+                "neuron times its output weight; the grey line is the constant b, the black curve "
+                "the sum of them all.")
 
 
 def _pictures(page: Page, models: dict[str, nn.MLP], X, y) -> None:

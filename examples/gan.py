@@ -554,8 +554,8 @@ def best_setting(ablation: list[Ablation]) -> str:
             f"{base.hits}/{n} and {base.median_w1:.3f}"
             + (" — inside the lesson's own seed-to-seed spread, so a hint, not a verdict."
                if within else ".")
-            + " The main run keeps the lesson's setting so that it matches the source post's "
-            "recipe; switch the trick on in Tricks() to train with it.")
+            + " The main run above keeps the lesson's setting; the live trainer on this page "
+            "has the same switches, to train with either.")
 
 
 def tell_mixture(page: Page, result: GanResult) -> None:

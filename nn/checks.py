@@ -85,6 +85,7 @@ def samples(X: Any, where: str, finite: bool) -> list[list[float]]:
 
 def _target(t: Any, i: int, prefix: str, finite: bool) -> Any:
     if isinstance(t, numbers.Integral) and not isinstance(t, bool):
+        _number(t, f"{prefix}target {i}", "", finite)  # 10**400 is no label and no target
         return int(t)
     if isinstance(t, numbers.Real) and not isinstance(t, bool):
         return _number(t, f"{prefix}target {i}", "", finite)
@@ -109,7 +110,7 @@ def _nin(model: Module) -> int | None:
 
 
 def check_data(
-    model: Module, X: Any, y: Any, where: str, finite: bool, compile: bool
+    model: Module, X: Any, y: Any, where: str, finite: bool
 ) -> tuple[list[list[float]], list[Any]]:
     """Check one data set's shape and numbers for ``fit``; return it as plain lists.
 
@@ -129,9 +130,6 @@ def check_data(
         prefix = "validation " if where == "the validation set" else ""
         raise ValueError(f"fit: {prefix}sample 0 has {len(rows[0])} inputs, the model takes "
                          f"{nin}")
-    if compile and any(isinstance(t, list) for t in labels):
-        raise ValueError(f"fit(compile=True): {where} has class probabilities as targets; "
-                         "compiled training takes class indices (pass compile=False)")
     return rows, labels
 
 
@@ -151,10 +149,14 @@ def check_targets(model: Module, loss_fn: Callable[..., Any], X: list[list[float
 
 def _first_bad(values: Any) -> int | None:
     """The index of the first nan or ±inf in a list of floats or a numpy array, or None."""
+    if hasattr(values, "dtype"):  # a numpy array (a compiled fit's): one pass in C
+        import numpy
+
+        finite = numpy.isfinite(values)
+        return None if finite.all() else int(numpy.argmin(finite))
     # One C-speed sum decides the usual case (a sum of finite numbers overflows only
     # when they are huge; the scan below then finds nothing).
-    total = values.sum() if hasattr(values, "sum") else sum(values)
-    if math.isfinite(total):
+    if math.isfinite(sum(values)):
         return None
     return next((i for i, v in enumerate(values) if not math.isfinite(v)), None)
 

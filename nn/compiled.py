@@ -15,7 +15,8 @@ What eager ``fit`` computes, and how the replay matches it (to rounding):
   (the two edges of ``dot(params, params)``);
 - targets as data: ±1 labels, 0/1 labels and real targets are one data leaf; a class
   index becomes a one-hot row of k data leaves, and ``cross_entropy`` takes them as
-  class probabilities (−Σ yₖ·log softmaxₖ = −log softmax[t] for one-hot y);
+  class probabilities (−Σ yₖ·log softmaxₖ = −log softmax[t] for one-hot y), as it takes
+  targets given as probabilities;
 - accuracy reads the model's outputs: a second tape of the model alone (for k outputs,
   ``Σ sₖ·outₖ`` with a one-hot selector s, run once per class in one batch).
 
@@ -54,7 +55,7 @@ from .losses import (
     mse_loss,
 )
 from .module import Module
-from .optim import SGD, Adam, AdamW, Optimizer
+from .optim import SGD, Adam, AdamW, Optimizer, finish
 
 COMPILABLE = (hinge_loss, mse_loss, l1_loss, binary_cross_entropy_with_logits, cross_entropy)
 # A Python branch on the data inside the loss: a tape would freeze the trace's choice.
@@ -170,6 +171,8 @@ class CompiledStep:
                                                     data=[*xs, *pick])
 
     def _target(self, t: Any) -> list[float]:
+        if isinstance(t, list):  # class probabilities, already the tape's form
+            return t
         if self.classes:
             return [1.0 if k == t else 0.0 for k in range(self.classes)]
         return [t]
@@ -241,33 +244,33 @@ class CompiledStep:
 
 
 class _SGDArrays:
-    """``nn.SGD``'s update on a whole parameter array, term for term (see nn/optim.py)."""
+    """``nn.SGD``'s update on a whole parameter array, term for term (see nn/optim.py).
+
+    Like every update here it changes no array in place: it returns new ones, which
+    :class:`CompiledTraining` makes current in one assignment.
+    """
 
     def __init__(self, opt: SGD, np: Any) -> None:
         self.opt, self.np = opt, np
         known = [b for b in opt.velocity if b is not None]
         if opt.momentum and known and len(known) != len(opt.velocity):
             raise _Unsupported("some parameters have a velocity, others not")
-        self.velocity = np.array(known, dtype=float) if known and opt.momentum else None
+        self.start = np.array(known, dtype=float) if known and opt.momentum else None
 
-    def step(self, w: Any, g: Any) -> None:
+    def step(self, w: Any, g: Any, velocity: Any) -> tuple[Any, Any]:
+        """The weights and the velocity after one step from ``w`` with gradients ``g``."""
         opt = self.opt
         lr, mu, wd = opt.lr, opt.momentum, opt.weight_decay
         if wd:
             g = g + wd * w
         if mu:
-            b = self.velocity
-            if b is None:
-                b = self.velocity = g.copy()
-            else:
-                b *= mu
-                b += (1.0 - opt.dampening) * g
-            g = g + mu * b if opt.nesterov else b
-        w -= lr * g
+            velocity = g if velocity is None else mu * velocity + (1.0 - opt.dampening) * g
+            g = g + mu * velocity if opt.nesterov else velocity
+        return w - lr * g, velocity
 
-    def write_back(self) -> None:
-        if self.velocity is not None:
-            self.opt.velocity = self.velocity.tolist()
+    def write_back(self, velocity: Any) -> None:
+        if velocity is not None:
+            self.opt.velocity = velocity.tolist()
 
 
 class _AdamArrays:
@@ -277,30 +280,29 @@ class _AdamArrays:
         self.opt, self.np = opt, np
         if len(set(opt.steps)) != 1:
             raise _Unsupported("its parameters have taken different numbers of steps")
-        self.t = opt.steps[0]
-        self.m, self.v = np.array(opt.m, dtype=float), np.array(opt.v, dtype=float)
+        self.start = (opt.steps[0], np.array(opt.m, dtype=float), np.array(opt.v, dtype=float))
 
-    def step(self, w: Any, g: Any) -> None:
+    def step(self, w: Any, g: Any, state: tuple[int, Any, Any]) -> tuple[Any, Any]:
+        """The weights and (t, m, v) after one step from ``w`` with gradients ``g``."""
         opt, np = self.opt, self.np
         lr, wd, eps = opt.lr, opt.weight_decay, opt.eps
         beta1, beta2 = opt.betas
+        t, m, v = state
         if wd:
             if opt._decoupled:
-                w *= 1.0 - lr * wd
+                w = w * (1.0 - lr * wd)
             else:
                 g = g + wd * w
-        self.t += 1
-        step_size, bias2_sqrt = lr / (1.0 - beta1**self.t), math.sqrt(1.0 - beta2**self.t)
-        m, v = self.m, self.v
-        m *= beta1
-        m += (1.0 - beta1) * g
-        v *= beta2
-        v += (1.0 - beta2) * g * g
-        w -= step_size * (m / (np.sqrt(v) / bias2_sqrt + eps))
+        t += 1
+        step_size, bias2_sqrt = lr / (1.0 - beta1**t), math.sqrt(1.0 - beta2**t)
+        m = beta1 * m + (1.0 - beta1) * g
+        v = beta2 * v + (1.0 - beta2) * g * g
+        return w - step_size * (m / (np.sqrt(v) / bias2_sqrt + eps)), (t, m, v)
 
-    def write_back(self) -> None:
+    def write_back(self, state: tuple[int, Any, Any]) -> None:
+        t, m, v = state
         opt = self.opt
-        opt.m, opt.v, opt.steps = self.m.tolist(), self.v.tolist(), [self.t] * len(opt.params)
+        opt.m, opt.v, opt.steps = m.tolist(), v.tolist(), [t] * len(opt.params)
 
 
 class _Unsupported(Exception):
@@ -316,11 +318,13 @@ class CompiledTraining:
 
     With numpy, and an optimizer of nn.optim over exactly the traced parameters, the
     weights, gradients and optimizer state live in arrays for the whole fit: one replay
-    and a few array operations per step, no Python loop over the parameters.
-    :meth:`close` (fit calls it in a ``finally``) writes them back into the Values and
-    the optimizer, so an interrupted fit leaves the model as trained so far. Otherwise
-    (no numpy, another optimizer) each step goes through the Values: replay into
-    ``.grad``, then ``optimizer.step()``.
+    and a few array operations per step, no Python loop over the parameters. A step
+    makes new arrays and makes them current in one assignment (``now``), so a step
+    interrupted anywhere has happened whole or not at all. :meth:`close` (fit calls it
+    however it ends) writes them back into the Values and the optimizer, so an
+    interrupted fit leaves the model and the optimizer as the last finished step left
+    them. Otherwise (no numpy, another optimizer) each step goes through the Values:
+    replay into ``.grad``, then ``optimizer.step()``.
 
     ``check``, when set, is called as ``check(loss, grads)`` after the replay and before
     the update (``grads`` in the order of the parameters, the l2 term included): a check
@@ -341,8 +345,9 @@ class CompiledTraining:
                 self.update = None
         if self.update is not None:
             np = step._np
-            self.w = np.array([p.data for p in step.params], dtype=float)
-            self.g: Any = None
+            # (weights, the last step's gradients, the optimizer's state), all arrays
+            self.now: tuple[Any, Any, Any] = (
+                np.array([p.data for p in step.params], dtype=float), None, self.update.start)
             # The full batch comes back every epoch: its arrays are made once.
             self._full = (X, y, step.rows(X, y),
                           step.inputs(X) if step.output_tape is not None else None)
@@ -362,7 +367,8 @@ class CompiledTraining:
                 self.check(result[0], [p.grad for p in self.step.params])
             self.optimizer.step()
             return result
-        step, w = self.step, self.w
+        step = self.step
+        w, _, state = self.now
         X, y, rows, inputs = self._full
         if xb is not X or yb is not y:
             rows = step.rows(xb, yb)
@@ -377,39 +383,45 @@ class CompiledTraining:
             loss, grads = step.loss_tape.grad_batch(rows, params=w, reduction=step.reduction)
         g = step._np.array(grads)
         l2 = step.l2
-        if l2:
-            # l2·Σp², and its gradient along dot(params, params)'s two edges: l2·p + l2·p.
-            loss += l2 * float(w @ w)
-            g += l2 * w
-            g += l2 * w
-        if outputs is None:
-            outputs = []
-        if self.check is not None:
-            self.check(loss, g)
-        self.g = g
-        self.update.step(w, g)
-        return loss, outputs
+        # As eager training's float arithmetic: an overflow gives inf and 0/0 nan, without a
+        # warning (fit's checks name the loss, gradient or weight that is not finite).
+        with step._np.errstate(all="ignore"):
+            if l2:
+                # l2·Σp², and its gradient along dot(params, params)'s two edges: l2·p + l2·p.
+                loss += l2 * float(w @ w)
+                g += l2 * w
+                g += l2 * w
+            if self.check is not None:
+                self.check(loss, g)
+            w, state = self.update.step(w, g, state)
+        self.now = (w, g, state)  # one assignment: the step happens whole or not at all
+        return loss, [] if outputs is None else outputs
 
     def weights(self) -> Any:
         """The current weights in the parameters' order (an array while fit runs)."""
-        return self.w if self.update is not None else [p.data for p in self.step.params]
+        return self.now[0] if self.update is not None else [p.data for p in self.step.params]
 
     def evaluate(self, X: Sequence[Any], y: Sequence[Any]) -> tuple[float, list[Any]]:
         """:meth:`CompiledStep.evaluate` at the current weights."""
-        values = self.w.tolist() if self.update is not None else None
+        values = self.now[0].tolist() if self.update is not None else None
         return self.step.evaluate(X, y, values)
 
     def close(self) -> None:
-        """Write the weights, the last gradients and the optimizer's state back."""
+        """Write the weights, the last gradients and the optimizer's state back, all of
+        them even when interrupted (see :func:`nn.optim.finish`)."""
         if self.update is None:
             return
-        params = self.step.params
-        for p, v in zip(params, self.w.tolist()):
-            p.data = v
-        if self.g is not None:
-            for p, g in zip(params, self.g.tolist()):
-                p.grad = g
-        self.update.write_back()
+        params, (w, g, state) = self.step.params, self.now
+
+        def write() -> None:
+            for p, v in zip(params, w.tolist()):
+                p.data = v
+            if g is not None:
+                for p, v in zip(params, g.tolist()):
+                    p.grad = v
+            self.update.write_back(state)
+
+        finish(write)
 
 
 def _same_list(a: Sequence[Value], b: Sequence[Value]) -> bool:

@@ -3,7 +3,9 @@
 An optimizer holds a list of parameters and moves each one against its gradient on
 ``step()``. The update rules are PyTorch's (``torch.optim``), term for term, so the
 same gradients give the same parameters. Like PyTorch, a parameter that no backward
-pass has reached (``grad_computed`` is False) is skipped.
+pass has reached (``grad_computed`` is False) is skipped. A step computes every new value
+first and then sets them all, with the optimizer's new state, through :func:`finish`: a
+Ctrl-C never leaves some parameters moved and others not.
 """
 
 from __future__ import annotations
@@ -32,6 +34,29 @@ def check_number(name: str, value: Any, ok: Callable[[float], bool], need: str) 
     if not good:
         raise ValueError(f"{name}: need a finite {need}, got {value!r}")
     return float(value)
+
+
+FINISH_TRIES = 100  # a write interrupted this often fails for a reason of its own
+
+
+def finish(write: Callable[[], None]) -> None:
+    """Run ``write`` to its end even when an exception (a Ctrl-C) arrives while it runs.
+
+    ``write`` only assigns values computed beforehand, so running it again from the start
+    completes it; the first exception is raised once it has. Every optimizer step, and
+    compiled ``fit``'s write-back, changes the parameters and the optimizer's state through
+    it: an interrupt leaves them both as the last finished step left them, never half-way.
+    """
+    interrupted: BaseException | None = None
+    for _ in range(FINISH_TRIES):
+        try:
+            write()
+        except BaseException as err:  # KeyboardInterrupt, or what a signal handler raised
+            interrupted = interrupted or err
+        else:
+            break
+    if interrupted is not None:
+        raise interrupted
 
 
 class Optimizer:
@@ -68,6 +93,16 @@ class Optimizer:
     def step(self) -> None:
         """Update every parameter from its gradient."""
         raise NotImplementedError
+
+    def _commit(self, new: list[tuple[Value, float]], **state: Any) -> None:
+        """Set each parameter's new value and the optimizer's new state, all of them."""
+
+        def write() -> None:
+            for p, x in new:
+                p.data = x
+            self.__dict__.update(state)
+
+        finish(write)
 
 
 class SGD(Optimizer):
@@ -125,7 +160,8 @@ class SGD(Optimizer):
     def step(self) -> None:
         """One SGD update of every parameter from its current gradient."""
         lr, mu, wd = self.lr, self.momentum, self.weight_decay
-        velocity = self.velocity
+        velocity = self.velocity[:]  # the new state is made apart, then set in one commit
+        new = []
         for i, p in enumerate(self.params):
             if not p.grad_computed:
                 continue
@@ -137,7 +173,8 @@ class SGD(Optimizer):
                 b = g if b is None else mu * b + (1.0 - self.dampening) * g
                 velocity[i] = b
                 g = g + mu * b if self.nesterov else b
-            p.data -= lr * g
+            new.append((p, p.data - lr * g))
+        self._commit(new, velocity=velocity)
 
 
 class Adam(Optimizer):
@@ -203,18 +240,19 @@ class Adam(Optimizer):
         lr, wd, eps = self.lr, self.weight_decay, self.eps
         beta1, beta2 = self.betas
         decoupled = self._decoupled
-        m, v, steps = self.m, self.v, self.steps
+        m, v, steps = self.m[:], self.v[:], self.steps[:]  # set in one commit at the end
         corrections: dict[int, tuple[float, float]] = {}
+        new = []
         for i, p in enumerate(self.params):
             if not p.grad_computed:
                 continue
-            g = p.grad
+            g, x = p.grad, p.data
             if wd:
                 if decoupled:
                     # AdamW shrinks the weight itself, apart from the adaptive step.
-                    p.data *= 1.0 - lr * wd
+                    x = x * (1.0 - lr * wd)
                 else:
-                    g = g + wd * p.data
+                    g = g + wd * x
             t = steps[i] = steps[i] + 1
             if t not in corrections:
                 # Bias corrections: m and v start at 0, so early averages are too small.
@@ -222,7 +260,11 @@ class Adam(Optimizer):
             step_size, bias2_sqrt = corrections[t]
             m[i] = beta1 * m[i] + (1.0 - beta1) * g
             v[i] = beta2 * v[i] + (1.0 - beta2) * g * g
-            p.data -= step_size * (m[i] / (math.sqrt(v[i]) / bias2_sqrt + eps))
+            denominator = math.sqrt(v[i]) / bias2_sqrt + eps
+            # 0 only with eps = 0 before any gradient: 0/0, nan as torch (and numpy) give
+            ratio = m[i] / denominator if denominator else math.nan
+            new.append((p, x - step_size * ratio))
+        self._commit(new, m=m, v=v, steps=steps)
 
 
 class AdamW(Adam):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .optim import Optimizer, check_number
+from .optim import Optimizer, check_number, finish
 
 
 def _count(name: str, value: Any) -> int:
@@ -47,8 +47,12 @@ class LRScheduler:
                 f"{type(self).__name__}: the lr of epoch {epoch} is not a finite number "
                 f"(base lr {self.base_lrs[0]!r}); choose arguments that keep it finite"
             )
-        self.optimizer.lr = lr
-        self.last_epoch = epoch
+
+        def write() -> None:
+            self.optimizer.lr = lr
+            self.last_epoch = epoch
+
+        finish(write)  # the lr and the epoch move together, even under a Ctrl-C
 
     def get_last_lr(self) -> list[float]:
         """The lr set by the last step, as a list (PyTorch has one per parameter group)."""

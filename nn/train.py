@@ -26,7 +26,7 @@ from .checks import (
     first_nonfinite,
     first_nonfinite_parameter,
 )
-from .compiled import make_compiled_training
+from .compiled import loss_parts, make_compiled_training
 from .data import batches
 from .losses import (
     binary_cross_entropy,
@@ -82,7 +82,7 @@ def _data(out: Any) -> Any:
 
 def accuracy(outputs: Sequence[Any], targets: Sequence[Any], loss_fn: Callable[..., Any]) -> float:
     """The fraction of outputs (floats, lists of floats, or a numpy array of either) whose
-    predicted label is the target.
+    predicted label is the target (for class probabilities, the most likely class).
 
     Example:
         >>> from nn import hinge_loss
@@ -93,6 +93,8 @@ def accuracy(outputs: Sequence[Any], targets: Sequence[Any], loss_fn: Callable[.
     rule = label_rule(loss_fn)
     if rule is None:
         raise ValueError(f"accuracy: {loss_fn!r} is not a classification loss")
+    if rule is _argmax:  # a target given as class probabilities: its most likely class
+        targets = [_argmax(t) if isinstance(t, (list, tuple)) else t for t in targets]
     if getattr(outputs, "ndim", None) == 1 and isinstance(rule, _Threshold):
         return rule.accuracy(outputs, targets)
     if hasattr(outputs, "tolist"):
@@ -201,6 +203,10 @@ def fit(
             batch), after it for a parameter the step made infinite. ``"ignore"`` trains on
             whatever the numbers are.
 
+    A Ctrl-C (or any exception) stops ``fit`` with the weights and the optimizer's state
+    exactly as the last finished step left them, in both modes: a step changes them all
+    or none (see :func:`nn.optim.finish`).
+
     Both modes check the same things before any weight moves (see :mod:`nn.checks`):
     samples are rows of real numbers (lists, tuples or numpy arrays) of the model's
     width, targets are what the loss accepts; validation data too.
@@ -243,15 +249,17 @@ def fit(
         not isinstance(validation, (tuple, list)) or len(validation) != 2
     ):
         raise ValueError(f"fit: validation must be a pair (X_val, y_val), got {validation!r}")
-    X, y = check_data(model, X, y, "the training set", watch, compile)
+    X, y = check_data(model, X, y, "the training set", watch)
     if validation is not None:
-        validation = check_data(
-            model, validation[0], validation[1], "the validation set", watch, compile
-        )
+        validation = check_data(model, validation[0], validation[1], "the validation set", watch)
     named = list(model.named_parameters())
     params, names = [p for _, p in named], [name for name, _ in named]
     rule = label_rule(loss_fn)
     classify = rule is not None
+    if compile:
+        loss_parts(loss_fn)  # a loss no tape can trace: the compiler's advice, not the loss's
+    # The loss judges every target in both modes, before anything else can fail on one.
+    check_targets(model, loss_fn, X, y, "the training set")
     if validation is not None:
         check_targets(model, loss_fn, *validation, "the validation set")
     if compile:
@@ -260,9 +268,6 @@ def fit(
                                            optimizer)
     else:
         step = make_step(model, loss_fn, params, l2)
-    # After the compiled step is made, so that a loss no tape can trace is refused with the
-    # compiler's advice rather than the loss's own complaint; still before any weight moves.
-    check_targets(model, loss_fn, X, y, "the training set")
     rng = seed if isinstance(seed, random.Random) else random.Random(seed)
     history: dict[str, list[float]] = {"loss": []}
     if classify:
@@ -337,9 +342,15 @@ def fit(
             if bar is not None:
                 bar.set_postfix({k: f"{v[-1]:.4g}" for k, v in history.items()}, refresh=False)
                 bar.update(1)
-    finally:
         if compile:
-            step.close()  # the weights back into the model, also when interrupted
+            step.close()  # the weights back into the model
+    except BaseException:
+        # Also when interrupted. Not in a `finally`: a Ctrl-C at its first line on the way
+        # out of a finished fit would skip it, here it lands in the `try` and comes here.
+        if compile:
+            step.close()
+        raise
+    finally:
         if bar is not None:
             bar.close()
     return history

@@ -192,14 +192,18 @@ def test_forward_mode_equals_reverse_mode_on_random_graphs(start, program, direc
     assert abs(fwd.tangent(new_root) - expected) <= FORWARD_TOL * max(1.0, abs(expected))
 
 
-@pytest.mark.parametrize("f, where", [
-    (lambda x: x.sqrt(), r"sqrt \(√a\).*a = 0\.0 \(node 'inputs\[0\]'\).*1/\(2·√a\)"),
-    (lambda x: x ** 0.5, r"pow \(aᵏ\).*a = 0\.0 \(node 'inputs\[0\]'\)"),
-    (lambda x: (x + 1.0).asin(), r"asin.*a = 1\.0.*1/√\(1 − a²\)"),
+@pytest.mark.parametrize("f, op, given", [
+    (lambda x: x.sqrt(), "sqrt", "a = 0.0 (node 'inputs[0]')"),
+    (lambda x: x ** 0.5, "pow", "a = 0.0 (node 'inputs[0]')"),
+    (lambda x: (x + 1.0).asin(), "asin", "a = 1.0"),
 ])
-def test_a_jvp_domain_error_names_the_op_and_the_node(f, where):
-    with pytest.raises((ZeroDivisionError, ValueError), match="forward mode through " + where):
-        jvp(f, 0.0)
+def test_a_jvp_domain_error_names_the_op_and_the_node(f, op, given):
+    record = autograd.OPS_BY_NAME[op]
+    words = f"through {op} ({record.expr}): the local derivative is undefined for {given}"
+    formula = record.formula(0, 1)
     x = Value(0.0, label="inputs[0]")
-    with pytest.raises((ZeroDivisionError, ValueError), match="backward through " + where):
-        grad(f(x), [x])
+    for how, run in (("forward mode", lambda: jvp(f, 0.0)),
+                     ("backward", lambda: grad(f(x), [x]))):
+        with pytest.raises((ZeroDivisionError, ValueError)) as err:
+            run()
+        assert str(err.value).startswith(f"{how} {words}") and formula in str(err.value)

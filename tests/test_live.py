@@ -11,7 +11,7 @@ import pytest
 import viz
 from autograd import OPS, Op, Value, apply, topological_order
 from autograd import sum as vsum
-from viz._text import fmt
+from viz._text import fmt, shorten
 
 VIEWPORT = {"width": 1280, "height": 800}
 REL = 1e-12  # page against engine: V8's and the C library's elementary functions differ by ulps
@@ -227,12 +227,28 @@ def test_the_readout_of_the_last_input_is_in_view_in_a_short_frame(browser, page
     last = len(leaves_of(roots["mlp"])) - 1
     page.locator(f"#leaf-{last}").scroll_into_view_if_needed()
     page.fill(f"#leaf-{last}", "0.5")
-    inside = page.evaluate("""() => {
+    page.wait_for_function("""() => {  // scrolled there at the next frame
         const n = document.getElementById("nudge").getBoundingClientRect();
         const l = document.getElementById("leaves").getBoundingClientRect();
-        return n.top >= l.top - 1 && n.bottom <= l.bottom + 1 && n.bottom <= innerHeight; }""")
-    assert inside
+        return n.top >= l.top - 1 && n.bottom <= l.bottom + 1 && n.bottom <= innerHeight; }""",
+        timeout=2000)
     page.close()
+
+
+def test_the_sensitivity_plot_has_labelled_axes_with_a_scale(open_page):
+    page, _ = open_page("neuron")
+    page.fill("#leaf-1", "-2.5")  # w₁: −3 → −2.5
+    page.wait_for_function("document.querySelector('#sens-plot text.label') !== null && "
+                           "document.getElementById('sens-caption').textContent.includes('w₁')")
+    labels = page.locator("#sens-plot text.label").all_text_contents()
+    assert labels == ["Δ, the nudge of w₁", "change of o"]
+    ticks = page.locator("#sens-plot text:not(.label)").all_text_contents()
+    values = [float(t.replace("−", "-")) for t in ticks]
+    assert len(values) >= 6 and 0.0 in values  # both axes numbered, through 0
+    dots = page.locator("#sens-plot circle").count()
+    assert dots == 2  # the actual change and the prediction, at this Δ
+    box = page.locator("#sens-plot").bounding_box()
+    assert box["y"] + box["height"] <= VIEWPORT["height"]
 
 
 def test_typing_keeps_one_nudge_from_the_value_before(open_page):
@@ -524,7 +540,7 @@ def test_hostile_labels_stay_text(tmp_path, open_page):
     y = (w * x).tanh()
     y.label = "</script><b>y"
     page, _ = open_page("evil", viz.live(y).save(tmp_path / "evil.html"))
-    assert page.get_by_label(evil, exact=True).get_attribute("type") == "number"
+    assert page.get_by_label(shorten(evil), exact=True).get_attribute("type") == "number"
     page.fill("#leaf-1", "0.25")
     engine, _ = rebuild(y, [2.0, 0.25])
     assert close(number(page, "#live-output"), engine.data)
@@ -536,3 +552,11 @@ def test_a_graph_too_big_to_draw_is_refused_with_how_to():
     root = vsum([x * x for x in xs])
     with pytest.raises(ValueError, match="sub-graph"):
         viz.live(root, max_nodes=50)
+
+
+def test_the_tape_panel_reads_like_the_picture(open_page):
+    page, _ = open_page("chain")
+    code = page.locator("#code").inner_text()
+    for name in ("w1", "w2", "w3", "x", "e_hat", "y", "z", "e", "L"):
+        assert f" {name} " in code or f" {name}," in code or f"({name}" in code, name
+    assert "__" not in code  # no label mangled into underscores

@@ -201,11 +201,12 @@ def test_bad_validation_data_is_refused_before_training():
                validation=([[0.0, 1.0]], [2]), progress=False, compile=True)
 
 
-def test_cross_entropy_needs_one_output_per_class():
+@pytest.mark.parametrize("compile", [False, True])
+def test_cross_entropy_needs_one_output_per_class(compile):
     model = nn.MLP(2, [2, 1], seed=0)
-    with pytest.raises(ValueError, match="one output per class"):
+    with pytest.raises(TypeError, match="needs a list of logits \\(one per class\\)"):
         nn.fit(model, [[0.0, 1.0]], [0], nn.cross_entropy, nn.SGD(model.parameters(), lr=0.1),
-               1, progress=False, compile=True)
+               1, progress=False, compile=compile)
 
 
 def test_classic_demo_compiled_reaches_99_percent():

@@ -186,3 +186,17 @@ def test_setting_a_bad_lr_later_is_refused_too(value):
     with pytest.raises(ValueError, match="Adam lr: need a finite lr ≥ 0"):
         opt.lr = value
     assert opt.lr == 0.1
+
+
+@pytest.mark.parametrize("kind", ["Adam", "AdamW"])
+def test_adam_without_eps_on_a_zero_gradient_gives_nan_as_torch_does(kind):
+    # 0/0 in the update: Python floats would raise ZeroDivisionError mid-step.
+    w = Value(1.0)
+    opt = getattr(nn, kind)([w], lr=0.1, eps=0.0)
+    w.grad = 0.0
+    opt.step()
+    t = torch.tensor([1.0], requires_grad=True)
+    reference = getattr(torch.optim, kind)([t], lr=0.1, eps=0.0)
+    t.grad = torch.zeros(1)
+    reference.step()
+    assert math.isnan(w.data) and math.isnan(t.item())

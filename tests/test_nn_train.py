@@ -14,6 +14,8 @@ from nn.train import make_step
 
 CLASSIC_ACCURACY = 0.99  # the bar for the classic demo
 SPIRALS_ACCURACY = 0.90  # the bar for 3-class spirals
+SOFT_ACCURACY = 0.8  # three well-separated blobs, soft labels, 30 epochs
+MODES_TOLERANCE = 1e-12  # eager and compiled losses differ by rounding only
 
 
 def classic_demo():
@@ -161,6 +163,22 @@ def test_accuracy_of_an_array_reads_labels_as_the_list_rule_does(loss_fn):
     for labels in ([rule(o) for o in outputs], [-rule(o) for o in outputs]):
         expected = sum(rule(o) == t for o, t in zip(outputs, labels)) / len(labels)
         assert nn.accuracy(np.array(outputs), labels, loss_fn) == expected
+
+
+def test_class_probabilities_train_in_both_modes_and_count_as_their_likeliest_class():
+    assert nn.accuracy([[0.1, 2.0, 0.3], [1.0, 0.0, 0.0]], [[0.2, 0.7, 0.1], [0.1, 0.1, 0.8]],
+                       nn.cross_entropy) == 0.5
+    X, labels = nn.make_blobs(30, centers=3, seed=0)
+    soft = [[0.8 if k == c else 0.1 for k in range(3)] for c in labels]
+    histories = []
+    for compile in (False, True):
+        model = nn.MLP(2, [8, 3], seed=0)
+        histories.append(nn.fit(model, X, soft, nn.cross_entropy,
+                                nn.Adam(model.parameters(), lr=0.05), 30, progress=False,
+                                compile=compile))
+    eager, compiled = histories
+    assert eager["accuracy"] == compiled["accuracy"] and eager["accuracy"][-1] > SOFT_ACCURACY
+    assert eager["loss"] == pytest.approx(compiled["loss"], rel=MODES_TOLERANCE)
 
 
 def test_accuracy_refuses_a_regression_loss():

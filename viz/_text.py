@@ -1,10 +1,12 @@
-"""Text for pictures and lessons: the one number format, and the two escapings.
+"""Text for pictures and lessons: the one number format, and the escapings.
 
 Every number a picture or a lesson shows passes through :func:`fmt`. Text a user
 controls (labels, scope names) is first :func:`clean`-ed (characters XML cannot hold
-become a visible U+FFFD), then escaped for where it goes: :func:`html_text` for HTML
+become a visible U+FFFD) and :func:`shorten`-ed (a long label is cut in the middle, and
+shown whole in a tooltip), then escaped for where it goes: :func:`html_text` for HTML
 pages and SVG, :func:`dot_text` for Graphviz's HTML-like labels (which also reads a
-backslash as the start of an escape such as ``\\N``, the node's name).
+backslash as the start of an escape such as ``\\N``, the node's name) and
+:func:`dot_string` for a tooltip.
 """
 
 from __future__ import annotations
@@ -18,6 +20,14 @@ DIGITS = 4
 
 MINUS = "−"
 REPLACEMENT = "\ufffd"
+ELLIPSIS = "…"
+MAX_NAME = 24
+"""Characters of a label or a scope name that pictures and lessons show: a longer one is
+cut in the middle (:func:`shorten`), and a picture shows it whole in a tooltip."""
+MAX_TEXT = 200
+"""Characters of any one text a picture draws (a formula, a gradient line), whatever it is."""
+DOT_STRING_BYTES = 16_000
+"""Graphviz reads no quoted or HTML-like string longer than 16 KiB: a tooltip stays below."""
 # Characters XML 1.0 cannot hold (C0 controls but tab and newlines, lone surrogates,
 # U+FFFE/U+FFFF), plus DEL: each is shown as U+FFFD. Line breaks and tabs become spaces.
 _INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
@@ -32,6 +42,21 @@ def clean(text: str) -> str:
         'a\\ufffdb c'
     """
     return _INVALID.sub(REPLACEMENT, _SPACES.sub(" ", text))
+
+
+def shorten(text: str, limit: int = MAX_NAME) -> str:
+    """``text`` in at most ``limit`` characters: cut in the middle, where an ellipsis shows it.
+
+    The start and the end are kept (a long name's prefix and its index tell it apart).
+
+    Example:
+        >>> shorten("layer_with_a_rather_long_name_weight_17", 16)
+        'layer_with…ht_17'
+    """
+    if len(text) <= limit:
+        return text
+    end = (limit - 1) // 3
+    return text[: limit - 1 - end] + ELLIPSIS + text[len(text) - end:]
 
 
 def html_text(text: str) -> str:
@@ -59,6 +84,35 @@ def dot_text(text: str) -> str:
         'a\\\\\\\\N &lt;b&gt;'
     """
     return html_text(text).replace("\\", "\\\\")
+
+
+def _tooltip_text(text: str) -> str:
+    # A tooltip is unescaped twice (as a quoted string, then as an escString that reads
+    # \N as the node's name): one backslash is written as four. Markup becomes entities,
+    # which Graphviz passes through to the SVG as they are.
+    return html_text(text).replace("\\", "\\" * 4)
+
+
+def dot_string(text: str, max_bytes: int = DOT_STRING_BYTES) -> str:
+    r"""``text`` as a Graphviz quoted string for a tooltip, cut to stay under ``max_bytes``.
+
+    A text that had to be cut ends with how long it is whole.
+
+    Example:
+        >>> print(dot_string('<b> "\\N"'))
+        "&lt;b&gt; &quot;\\\\N&quot;"
+    """
+    def size(n: int) -> int:  # bytes of the first n characters, escaped
+        return len(_tooltip_text(text[:n]).encode("utf-8"))
+
+    if size(len(text)) <= max_bytes:
+        return f'"{_tooltip_text(text)}"'
+    note = f"{ELLIPSIS} ({len(text)} characters)"
+    low, high = 0, min(len(text), max_bytes)  # the longest start that fits, with the note
+    while low < high:
+        mid = (low + high + 1) // 2
+        low, high = (mid, high) if size(mid) + len(note.encode()) <= max_bytes else (low, mid - 1)
+    return f'"{_tooltip_text(text[:low])}{note}"'
 
 
 def fmt(x: float, digits: int = DIGITS) -> str:

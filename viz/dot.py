@@ -1,8 +1,11 @@
 """The DOT renderer: a :class:`~viz.model.Picture` as Graphviz source.
 
 The only place DOT markup is written. Every text passes through
-:func:`viz._text.dot_text`; every node and edge carries the picture's id (``id="v3"``),
-so the SVG ``dot`` draws can be addressed by the page that shows it.
+:func:`viz._text.dot_text`, cut to :data:`~viz._text.MAX_TEXT` characters (Graphviz reads
+no label over 16 KiB); a label or scope name longer than the picture shows it
+(:data:`~viz._text.MAX_NAME`) is there whole, in a tooltip. Every node and edge carries
+the picture's id (``id="v3"``), so the SVG ``dot`` draws can be addressed by the page
+that shows it.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ._text import dot_text
+from ._text import MAX_NAME, MAX_TEXT, dot_string, dot_text, shorten
 from .groups import ClusterTree
 from .model import Cell, Picture, Shape
 from .render import digraph_class
@@ -23,8 +26,22 @@ FAILED = "#f4cccc"
 BOX = "#e8f0fe"
 
 
+def _draw(text: str) -> str:
+    return dot_text(shorten(text, MAX_TEXT))
+
+
+def _tooltip(whole: str, drawn: str) -> str:
+    """A tooltip attribute with the whole text when less of it is drawn, else nothing."""
+    return f" tooltip={dot_string(whole)}" if drawn != whole else ""
+
+
+def _scopes(title: str) -> str:
+    """A box's title (its scope path) with each scope name shortened."""
+    return " / ".join(shorten(part) for part in title.split(" / "))
+
+
 def _td(text: str, role: str, attrs: str = "") -> str:
-    body = dot_text(text)
+    body = _draw(text)
     if role == "name" or role == "title":
         body = f"<B>{body}</B>"
     elif role == "constant":
@@ -55,17 +72,17 @@ def _value(shape: Shape, text: Mapping[str, str]) -> str:
 
 def _op(shape: Shape, text: Mapping[str, str]) -> str:
     symbol, *param = shape.cells
-    label = dot_text(text[symbol.id])
+    label = _draw(text[symbol.id])
     for cell in param:
-        label += f'<BR/><FONT POINT-SIZE="{FONT - 1}">{dot_text(text[cell.id])}</FONT>'
+        label += f'<BR/><FONT POINT-SIZE="{FONT - 1}">{_draw(text[cell.id])}</FONT>'
     return f"<{label}>"
 
 
 def _box(shape: Shape, text: Mapping[str, str]) -> str:
     title, count, *rest = shape.cells
     rows = [
-        f'<TR><TD COLSPAN="3"><B>{dot_text(text[title.id])}</B><BR/>'
-        f"{dot_text(text[count.id])}</TD></TR>"
+        f'<TR><TD COLSPAN="3"><B>{_draw(_scopes(text[title.id]))}</B><BR/>'
+        f"{_draw(text[count.id])}</TD></TR>"
     ]
     row: list[str] = []
     for cell in rest:
@@ -75,7 +92,7 @@ def _box(shape: Shape, text: Mapping[str, str]) -> str:
         if cell.role == "count":
             rows.append(f"<TR>{''.join(row)}</TR>" if row else "")
             row = []
-            rows.append(f'<TR><TD COLSPAN="3">{dot_text(text[cell.id])}</TD></TR>')
+            rows.append(f'<TR><TD COLSPAN="3">{_draw(text[cell.id])}</TD></TR>')
             continue
         row.append(_td(text[cell.id], "" if cell.role == "name" else cell.role, ' ALIGN="LEFT"'))
     if row:
@@ -90,7 +107,7 @@ def _edge(shape: Shape, text: Mapping[str, str]) -> str:
     cells: list[Cell] = [c for c in shape.cells if text[c.id]]
     if not cells:
         return ""
-    rows = "".join(f'<TR><TD ALIGN="LEFT">{dot_text(text[c.id])}</TD></TR>' for c in cells)
+    rows = "".join(f'<TR><TD ALIGN="LEFT">{_draw(text[c.id])}</TD></TR>' for c in cells)
     return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{rows}</TABLE>>'
 
 
@@ -100,15 +117,26 @@ def lines(picture: Picture, texts: Mapping[str, str] | None = None) -> list[str]
     text = {c.id: c.text for c in picture.cells()}
     if texts:
         text.update(texts)
-    tree = ClusterTree(dot_text)
+    labels = {shape: node.label for node, shape in picture.element.items()}
+    tree = ClusterTree(lambda name: _draw(shorten(name)))
+    named: set[tuple[str, ...]] = set()
     for shape in picture.shapes:
         if shape.kind == "value":
-            stmt = f'{shape.id} [id="{shape.id}" shape=none margin=0 label={_value(shape, text)}]'
+            whole = labels.get(shape.id, "")
+            attrs = f"shape=none margin=0 label={_value(shape, text)}"
+            attrs += _tooltip(whole, shorten(whole))
         elif shape.kind == "op":
-            stmt = f'{shape.id} [id="{shape.id}" shape=circle label={_op(shape, text)}]'
+            attrs = f"shape=circle label={_op(shape, text)}"
         else:
-            stmt = f'{shape.id} [id="{shape.id}" shape=none margin=0 label={_box(shape, text)}]'
-        tree.add(shape.scope, stmt)
+            whole = text[shape.cells[0].id]
+            attrs = f"shape=none margin=0 label={_box(shape, text)}"
+            attrs += _tooltip(whole, _scopes(whole))
+        tree.add(shape.scope, f'{shape.id} [id="{shape.id}" {attrs}]')
+        for k in range(1, len(shape.scope) + 1):  # a long scope name whole, on its cluster
+            scope = shape.scope[:k]
+            if scope not in named and len(scope[-1]) > MAX_NAME:
+                named.add(scope)
+                tree.add(scope, f"tooltip={dot_string(scope[-1])}")
     out = tree.render()
     for edge in picture.edges:
         label = _edge(edge, text)

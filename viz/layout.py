@@ -55,7 +55,7 @@ def draw(picture: Picture, texts: Mapping[str, str] | None = None) -> Drawing:
         s.id: [c.id for c in s.cells if shown[c.id]] for s in (*picture.shapes, *picture.edges)
     }
     for group in root.iter(_G):
-        for title in group.findall(_TITLE):
+        for title in group.findall(_TITLE) if group.get("class") else ():  # a tooltip stays
             group.remove(title)
         ids = cells.get(group.get("id", ""))
         if ids is None:

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import math
 import os
+import re
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -141,7 +143,31 @@ def live(
             "page draws every node. Make a page of a sub-graph (one neuron's output, one "
             "sample's loss), or pass max_nodes=None."
         )
-    return Live(lesson, lower(root, float(gradient)), predict)
+    return Live(lesson, lower(root, float(gradient), names=tape_names(lesson)), predict)
+
+
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9₀-₉⁰-⁹.]*")
+_MARKS = {"\u0302": "hat", "\u0303": "tilde", "\u0304": "bar", "\u0305": "bar", "\u0307": "dot"}
+
+
+def tape_names(lesson: Lesson) -> dict[Value, str]:
+    """The names the tape panel's variables take from the picture: a plain name as it is
+    (``w₁`` → ``w1``, ``layers.0.neurons.1.b``), a letter with a mark spelled out (``ê`` →
+    ``e_hat``), and a node named by an expression (``e − ê``) by its op (``sub``): the
+    lowering makes them identifiers and unique."""
+    names = {}
+    for node, name in lesson.picture.names.items():
+        if node.is_constant:
+            continue
+        spelled = "".join(
+            "_" + _MARKS[c] if c in _MARKS else c
+            for c in unicodedata.normalize("NFKD", name) if c in _MARKS or
+            not unicodedata.combining(c))
+        if _PLAIN.fullmatch(spelled.replace("_", "")):
+            names[node] = spelled
+        elif node.op is not None:
+            names[node] = node.op.name
+    return names
 
 
 def _unique(names: list[str]) -> list[str]:

@@ -1,7 +1,8 @@
 """Where every name on a picture or in a narration is chosen.
 
 A node is called, in this order of preference: its label (qualified by its scope path
-when several nodes share it, ``layers.0.neurons.2.w₁``); its value when it is a constant
+when several nodes share it, ``layers.0.neurons.2.w₁``; a label or scope name over
+``MAX_NAME`` characters is cut in the middle); its value when it is a constant
 (``½``, ``−1``); ``L`` when it is the unlabelled root; its expression in its inputs' names
 when that is short (``w₁·x``); else a stable short name (``n₃``, numbered in topological
 order). Formulas are the op table's rules printed for people (:mod:`autograd.maths`) over
@@ -19,7 +20,7 @@ from autograd.expr import Expr, Num, Var, apply
 from autograd.maths import MathsPrinter, derivative
 from autograd.ops import subscript
 
-from ._text import MINUS, fmt
+from ._text import MINUS, clean, fmt, shorten
 
 MAX_EXPRESSION = 16
 """Longest expression (in characters) an unlabelled intermediate is named by."""
@@ -136,10 +137,12 @@ def choose(
     unnamed = 0
     for node in order:
         if node.label:
-            name = node.label
-            scope = scope_of.get(node, ())
+            # Drawn short (a picture shows it whole in a tooltip), with a lone surrogate
+            # or a control character as U+FFFD.
+            name = clean(shorten(node.label))
+            scope = tuple(clean(shorten(part)) for part in scope_of.get(node, ()))
             short[node] = name
-            full[node] = ".".join((*scope, name)) if count[name] > 1 and scope else name
+            full[node] = ".".join((*scope, name)) if count[node.label] > 1 and scope else name
             continue
         if node.is_constant:
             name = number(node.data)

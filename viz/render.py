@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 _INSTALL = (
@@ -54,11 +55,16 @@ def digraph_class() -> Any:
 
             def pipe(self, *args: Any, **kwargs: Any) -> Any:
                 try:
-                    return super().pipe(*args, **kwargs)
+                    out = super().pipe(*args, **kwargs)
                 except graphviz.ExecutableNotFound:
                     raise GraphvizNotFound(
                         "Rendering the graph", "is the graph's `.source` attribute"
                     ) from None
+                if (kwargs.get("format") or (args[0] if args else self.format)) != "svg":
+                    return out
+                if isinstance(out, bytes):
+                    return with_titles(out.decode("utf-8")).encode("utf-8")
+                return with_titles(out)
 
             def render(self, *args: Any, **kwargs: Any) -> Any:
                 try:
@@ -73,8 +79,19 @@ def digraph_class() -> Any:
     return _CLASS
 
 
+# dot writes a tooltip as a link to nowhere, <a xlink:title="…">…</a>, which Chromium does
+# not show; an SVG <title> child is what every browser shows (and reads out).
+_TOOLTIP = re.compile(r'<a xlink:title="([^"]*)">')
+
+
+def with_titles(svg_text: str) -> str:
+    """``dot``'s SVG with each tooltip as a ``<title>`` (text never holds a raw ``</a>``)."""
+    return _TOOLTIP.sub(r"<title>\1</title>", svg_text).replace("</a>", "")
+
+
 def svg(graph: Any) -> str:
-    """The graph rendered by ``dot`` as SVG text (without the XML prologue)."""
-    text = graph.pipe(format="svg", encoding="utf-8")
+    """The graph rendered by ``dot`` as SVG text (without the XML prologue), tooltips as
+    ``<title>`` elements."""
+    text = with_titles(graph.pipe(format="svg", encoding="utf-8"))
     start = text.find("<svg")
     return text[start:] if start >= 0 else text

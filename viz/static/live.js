@@ -194,7 +194,7 @@
   }
   function explain() {
     if (anchor !== null) { shown = anchor; }
-    if (shown === null) { box.hidden = true; plot(null); return; }
+    if (shown === null) { box.hidden = true; later(function () { plot(null); }); return; }
     const i = shown.leaf, before = shown.values[i], after = p[i], delta = after - before;
     const out0 = last(shown.run), out1 = last(r), slope = shown.run.grads[i];
     const actual = out1 - out0, predicted = slope * delta;
@@ -214,8 +214,16 @@
     put("nudge-by", delta, term(delta));
     put("nudge-predicted", predicted, signed(predicted));
     put("nudge-gap", actual - predicted, signed(actual - predicted));
-    keepInView(byId("leaf-" + i + "-row"));
-    plot(shown);
+    later(function () { keepInView(byId("leaf-" + i + "-row")); plot(shown); });
+  }
+  // The plot and the scroll wait for the next frame: a slider fires many inputs a frame,
+  // and the picture is drawn once for the last (the numbers are written at once).
+  let pending = null;
+  function later(work) {
+    if (pending === null) {
+      requestAnimationFrame(function () { const w = pending; pending = null; w(); });
+    }
+    pending = work;
   }
   // The nudged row, readout included, stays in view in the list of inputs (only the list
   // scrolls: never the lesson that frames this page).

@@ -19,9 +19,11 @@ from __future__ import annotations
 from typing import Any
 
 from .arraygroups import Adder, GroupCode, np_call, over_rows
-from .expr import Attr, Bin, Expr, Fn, Item, Lst, Num, Scalar, Tup, Var, mul, neg, variables
+from .code import Attr, Fn, Item, Lst, Scalar, Tup
+from .expr import Bin, Expr, Num, Var, mul, neg
 from .instructions import Assign, Def, Return, Statement, reads, walk
 from .lowering import edges
+from .reading import variables
 from .trace import Trace
 from .vectorize import Group, Reduction, find_groups, product_op
 

@@ -15,8 +15,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .code import Fields, Item, Lst
 from .engine import Step, backward_steps
-from .expr import Fields, Item, Lst, Num, Var, mul
+from .expr import Num, Var, mul
 from .instructions import Assign, Def, Return, Statement
 from .jsprinter import MATH, JavaScriptPrinter, NotLive, how, native, not_live
 from .lowering import edge_listing, edges, forward

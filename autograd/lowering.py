@@ -19,8 +19,10 @@ from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from . import passes
-from .expr import Expr, Lst, Num, Sum, Tup, Var, mul, variables
+from .code import Lst, Tup
+from .expr import Expr, Num, Sum, Var, mul
 from .instructions import Assign, Comment, Def, Return, Statement
+from .reading import variables
 from .trace import Trace
 from .value import Value
 
@@ -126,7 +128,7 @@ def program(trace: Trace, backward: bool) -> list[Statement]:
     once as tuples.
     """
     from .outline import find
-    from .outline import program as outlined
+    from .outlined import program as outlined
 
     families = find(trace)
     if families:

@@ -119,10 +119,4 @@ class TableMethods:
             """absolute value; ∂/∂a = 1 if a > 0, −1 if a < 0, else 0."""
 
         def clamp(self, min: float | None = None, max: float | None = None) -> Value:
-<<<<<<< HEAD
             """a limited to [min, max] (either bound optional); ∂/∂a = 1 if min ≤ a ≤ max else 0."""
-=======
-            """a limited to [min, max] (either bound optional); ∂/∂a = 1 if a ≥ min and a ≤ max else
-            0.
-            """
->>>>>>> main

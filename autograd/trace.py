@@ -17,10 +17,12 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .expr import Expr, Num, Symbols, Var, apply, lift, substitute, symbols, variables
+from .expr import Expr, Num, Var, lift
 from .graph import topological_order
 from .nodes import apply as apply_op
 from .printing import PythonPrinter
+from .reading import substitute, variables
+from .symbols import Symbols, apply, symbols
 from .value import Value
 
 # Every name the generated functions use for themselves: no node can be named so.

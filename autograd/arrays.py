@@ -220,7 +220,7 @@ class Arrays(GroupCode):
                 if node in flush_after:
                     self.flush(flush_after[node], add)
                 continue
-            sample = {t.var[n] for n in t.per_sample if n in t.var}
+            sample = {t.var[n] for n in t.per_sample}
             for i, parent in enumerate(t.parents[node]):
                 if parent not in t.needs_grad:
                     continue

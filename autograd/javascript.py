@@ -146,10 +146,10 @@ def _javascript(trace: Trace, steps: Sequence[Step]) -> str:
     body: list[Statement] = [Assign(Var(trace.var[leaf]), Item(p, Num(i)))
                              for i, leaf in enumerate(trace.params)]
     body += forward(trace)
-    gvar = dict(trace.gvar)
-    for node in trace.order:  # nodes made of constants only also pass their gradient on
-        if node.op is not None and node not in gvar:
-            gvar[node] = trace.names.new("g_" + trace.var[node])
+    gvar = {node: trace.gvar[node] if node in trace.needs_grad
+            # nodes made of constants only also pass their gradient on
+            else trace.names.new("g_" + trace.var[node])
+            for node in trace.order if node.op is not None or node in trace.needs_grad}
     body += [Assign(a, Lst(())) for a in arrays]
     root = trace.root
     seen = {root}

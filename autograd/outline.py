@@ -26,7 +26,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .expr import Num
 from .trace import Trace
 from .value import Value
 
@@ -63,46 +62,60 @@ def _shapes(trace: Trace) -> tuple[dict[Value, int], dict[int, int], dict[Value,
     count: dict[int, int] = {}
     index = {p: ("P", i) for i, p in enumerate(trace.params)}
     index.update((d, ("D", i)) for i, d in enumerate(trace.data))
+    all_parents = trace.parents
     for node in trace.order:
-        if node.op is None:
+        parents = all_parents.get(node)
+        if parents is None:  # a leaf
             key: tuple[Any, ...] = index.get(node, ("C",))
             size[node] = 0
         else:
-            parents = node.parents
-            key = (node.op, repr(node.arg), tuple([shape[p] for p in parents]))
+            key = (node.op, _arg(node.arg), tuple([shape[p] for p in parents]))
             size[node] = min(1 + sum([size[p] for p in parents]), 1 << 20)
         s = shape[node] = ids.setdefault(key, len(ids))
         count[s] = count.get(s, 0) + 1
     return shape, count, size
 
 
+def _arg(k: Any) -> Any:
+    # A parameter as a dict key: itself (a float, a tuple of bounds), else its text.
+    try:
+        hash(k)
+    except TypeError:
+        return repr(k)
+    return k
+
+
 def find(trace: Trace) -> list[Family]:
     """The families of copies worth outlining in ``trace`` (see the module's text)."""
     if len(trace.parents) < MIN_ROWS * MIN_BLOCK:  # too small to hold enough copies
         return []
-    if sum(1 for n in trace.syms.values() if type(n) is Num) < MIN_ROWS:
+    leaves = set(trace.params) | set(trace.data)
+    if sum(1 for n in trace.order if n.op is None and n not in leaves) < MIN_ROWS:
         return []  # copies differ by their constants (a sample's numbers, baked in)
     shape, count, size = _shapes(trace)
     users: dict[Value, list[Value]] = {}
-    for node in trace.order:
-        for p in node.parents:
+    for node, parents in trace.parents.items():
+        for p in parents:
             users.setdefault(p, []).append(node)
+    repeated = {s for s, c in count.items() if c >= MIN_ROWS}
     candidates = {n for n in trace.parents
-                  if count[shape[n]] >= MIN_ROWS and size[n] >= MIN_BLOCK
-                  and all(count[shape[u]] < MIN_ROWS for u in users.get(n, ()))}
+                  if shape[n] in repeated and size[n] >= MIN_BLOCK
+                  and not any(shape[u] in repeated for u in users.get(n, ()))}
     if not candidates:
         return []
     owner: dict[Value, Value | None] = {}
-    for node in reversed(trace.order):
-        if node.op is None:
-            continue
+    for node in reversed(list(trace.parents)):  # op nodes, users first
         if node in candidates:
             owner[node] = node
             continue
         mine = users.get(node)
         first = owner.get(mine[0]) if mine else None
-        owner[node] = first if first is not None and all(owner.get(u) is first
-                                                        for u in mine) else None  # type: ignore
+        if first is not None:
+            for u in mine:  # type: ignore[union-attr]
+                if owner.get(u) is not first:
+                    first = None
+                    break
+        owner[node] = first
     position = {n: i for i, n in enumerate(trace.parents)}  # op nodes, the engine's order
     copies: dict[Value, list[Value]] = {}
     for node in trace.parents:
@@ -148,9 +161,11 @@ def _pattern(trace: Trace, nodes: Sequence[Value]) -> tuple[list[Any], list[Valu
     slots: dict[Value, int] = {}
     pattern: list[Any] = []
     leaves = set(trace.params) | set(trace.data)
+    all_parents = trace.parents
     for node in nodes:
-        pattern.append((node.op, repr(node.arg)))
-        for p in node.parents:
+        pattern.append(node.op)
+        pattern.append(node.arg)
+        for p in all_parents[node]:
             if p in inside:
                 pattern.append(inside[p])
             elif p in leaves:

@@ -9,6 +9,9 @@ list every node that adds to those gradients adds to, in the engine's order.
 
 from __future__ import annotations
 
+from collections import ChainMap
+from collections.abc import Mapping
+
 from . import passes
 from .code import Fn, Item, Lst, Tup
 from .expr import Bin, Expr, Num, Var, mul
@@ -55,17 +58,17 @@ def program(trace: Trace, families: list[Family], backward: bool) -> list[Statem
             values.append(Assign(Var(trace.var[node]), trace.forward(node)))
     root = trace.root
     if not backward:
-        body += passes.inline(values, keep={trace.var.get(root, "")})
+        body += passes.inline(values, keep={trace.name(root)})
         body.append(Return(trace.syms[root]))
         return [*helpers, fn]
     grads, grad_of = _outer_backward(trace, calls, inside, targets, names, saved)
     grads.append(returned(trace, grad_of))
-    pinned = set(variables(grads[-1].expr)) | {trace.gvar.get(root, "")}  # type: ignore
+    pinned = set(variables(grads[-1].expr)) | {trace.gvar[root] if root in trace.needs_grad else ""}  # type: ignore
     read: set[str] = set()
     grads = passes.split_sums(passes.inline(grads, keep=pinned, sums=False, read=read))
     body.append(Comment("forward: the copies of a block are calls (each returns what its "
                         "backward reads)"))
-    body += passes.inline(values, keep=read | {trace.var.get(root, "")})
+    body += passes.inline(values, keep=read | {trace.name(root)})
     body.append(Comment("backward: _G adds each param's gradient in the engine's order"))
     body += grads
     return [*helpers, fn]
@@ -83,18 +86,18 @@ def _targets(trace: Trace, families: list[Family], inside: dict[Value, int]) -> 
     return found
 
 
-def _block_syms(trace: Trace, family: Family) -> dict[Value, Expr]:
+def _block_syms(trace: Trace, family: Family) -> Mapping[Value, Expr]:
     """How the functions read the template's nodes: its own nodes and the leaves by their
     names, a constant equal in every copy by its value, any other argument as ``_a<j>``
     (``family.passed`` lists those, by slot)."""
-    syms = dict(trace.syms)
+    syms: dict[Value, Expr] = {}  # read before the trace's own (ChainMap)
     family.passed = []
     for j, node in enumerate(family.args[0]):
         if node.op is None and len({repr(args[j].data) for args in family.args}) == 1:
             continue  # the same constant in every copy: written into the functions
         syms[node] = Var(f"_a{j}")
         family.passed.append(j)
-    return syms
+    return ChainMap(syms, trace.syms)
 
 
 def _args(trace: Trace, family: Family, i: int) -> list[Expr]:
@@ -111,7 +114,7 @@ def _unpack(trace: Trace, read: set[str]) -> list[Statement]:
     return out
 
 
-def _block_forward(trace: Trace, family: Family, syms: dict[Value, Expr], saved: list[str],
+def _block_forward(trace: Trace, family: Family, syms: Mapping[Value, Expr], saved: list[str],
                    f: int) -> Def:
     """``_forward<f>(params, data, _a0, …)``: the template's forward; returns its root's
     value and (with a backward) the values its backward reads."""
@@ -128,7 +131,7 @@ def _block_forward(trace: Trace, family: Family, syms: dict[Value, Expr], saved:
     return Def(f"_forward{f}", params, body)
 
 
-def _block_backward(trace: Trace, family: Family, syms: dict[Value, Expr],
+def _block_backward(trace: Trace, family: Family, syms: Mapping[Value, Expr],
                     targets: dict[Value, int], f: int) -> tuple[list[Statement], list[str]]:
     """``_backward<f>(params, data, _S, _g, _G)``: the chain rule over the template, its
     root's gradient ``_g`` given; what it adds to a target goes into ``_G``. Returns the

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .expr import Attr, Bin, Expr, Fn, Item, Lst, Num, Sum, Tup, Var, apply, lift, mul, symbols
+from .code import Attr, Fn, Item, Lst, Tup
+from .expr import Bin, Expr, Num, Sum, Var, lift, mul
 from .instructions import Assign, Do, Statement
+from .symbols import apply, symbols
 from .trace import Trace
 from .vectorize import Group
 

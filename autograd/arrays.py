@@ -19,9 +19,11 @@ from __future__ import annotations
 from typing import Any
 
 from .arraygroups import Adder, GroupCode, np_call, over_rows
-from .expr import Attr, Bin, Expr, Fn, Item, Lst, Num, Scalar, Tup, Var, mul, neg, variables
+from .code import Attr, Fn, Item, Lst, Scalar, Tup
+from .expr import Bin, Expr, Num, Var, mul, neg
 from .instructions import Assign, Def, Return, Statement, reads, walk
 from .lowering import edges
+from .reading import variables
 from .trace import Trace
 from .vectorize import Group, Reduction, find_groups, product_op
 
@@ -218,7 +220,7 @@ class Arrays(GroupCode):
                 if node in flush_after:
                     self.flush(flush_after[node], add)
                 continue
-            sample = {t.var[n] for n in t.per_sample if n in t.var}
+            sample = {t.var[n] for n in t.per_sample}
             for i, parent in enumerate(t.parents[node]):
                 if parent not in t.needs_grad:
                     continue

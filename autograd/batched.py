@@ -25,10 +25,10 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .arrays import numpy_program
-from .expr import INFIX
 from .interpret import Interpretation
 from .ops import OPS_BY_NAME, Op
 from .rowloop import loop_program
+from .symbols import INFIX
 from .trace import Trace, float_namespace, numbers_in
 from .value import Value
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from .expr import Expr, Tup, Var, variables
+from .code import Tup
+from .expr import Expr, Var
+from .reading import variables
 
 
 class Assign:

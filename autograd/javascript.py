@@ -15,8 +15,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .code import Fields, Item, Lst
 from .engine import Step, backward_steps
-from .expr import Fields, Item, Lst, Num, Var, mul
+from .expr import Num, Var, mul
 from .instructions import Assign, Def, Return, Statement
 from .jsprinter import MATH, JavaScriptPrinter, NotLive, how, native, not_live
 from .lowering import edge_listing, edges, forward
@@ -145,10 +146,10 @@ def _javascript(trace: Trace, steps: Sequence[Step]) -> str:
     body: list[Statement] = [Assign(Var(trace.var[leaf]), Item(p, Num(i)))
                              for i, leaf in enumerate(trace.params)]
     body += forward(trace)
-    gvar = dict(trace.gvar)
-    for node in trace.order:  # nodes made of constants only also pass their gradient on
-        if node.op is not None and node not in gvar:
-            gvar[node] = trace.names.new("g_" + trace.var[node])
+    gvar = {node: trace.gvar[node] if node in trace.needs_grad
+            # nodes made of constants only also pass their gradient on
+            else trace.names.new("g_" + trace.var[node])
+            for node in trace.order if node.op is not None or node in trace.needs_grad}
     body += [Assign(a, Lst(())) for a in arrays]
     root = trace.root
     seen = {root}

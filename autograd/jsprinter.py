@@ -39,10 +39,12 @@ import operator
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
-from .expr import INFIX, Bin, Call, Cmp, Fn, Logic, Num, Sum, Var, Where, lift, symbols
+from .code import Fn, Logic
+from .expr import Bin, Call, Cmp, Num, Sum, Var, Where, lift
 from .instructions import Assign, Comment, Def, Do, For, If, Return, Statement
 from .ops import OPS_BY_NAME, Op
 from .printing import ATOM, COND, Printer
+from .symbols import INFIX, symbols
 
 MATH = frozenset({
     "abs", "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "cbrt", "cos",

@@ -19,8 +19,10 @@ from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from . import passes
-from .expr import Expr, Lst, Num, Sum, Tup, Var, mul, variables
+from .code import Lst, Tup
+from .expr import Expr, Num, Sum, Var, mul
 from .instructions import Assign, Comment, Def, Return, Statement
+from .reading import variables
 from .trace import Trace
 from .value import Value
 
@@ -126,7 +128,7 @@ def program(trace: Trace, backward: bool) -> list[Statement]:
     once as tuples.
     """
     from .outline import find
-    from .outline import program as outlined
+    from .outlined import program as outlined
 
     families = find(trace)
     if families:
@@ -136,7 +138,7 @@ def program(trace: Trace, backward: bool) -> list[Statement]:
     values = passes.shared_blocks(forward(trace))
     if not backward:
         body.append(Comment("forward (a value used once is written into its use)"))
-        body += passes.inline(values, keep={trace.var.get(root, "")})
+        body += passes.inline(values, keep={trace.name(root)})
         body.append(Return(trace.syms[root]))
         return [fn]
     grads, grad_of = gradients(trace, Var("seed"))
@@ -146,12 +148,13 @@ def program(trace: Trace, backward: bool) -> list[Statement]:
     result = grads[-1]
     pinned = {v for s in grads if isinstance(s, Assign) and isinstance(s.expr, Tup)
               for v in variables(s.expr)} | set(variables(result.expr))  # type: ignore[union-attr]
-    pinned.add(trace.gvar.get(root, ""))  # g_root = seed: where the backward starts
+    if root in trace.needs_grad:
+        pinned.add(trace.gvar[root])  # g_root = seed: where the backward starts
     read: set[str] = set()
     grads = passes.split_sums(passes.inline(grads, keep=pinned, sums=False, read=read))
     body.append(Comment("forward (a value used once that no gradient reads is written "
                         "into its use)"))
-    body += passes.inline(values, keep=read | {trace.var.get(root, "")})
+    body += passes.inline(values, keep=read | {trace.name(root)})
     body.append(Comment("backward, nodes in reverse order: g_node = Σ over its uses of "
                         "g_use * ∂use/∂node"))
     body += grads

@@ -4,12 +4,9 @@ The formulas pictures and narration show (``∂(d·f)/∂f = d``, ``1 − o²``,
 are the table's rules printed, in the nodes' own names: the rule is run on trees
 (:mod:`autograd.expr`) whose leaves are names, and :class:`MathsPrinter` writes the tree
 in Unicode, with parentheses where the grouping needs them (``−(a·b)``, ``(a + b)²``,
-``a^(b^c)``, ``(a/b)/c``). An op may declare nicer forms of its derivatives
+``a^(bᶜ)``, ``(a/b)/c``). An op may declare nicer forms of its derivatives
 (``formulas=``); they are printed instead, and a test holds each equal to its rule.
-
-How an op is written comes from its ``expr`` (``tanh(a)``, ``√a``, ``|a|``, ``aᵏ``):
-the letters of its inputs mark where the arguments go, and what surrounds them says
-whether an argument is enclosed (``tanh(w·x)``) or needs parentheses (``√(w·x)``).
+How each op is written comes from its ``expr`` (:mod:`autograd.notation`).
 
 Example:
     >>> from autograd.expr import Var
@@ -23,22 +20,32 @@ Example:
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .expr import Bin, Call, Cmp, Expr, Neg, Num, Var, Where, apply, lift, local, same, symbols
+from .expr import Bin, Call, Cmp, Expr, Neg, Num, Var, Where, lift
+from .notation import (
+    ADD,
+    ATOM,
+    CMP,
+    COND,
+    MUL,
+    NEG,
+    OPERATORS,
+    POW,
+    PREFIX,
+    RAISED,
+    SUPERSCRIPT,
+    notation,
+)
 from .ops import Op
 from .printing import Printer
+from .reading import same
+from .symbols import apply, local, symbols
 
-COND, CMP, ADD, MUL, NEG, PREFIX, POW, ATOM = 1, 5, 10, 11, 12, 13, 14, 15
 MINUS = "−"
-_RAISED = "abcdefghijklmnoprstuvwxyz"  # the letters Unicode has superscripts of (not q)
-_SUPERSCRIPT = str.maketrans("0123456789-−" + _RAISED,
-                             "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁻ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ")
 _SYMBOL = {">": ">", ">=": "≥", "<": "<", "<=": "≤", "==": "=", "!=": "≠"}
 _FLIP = {">": "<", ">=": "<="}  # a > b is b < a
-_OPERATORS = frozenset("+−-·/×^*=<>≤≥≠ ,")
 FRACTIONS = {0.5: "½", 0.25: "¼", 0.75: "¾", 1 / 3: "⅓", 2 / 3: "⅔", 0.2: "⅕", 0.125: "⅛"}
 
 
@@ -54,93 +61,6 @@ def number(x: float) -> str:
     if float(x).is_integer() and abs(x) < 1e6:
         return sign + str(int(abs(x)))
     return sign + f"{abs(x):.4g}".replace("-", MINUS)
-
-
-class Notation:
-    """How an op is written, read once from its ``expr``: ``kind`` is ``power`` (``aᵏ``),
-    ``prefix`` (``√a``: a symbol, then one argument) or ``template`` (``tanh(a)``,
-    ``√(1 + a²)``, ``|a|``: ``pieces`` of text and argument positions). An argument that
-    is a whole item between brackets (``tanh(a)``, ``max(a, b)``) goes in as it is; any
-    other (``√(1 + a²)``) is parenthesized unless it is an atom. ``prec`` is how tightly
-    the written op binds: an atom when brackets enclose it all, else as a sum."""
-
-    __slots__ = ("enclosed", "kind", "pieces", "prec")
-
-    def __init__(self, kind: str, pieces: tuple[str | int, ...] = (),
-                 enclosed: tuple[bool, ...] = (), prec: int = ATOM) -> None:
-        self.kind, self.pieces, self.enclosed, self.prec = kind, pieces, enclosed, prec
-
-
-_OPEN, _CLOSE = "([{|⌊⌈", ")]}|⌋⌉"
-
-
-@functools.cache
-def notation(op: Op) -> Notation:
-    """How ``op`` is written for people (see :class:`Notation`)."""
-    expr, letters = op.expr, op.inputs
-    if op.arity == 1 and op.param and expr == letters[0] + op.param[0].translate(_SUPERSCRIPT):
-        return Notation("power")
-    if op.arity == 2 and expr == letters[0] + letters[1].translate(_SUPERSCRIPT):
-        return Notation("power")
-    if op.arity == 1 and expr.endswith(letters[0]) and len(expr) > 1 \
-            and not any(c.isalnum() or c in _OPERATORS or c in _OPEN for c in expr[:-1]):
-        return Notation("prefix", (expr[:-1],), prec=PREFIX)
-    pieces: list[str | int] = []
-    text = ""
-    for i, c in enumerate(expr):
-        before, after = expr[i - 1:i], expr[i + 1:i + 2]
-        if c in letters and not before.isalpha() and not (after.isalpha() or after in _SUBSCRIPTS):
-            pieces += [text, letters.index(c)]
-            text = ""
-        else:
-            text += c
-    pieces.append(text)
-    slots = [p for p in pieces if isinstance(p, int)]
-    if op.arity and sorted(set(slots)) == list(range(op.arity)):
-        enclosed = tuple(_enclosed(str(pieces[i - 1]), str(pieces[i + 1]))
-                         for i, p in enumerate(pieces) if isinstance(p, int))
-        return Notation("template", tuple(pieces), enclosed, ATOM if _wrapped(expr) else ADD)
-    name = op.symbol if _word(op.symbol) else op.name
-    return Notation("template", (f"{name}(", *_commas(op.arity), ")"),
-                    (True,) * op.arity)
-
-
-_SUBSCRIPTS = "₀₁₂₃₄₅₆₇₈₉ᵢ"
-
-
-def _commas(n: int) -> list[str | int]:
-    out: list[str | int] = []
-    for i in range(n):
-        out += [", ", i] if i else [i]
-    return out
-
-
-def _enclosed(before: str, after: str) -> bool:
-    # A whole item between brackets: ``f(a)``, ``max(a, b)``, ``|a|``.
-    return (before.endswith(tuple(_OPEN)) or before.endswith(", ")) and \
-        (after.startswith(tuple(_CLOSE)) or after.startswith(","))
-
-
-def _wrapped(expr: str) -> bool:
-    # Brackets enclose all of it, after a name or symbol: ``log(1 + a)``, ``√(1 + a²)``, ``|a|``.
-    if not expr or expr[-1] not in _CLOSE:
-        return False
-    depth = 0
-    for i in range(len(expr) - 1, -1, -1):
-        c = expr[i]
-        if c in _CLOSE and not (c == "|" and depth and expr[i] in _OPEN and i < len(expr) - 1):
-            depth += 1
-        elif c in _OPEN:
-            depth -= 1
-        if depth == 0:
-            head = expr[:i]
-            return not any(ch in _OPERATORS for ch in head)
-    return False
-
-
-def _word(text: str) -> bool:
-    # A function's name: letters, digits, subscripts; no operator, space or bracket.
-    return bool(text) and not (_OPERATORS | set("()[]|")) & set(text)
 
 
 class MathsPrinter(Printer):
@@ -172,7 +92,7 @@ class MathsPrinter(Printer):
         name = e.name
         if name.startswith((MINUS, "-")):
             return name, NEG
-        return name, ADD if _OPERATORS & set(name) else ATOM
+        return name, ADD if OPERATORS & set(name) else ATOM
 
     def operand(self, e: Expr, need: int) -> str:
         """``e`` as an operand: parenthesized when it binds less than ``need``, and when
@@ -242,11 +162,11 @@ class MathsPrinter(Printer):
         if type(e) is Num:
             x = e.value
             if float(x).is_integer() and abs(x) < 100:
-                return str(int(x)).translate(_SUPERSCRIPT)
+                return str(int(x)).translate(SUPERSCRIPT)
             return None
         if type(e) is Var:
             name = e.name
-            return name.translate(_SUPERSCRIPT) if len(name) == 1 and name in _RAISED else None
+            return name.translate(SUPERSCRIPT) if len(name) == 1 and name in RAISED else None
         if type(e) is Bin and e.symbol in "+-":
             left, right = self.superscript(e.left), self.superscript(e.right)
             if left is not None and right is not None and type(e.right) is not Var:
@@ -318,7 +238,7 @@ class MathsPrinter(Printer):
     def of(self, e: Expr) -> str:
         """What follows a ∂: ``∂x``, ``∂(w·x)``, ``∂(x³)``."""
         text, prec = self.show(e)
-        return "∂" + (text if prec == ATOM and not _OPERATORS & set(text) and "(" not in text
+        return "∂" + (text if prec == ATOM and not OPERATORS & set(text) and "(" not in text
                       and "|" not in text else f"({text})")
 
 

@@ -20,8 +20,10 @@ from collections import Counter
 from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from typing import Any
 
-from .expr import Bin, Call, Expr, Fn, Num, Star, Sum, Tup, Var, substitute
+from .code import Fn, Star, Tup
+from .expr import Bin, Call, Expr, Num, Sum, Var
 from .instructions import Assign, Def, Return, Statement, reads
+from .reading import substitute
 
 # Inputs of n-ary calls: a block of inputs that several calls share is written once.
 SHARED_BLOCK = 3

@@ -8,7 +8,8 @@ over numpy arrays (batched replay). JavaScript and maths for people are printed 
 :class:`autograd.javascript.JavaScriptPrinter` and :class:`autograd.maths.MathsPrinter`.
 
 Example:
-    >>> from autograd.expr import SYMBOLS, Var
+    >>> from autograd.expr import Var
+    >>> from autograd.symbols import SYMBOLS
     >>> from autograd.ops import OPS_BY_NAME
     >>> rule = OPS_BY_NAME["relu"].rules[0]
     >>> PythonPrinter().text(rule(SYMBOLS, Var("a"), Var("out")))
@@ -24,26 +25,8 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from .expr import (
-    Attr,
-    Bin,
-    Call,
-    Cmp,
-    Expr,
-    Fields,
-    Fn,
-    Item,
-    Logic,
-    Lst,
-    Neg,
-    Num,
-    Scalar,
-    Star,
-    Sum,
-    Tup,
-    Var,
-    Where,
-)
+from .code import Attr, Fields, Fn, Item, Logic, Lst, Scalar, Star, Tup
+from .expr import Bin, Call, Cmp, Expr, Neg, Num, Sum, Var, Where
 from .instructions import Assign, Comment, Def, Do, For, If, Return, Statement
 from .ops import OPS, Op
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .expr import Bin, Expr, Fn, Lst, Num, Tup, Var
+from .code import Fn, Lst, Tup
+from .expr import Bin, Expr, Num, Var
 from .instructions import Assign, Def, Do, For, Return, Statement
 from .lowering import edges, needed
 from .trace import Trace

@@ -20,11 +20,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .expr import Attr, Cmp, Expr, Fn, Logic, Num, Tup, Var, lift, local, mul, symbols, variables
+from .code import Attr, Fn, Logic, Tup
+from .expr import Cmp, Expr, Num, Var, lift, mul
 from .instructions import Assign, Def, For, If, Statement
 from .interpret import FLOATS
 from .ops import OPS_BY_NAME, Op
 from .printing import PythonPrinter
+from .reading import variables
+from .symbols import local, symbols
 
 # Names a step uses for itself (an op's function may never be called so).
 OWN = ("node", "upstream", "out", "rows", "zip", "len", "regroup", "FLOATS")

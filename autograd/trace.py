@@ -14,13 +14,15 @@ import keyword
 import numbers
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from .expr import Expr, Num, Symbols, Var, apply, lift, substitute, symbols, variables
+from .expr import Expr, Num, Var, lift
 from .graph import topological_order
 from .nodes import apply as apply_op
 from .printing import PythonPrinter
+from .reading import substitute, variables
+from .symbols import Symbols, apply, symbols
 from .value import Value
 
 # Every name the generated functions use for themselves: no node can be named so.
@@ -64,6 +66,20 @@ class Names:
         return candidate
 
 
+class Lazy(dict):
+    """A dict that makes an entry when it is first read (``make(key)``; KeyError if none)."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = self.make(key)
+        return value
+
+
 class Trace:
     """A graph walked once: its nodes in order, their names, which need a gradient.
 
@@ -95,30 +111,45 @@ class Trace:
         self.needs_grad: set[Value] = set(self.params)
         self.per_sample: set[Value] = set(self.data)
         needs_grad, per_sample = self.needs_grad, self.per_sample
+        counts: dict[Any, int] = {}
+        self._number: dict[Value, int] = {}  # a node's place among its op's, for its name
         for node, parents in self.parents.items():
             if not needs_grad.isdisjoint(parents):
                 needs_grad.add(node)
             if not per_sample.isdisjoint(parents):
                 per_sample.add(node)
+            self._number[node] = counts[node.op] = counts.get(node.op, 0) + 1
         self.names = Names(list(float_namespace(self.py)))
-        self.var: dict[Value, str] = {}
-        counts: dict[Any, int] = {}
-        preferred = names or {}
+        self._preferred = names or {}
+        # Names and symbols are made when a lowering first asks for them (an outlined
+        # tape names one copy, not all of them); the leaves' first, in order.
+        self.var: dict[Value, str] = Lazy(self._name)
         for i, p in enumerate(self.params):
-            self.var[p] = self.names.new(preferred.get(p) or p.label or f"param{i}")
+            self.var[p] = self.names.new(self._preferred.get(p) or p.label or f"param{i}")
         for i, d in enumerate(self.data):
-            self.var[d] = self.names.new(preferred.get(d) or d.label or f"x{i}")
-        for node in self.order:
-            if node.op is not None:
-                n = counts[node.op] = counts.get(node.op, 0) + 1
-                self.var[node] = self.names.new(preferred.get(node) or node.label
-                                                or f"{self.py.names[node.op]}{n}")
-        self.gvar = {n: self.names.new("g_" + self.var[n]) for n in self.order
-                     if n in self.needs_grad}
+            self.var[d] = self.names.new(self._preferred.get(d) or d.label or f"x{i}")
+        self.gvar: dict[Value, str] = Lazy(self._gradient_name)
         # how generated code reads a node: its variable, or its value baked in
-        self.syms: dict[Value, Expr] = {n: Var(name) for n, name in self.var.items()}
-        self.syms.update((n, Num(n.data)) for n in self.order if n not in self.var)
+        self.syms: dict[Value, Expr] = Lazy(self._symbol)
         self._templates: dict[tuple[Any, ...], Any] = {}
+
+    def _name(self, node: Value) -> str:
+        if node.op is None:  # a constant: it has a value, not a name
+            raise KeyError(node)
+        return self.names.new(self._preferred.get(node) or node.label
+                              or f"{self.py.names[node.op]}{self._number[node]}")
+
+    def _gradient_name(self, node: Value) -> str:
+        if node not in self.needs_grad:
+            raise KeyError(node)
+        return self.names.new("g_" + self.var[node])
+
+    def _symbol(self, node: Value) -> Expr:
+        return Num(node.data) if node.op is None and node not in self.var else Var(self.var[node])
+
+    def name(self, node: Value) -> str:
+        """A node's variable, or "" for a constant (it is written as its value)."""
+        return "" if node.op is None and node not in self.var else self.var[node]
 
     def forward(self, node: Value, syms: Mapping[Value, Expr] | None = None) -> Expr:
         """The node's forward computation: its op applied to its inputs' symbols (or to

@@ -35,8 +35,10 @@ import functools
 from collections.abc import Sequence
 from typing import Any
 
-from .expr import Bin, Num, Var, lift, same, symbols
+from .expr import Bin, Num, Var, lift
 from .ops import Op
+from .reading import same
+from .symbols import symbols
 
 MIN_ELEMENTWISE = 2  # an elementwise group of one node is the node itself
 

@@ -223,11 +223,12 @@ def _mlp_row(width: int, label: str, res: dict[str, Any], per: float) -> str:
 COMPILE_RUNS = 5  # fresh processes per size; the table shows median (min–max)
 
 
-def compile_table() -> tuple[list[str], str | None]:
+def compile_table() -> tuple[list[str], str | None, str | None]:
     rows = ["| samples in the batch | graph nodes | compile: median (min–max) | µs per node "
             "| of which CPython's compile() | lines of source |",
             "| --- | --- | --- | --- | --- | --- |"]
     demo_seconds = None
+    medians: dict[int, list[float]] = {}
     for samples in sizes([10, 100, 1000], [10, 100]):
         runs = [worker(["scale", "compile", str(samples)]) for _ in range(COMPILE_RUNS)]
         failed = [r["error"] for r in runs if "error" in r]
@@ -236,6 +237,7 @@ def compile_table() -> tuple[list[str], str | None]:
             rows.append(f"| {samples} | did not run: {failed[0]} | | | | |")
             continue
         seconds = [r["seconds"] for r in runs]
+        medians[samples] = seconds
         res, median = runs[0], statistics.median(seconds)
         text = f"{median:.3f} s ({min(seconds):.3f}–{max(seconds):.3f})"
         if samples == 100:
@@ -244,7 +246,30 @@ def compile_table() -> tuple[list[str], str | None]:
         rows.append(f"| {samples}{' (the demo)' if samples == 100 else ''} | {res['nodes']:,} "
                     f"| {text} | {median / res['nodes'] * 1e6:.1f} | {cpython:.3f} s | "
                     f"{res['lines']:,} |")
-    return rows, demo_seconds
+    linear = None
+    if 100 in medians and 1000 in medians:  # the runs of a size, paired in order
+        linear = spread([a / b for a, b in zip(medians[1000], medians[100])], ".3g", "x")
+    return rows, demo_seconds, linear
+
+
+LOWER_OPS = 6000  # the chain the issue names (issue 20 and 23 item 18)
+
+
+def lower_table() -> tuple[list[str], str | None]:
+    rows = ["| ops in the chain | compile and first replay | `javascript.lower` | ratio |",
+            "| --- | --- | --- | --- |"]
+    ratio = None
+    for n in sizes([1000, LOWER_OPS], [1000]):
+        res = worker(["scale", "lower", str(n)])
+        log(f"  lower {n}: {res.get('error') or fmt_time(res['lower'])}")
+        if "error" in res:
+            rows.append(f"| {n:,} | did not run: {res['error']} | | |")
+            continue
+        rows.append(f"| {n:,} | {fmt_time(res['compile'])} | {fmt_time(res['lower'])} | "
+                    f"{res['ratio']:.2f} |")
+        if n == LOWER_OPS:
+            ratio = f"{res['ratio']:.2f}"
+    return rows, ratio
 
 
 # ---------------------------------------------------------------------------- report
@@ -302,7 +327,8 @@ def versions() -> str:
     return f"{main}; {peers or 'HIPS autograd missing'}"
 
 
-def targets(ratios: dict, demo_seconds: str | None) -> list[str]:
+def targets(ratios: dict, demo_seconds: str | None, linear: str | None = None,
+            lowering: str | None = None) -> list[str]:
     def med(name: str, key: str, suffix: str = "") -> str:
         values = ratios.get(name, {}).get(key)
         return spread(values, ".3g", suffix) if values else "not measured"
@@ -314,6 +340,10 @@ def targets(ratios: dict, demo_seconds: str | None) -> list[str]:
         f"{med('fit_compiled', 'numpy')}",
         f"- `fit(compile=True)` per step ÷ JAX jitted step: {med('fit_compiled', 'jax')}",
         f"- whole-graph compile of the demo (target ≤ 0.5 s): {compile_s}",
+        f"- whole-graph compile of 1,000 samples ÷ 100 samples (target ≤ 10x, issue 20): "
+        f"{linear or 'not measured'}",
+        f"- JavaScript lowering of a {LOWER_OPS:,}-op chain ÷ its compile (target ≤ 2, "
+        f"issue 20): {lowering or 'not measured'}",
         f"- what a layer-grouped replay could reach: numpy over one flat parameter vector "
         f"÷ numpy floor: {med('floor_numpy_flat', 'numpy')}",
     ]
@@ -335,9 +365,11 @@ def main() -> None:
     probe_speed()
     mlp_rows = mlp_table()
     probe_speed()
-    compile_rows, demo_seconds = compile_table()
+    compile_rows, demo_seconds, linear = compile_table()
     probe_speed()
-    goal = targets(ratios, demo_seconds)
+    lower_rows, lowering = lower_table()
+    probe_speed()
+    goal = targets(ratios, demo_seconds, linear, lowering)
     parts = [
         "# Benchmarks", "",
         f"Machine: {header}. {versions()}.", "", speed_line(), "",
@@ -377,9 +409,15 @@ def main() -> None:
         "## Whole-graph compile time (`autograd.compile`)", "",
         "The demo's full-batch loss graph for batches of 10, 100 (the demo) and 1000 "
         f"samples, each size compiled in {COMPILE_RUNS} fresh processes. The time is "
-        "`autograd.compile` as a user calls it: trace the graph, write the source, "
-        "CPython's `compile()`; the CPython column times `compile()` of the same source "
-        "once more.", "", *compile_rows, "",
+        "`autograd.compile` and the first `tape.grad()`, as a user meets them: trace the "
+        "graph, write the source (a sample's block written once and called per row), "
+        "CPython's `compile()`, one replay; the CPython column times `compile()` of the "
+        "same source once more.", "", *compile_rows, "",
+        "## Lowering for a live page (`autograd.javascript.lower`)", "",
+        "A chain of scalar ops lowered to JavaScript (the page's recomputation and the "
+        "by-edge Python tape it mirrors, every tape line addressed by its position), "
+        "against its compile and first replay; best of 3 in one fresh process.", "",
+        *lower_rows, "",
     ]
     if problems:
         parts += ["## Problems in this run", "", *[f"- {p}" for p in problems], ""]

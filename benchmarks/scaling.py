@@ -3,7 +3,10 @@
 - ``chain ENGINE N``: a chain of N scalar ops (+ − × ÷ ** relu), build + backward;
 - ``wide ENGINE N``: one output summing N leaves, build + backward;
 - ``mlp MODE WIDTH``: one full-batch training step of the demo with MLP 2-W-W-1;
-- ``compile SAMPLES``: ``autograd.compile`` of the demo's whole-batch loss graph.
+- ``compile SAMPLES``: ``autograd.compile`` of the demo's whole-batch loss graph, and
+  its first replay (which writes and compiles the function);
+- ``lower N``: a chain of N scalar ops lowered for a live page
+  (``autograd.javascript.lower``) against its compile and first replay.
 
 Times are per node (per weight per sample for the MLP); memory is what tracemalloc sees
 held by the graph after the build, per node.
@@ -180,6 +183,7 @@ def compile_case(samples: str) -> dict[str, Any]:
     nodes = chain.count_nodes(root, lambda v: v.parents)
     t0 = time.perf_counter()
     tape = autograd.compile(root, params=params)
+    tape.grad()  # a tape writes and compiles its function when first replayed
     seconds = time.perf_counter() - t0
     # CPython's share: compiling the same source once more (the tape's own compile ran above)
     t0 = time.perf_counter()
@@ -189,7 +193,32 @@ def compile_case(samples: str) -> dict[str, Any]:
             "cpython": python_compile, "lines": len(tape.source.splitlines())}
 
 
-JOBS = {"chain": chain_case, "wide": wide_case, "mlp": mlp_case, "compile": compile_case}
+def lower_case(n: str) -> dict[str, Any]:
+    import autograd
+    from autograd.javascript import lower
+
+    x = autograd.Value(0.5, label="x")
+    root = chain.build(x, int(n))
+
+    def compiled() -> None:
+        autograd.compile(root, params=[x]).grad()
+
+    def lowered() -> None:
+        lower(root)
+
+    times = {}
+    for name, work in (("compile", compiled), ("lower", lowered)):
+        best = float("inf")
+        for _ in range(3):
+            t0 = time.perf_counter()
+            work()
+            best = min(best, time.perf_counter() - t0)
+        times[name] = best
+    return {"ops": int(n), **times, "ratio": times["lower"] / times["compile"]}
+
+
+JOBS = {"chain": chain_case, "wide": wide_case, "mlp": mlp_case, "compile": compile_case,
+        "lower": lower_case}
 
 
 def run(job: str, *args: str) -> dict[str, Any]:

@@ -11,8 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import OPS_BY_NAME
-from autograd.expr import SYMBOLS, Bin, Neg, Num, Var, same, substitute, variables
+from autograd.expr import Bin, Neg, Num, Var
 from autograd.printing import PythonPrinter
+from autograd.reading import same, substitute, variables
+from autograd.symbols import SYMBOLS
 
 CONSTANTS = [1.0, -1.0, 0.0, -0.0, 2.5, -0.75, math.nan, math.inf, -math.inf, 1e308, 3.0]
 VALUES = st.sampled_from([0.5, -2.0, 0.0, -0.0, 1.0, -1.0, 7.25, 1e-300, math.inf, math.nan])

@@ -10,9 +10,10 @@ import pytest
 import viz
 from autograd import OPS, Op, Value
 from autograd import apply as node
-from autograd.expr import SYMBOLS, Num, Var, apply, neg
+from autograd.expr import Num, Var, neg
 from autograd.interpret import FLOATS
 from autograd.maths import MathsPrinter, derivative, notation
+from autograd.symbols import SYMBOLS, apply
 from viz.names import formulas
 
 SAME = 1e-12  # a nicer form and its rule: the same mathematics, rounded differently

@@ -15,7 +15,7 @@ from autograd.outline import MIN_ROWS, find
 from autograd.trace import Trace
 
 ROOT = Path(__file__).resolve().parent.parent
-LINEAR_SLACK = 15  # 10x the samples may cost at most this many times (quadratic: ~50x)
+LINEAR_SLACK = 25  # 10x the samples may cost at most this many times (quadratic: 100x)
 
 
 def batch_loss(n_samples, width=4, seed=1, shared=None):

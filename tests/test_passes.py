@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 import random
 
-from autograd.expr import Bin, Call, Num, Sum, Tup, Var
+from autograd.code import Tup
+from autograd.expr import Bin, Call, Num, Sum, Var
 from autograd.instructions import Assign, Def, Return
 from autograd.lowering import gradient
 from autograd.ops import OPS_BY_NAME

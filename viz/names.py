@@ -16,9 +16,10 @@ import functools
 from collections.abc import Mapping
 
 from autograd import Op, Value
-from autograd.expr import Expr, Num, Var, apply
+from autograd.expr import Expr, Num, Var
 from autograd.maths import MathsPrinter, derivative
 from autograd.ops import subscript
+from autograd.symbols import apply
 
 from ._text import MINUS, clean, fmt, shorten
 

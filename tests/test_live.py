@@ -125,7 +125,7 @@ def pages(tmp_path_factory):
 def open_page(browser, pages):
     opened = []
 
-    def open_(name, path=None):
+    def open_(name, path=None, hash=""):
         paths, roots = pages
         page = browser.new_page(viewport=VIEWPORT)
         requests, problems = [], []
@@ -134,7 +134,7 @@ def open_page(browser, pages):
                 else None)
         page.on("pageerror", lambda e: problems.append(str(e)))
         page.on("dialog", lambda d: (problems.append("dialog: " + d.message), d.dismiss()))
-        page.goto((path or paths[name]).as_uri())
+        page.goto((path or paths[name]).as_uri() + hash)
         page.wait_for_function("window.chainruleLive !== undefined || "
                                "document.querySelector('#leaves[disabled]') !== null")
         opened.append((page, requests, problems))
@@ -341,6 +341,54 @@ def test_the_chain_rule_panel_is_the_sum_over_paths_and_follows_a_nudge(open_pag
     assert page.get_by_label("chain rule for u").is_visible()
 
 
+def in_view(page, element):
+    box, view = page.locator(f"#{element}").bounding_box(), page.locator("#view").bounding_box()
+    return (view["x"] <= box["x"] and box["x"] + box["width"] <= view["x"] + view["width"]
+            and view["y"] <= box["y"] and box["y"] + box["height"] <= view["y"] + view["height"])
+
+
+CAMERA = "document.getElementById('camera').getAttribute('transform')"
+SETTLED = "!document.getElementById('view').dataset.moving"
+
+
+def test_a_nudge_leaves_the_view_where_the_learner_put_it(open_page):
+    """A caption's link (even on a page just opened) or a click puts a node in view; a
+    nudge, an answer in practice or the practice switch rewrite numbers, never the view."""
+    page, root = open_page("paths", hash="#show=u")
+    lesson = viz.step_through(root)
+    u = lesson.picture.element[next(n for n in lesson.names if lesson.names[n] == "u")]
+    page.wait_for_function(SETTLED)
+    assert in_view(page, u)
+    page.click(f"#{u}")
+    camera = page.evaluate(CAMERA)
+    page.fill("#leaf-0", "0.25")
+    page.evaluate("() => new Promise(requestAnimationFrame)")
+    page.click("#tab-practice")
+    page.check("#predict")
+    assert page.evaluate(CAMERA) == camera and in_view(page, u)
+
+
+def test_the_chain_rule_panel_leaves_its_node_in_sight(open_page):
+    page, root = open_page("neuron")
+    lesson = viz.step_through(root)
+    x1 = lesson.picture.element[next(n for n in lesson.names if lesson.names[n] == "x₁")]
+    page.evaluate("(id) => chainrulePage.reveal([id])", x1)
+    page.wait_for_function(SETTLED)
+    node, view = page.locator(f"#{x1}").bounding_box(), page.locator("#view").bounding_box()
+    start = (node["x"] + 10, node["y"] + 10)  # drag the node to the view's lower left corner
+    page.mouse.move(*start)
+    page.mouse.down()
+    page.mouse.move(view["x"] + 30, view["y"] + view["height"] - node["height"] - 10, steps=5)
+    page.mouse.up()
+    page.click(f"#{x1}")
+    page.wait_for_function(SETTLED)
+    node = page.locator(f"#{x1}").bounding_box()
+    panel = page.get_by_label("chain rule for x₁").bounding_box()
+    apart = (node["x"] >= panel["x"] + panel["width"] or node["y"] + node["height"] <= panel["y"])
+    assert apart, (node, panel)
+    assert in_view(page, x1)
+
+
 def path_products(root, node):
     """Every path's product of local derivatives from root down to node (the oracle: the
     engine's backward steps, multiplied along each path)."""
@@ -392,6 +440,23 @@ def test_practice_asks_the_local_derivative_then_the_product(open_page):
     assert score.get_attribute("data-asked") == "3" and score.get_attribute("data-right") == "1"
 
 
+def test_practice_hides_the_steps_to_come_and_shows_the_steps_passed(open_page):
+    """A step passed without an answer shows its local derivative beside its product; the
+    current step's and those to come stay hidden."""
+    page, root = open_page("chain")
+    lesson = viz.step_through(root)
+    page.click("#tab-practice")
+    page.check("#predict")
+    at = 3
+    for _ in range(at):
+        page.click("#next")
+    texts = page.evaluate(FRAME, at)[2]
+    for k, frame in enumerate(lesson.frames[1:], start=1):
+        step = frame.step
+        local = texts[lesson.picture.edge_of[(step.node, step.index)] + "-local"]
+        assert local.endswith("= ?" if k >= at else f"= {fmt(step.local)}"), (k, local)
+
+
 @pytest.mark.parametrize("name", ["chain", "every_op"])
 def test_highlighted_code_line_is_the_current_step(name, open_page):
     page, root = open_page(name)
@@ -416,6 +481,14 @@ def test_highlighted_code_line_is_the_current_step(name, open_page):
     clipped = page.evaluate("""() => Array.from(document.querySelectorAll('#code .line'))
         .filter(e => e.scrollWidth > e.clientWidth + 1).length""")
     assert clipped == 0  # long lines wrap: nothing is cut off
+
+
+def test_the_code_panel_opened_late_shows_the_current_line(open_page):
+    page, root = open_page("every_op")
+    page.locator("#slider").fill(str(len(viz.step_through(root)) - 2))  # the tape's last lines
+    page.click("#tab-code")
+    line, box = page.locator("#code .current").bounding_box(), page.locator("#code").bounding_box()
+    assert box["y"] <= line["y"] and line["y"] + line["height"] <= box["y"] + box["height"]
 
 
 def test_an_embedding_page_sets_and_reads_the_leaves(browser):

@@ -102,7 +102,7 @@
       if (window.chainrulePaths) { window.chainrulePaths.refresh(); }
     }
     explain();
-    page.show(page.index());
+    page.redraw();
   }
   // What frame k shows, rendered from this run (and masked in practice mode).
   function frame(k) {
@@ -344,8 +344,12 @@
   function practising() { return LIVE.live && practice.checked; }
   function mask(shown, k) {
     const texts = shown.texts;
-    LIVE.frames.forEach(function (t, j) {  // locals not yet answered stay hidden
-      if (state[j + 1] === undefined && t.localCell) { texts[t.localCell] = t.formula + " = ?"; }
+    // The local derivatives of this step and those to come stay hidden until answered; a
+    // step already passed shows its numbers (its product is on the picture).
+    LIVE.frames.forEach(function (t, j) {
+      if (j + 1 >= k && state[j + 1] === undefined && t.localCell) {
+        texts[t.localCell] = t.formula + " = ?";
+      }
     });
     if (k === 0 || state[k] === "done") { return shown; }
     const t = LIVE.frames[k - 1], K = t.k, u = fmt(r.upstreams[K]);
@@ -409,14 +413,14 @@
     res.dataset.ok = show ? "shown" : "true";
     state[k] = stage === "local" ? "product" : "done";
     score();
-    page.show(k);
+    page.redraw();
     guess.focus();
   }
   form.addEventListener("submit", function (e) { e.preventDefault(); answer(false); });
   byId("reveal").addEventListener("click", function () { answer(true); });
   practice.addEventListener("change", function () {
     if (practice.checked) { tab("practice"); }
-    page.show(page.index());
+    page.redraw();
   });
   // ---- the tape, line by line ----
   let lastShown = -1;
@@ -465,6 +469,7 @@
       b.tabIndex = on ? 0 : -1;
       byId("panel-" + t).hidden = !on;
     });
+    if (name === "code") { code(page.index()); }  // a hidden panel could not scroll its line
   }
   tabs.forEach(function (t, j) {
     const b = byId("tab-" + t);

@@ -136,8 +136,31 @@
     panel.appendChild(engine);
     shown.forEach(light);
   }
+  // The panel must not hide the node it explains: move the graph so the node sits in the
+  // free part of the view, right of the panel or above it, wherever it fits.
+  const MARGIN = 16;
+  function uncover(el) {
+    const p = panel.getBoundingClientRect(), n = el.getBoundingClientRect();
+    const v = panel.parentElement.getBoundingClientRect();
+    if (n.left >= p.right || n.right <= p.left || n.top >= p.bottom || n.bottom <= p.top) {
+      return;
+    }
+    const regions = [{ l: p.right, t: v.top, r: v.right, b: v.bottom },
+                     { l: v.left, t: v.top, r: v.right, b: p.top }];
+    const fits = regions.filter(function (r) {
+      return n.width + 2 * MARGIN <= r.r - r.l && n.height + 2 * MARGIN <= r.b - r.t;
+    });
+    if (!fits.length) { return; }
+    const r = fits[0];
+    const shift = function (lo, hi, from, to) {  // the least move that puts [lo, hi] in it
+      return lo < from + MARGIN ? from + MARGIN - lo : hi > to - MARGIN ? to - MARGIN - hi : 0;
+    };
+    page.pan(shift(n.left, n.right, r.l, r.r), shift(n.top, n.bottom, r.t, r.b));
+  }
   function openAt(i) {
     open = i; panel.hidden = false; render();
+    const el = nodes[i].el && document.getElementById(nodes[i].el);
+    if (el) { uncover(el); }
   }
   // Each drawn node answers a click and Enter.
   nodes.forEach(function (n, i) {

@@ -135,9 +135,13 @@
   const api = { data: data, setText: setText, setTexts: setTexts, hooks: hooks, frame: framed,
                 index: function () { return index; },
                 show: function (k) { show(k, false); },
+                // The current frame again, its texts rewritten; the view stays where the
+                // learner put it (a nudge must not pull it back to the current step).
+                redraw: function () { show(index, false, true); },
                 reveal: function (ids) { reveal(ids, false, true); },
+                pan: function (dx, dy) { finish(); moveTo(cam.x + dx, cam.y + dy, true); },
                 byId: byId };
-  function show(k, smooth) {
+  function show(k, smooth, stay) {
     index = Math.max(0, Math.min(frames.length - 1, k));
     const f = api.frame(index);
     const changed = {};
@@ -169,7 +173,7 @@
     }
     hooks.forEach(function (hook) { hook(index); });
     drawCurrent();
-    reveal(current, false, smooth);
+    if (!stay) { reveal(current, false, smooth); }
   }
   // For scripts that extend a page (paths, live lessons): they reach the viewer here.
   window.chainrulePage = api;

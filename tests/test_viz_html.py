@@ -19,8 +19,8 @@ NARRATION_RTOL = 0.5 * 10 ** (1 - DIGITS)
 EVIL = '<script>alert(1)</script>"]; x -> y [</script>'
 NUMBERS = re.compile(r"= (−?[0-9.]+(?:e[+−]\d+)?) · (−?[0-9.]+(?:e[+−]\d+)?) = (\S+)$")
 VIEWPORT = {"width": 1280, "height": 800}
-MIN_TEXT_PX = 9
-"""Rendered height of graph text at the default zoom (an 11 px font is about 13 px high)."""
+MIN_FONT_PX = 11
+"""The smallest font of graph text on screen at the first view (its size × the zoom)."""
 LINEAR = 6.0
 """A lesson 4× as long may make a page at most this many times larger (n² would be 16)."""
 
@@ -31,9 +31,9 @@ CURRENT_BOXES = """() => {
           boxes: els.map(e => { const r = e.getBoundingClientRect();
                                 return [e.id, r.left, r.top, r.right, r.bottom]; })};
 }"""
-TEXT_HEIGHTS = """() => Array.from(document.querySelectorAll("#graph text"))
+FONT_PX = """() => Array.from(document.querySelectorAll("#graph text"))
   .filter(t => t.textContent.trim())
-  .map(t => t.getBoundingClientRect().height)"""
+  .map(t => t.getScreenCTM().a * parseFloat(getComputedStyle(t).fontSize))"""
 SCALE = """() => document.getElementById("camera").getAttribute("transform")"""
 
 
@@ -43,6 +43,20 @@ def evil_lesson():
     loss = h * h + w * 0.1
     loss.label = "L"
     return loss
+
+
+def modes_graph():
+    """The modes lesson's y₁ = sin(x₁x₂) + x₁²: it fits the view just below 100%."""
+    x1, x2 = Value(1.5, label="x₁"), Value(0.5, label="x₂")
+    a = x1 * x2
+    a.label = "a"
+    b = a.sin()
+    b.label = "b"
+    c = x1**2
+    c.label = "c"
+    y = b + c
+    y.label = "y₁"
+    return y
 
 
 @pytest.fixture(scope="module")
@@ -56,9 +70,10 @@ def pages(tmp_path_factory):
         "mlp": viz.step_through(mlp, scopes=scopes).to_html(out / "mlp.html"),
         "evil": viz.step_through(evil).to_html(out / "evil.html"),
     }
+    paths["modes"] = viz.step_through(modes_graph(), rankdir="TB").to_html(out / "modes.html")
     chain.backward()
     paths["picture"] = viz.draw_graph(chain).to_html(out / "picture.html")
-    roots = {"chain": chain, "mlp": mlp, "evil": evil, "picture": chain}
+    roots = {"chain": chain, "mlp": mlp, "evil": evil, "picture": chain, "modes": None}
     return paths, roots
 
 
@@ -155,11 +170,13 @@ def test_every_frame_keeps_the_current_step_in_view(open_page, name):
         assert_current_in_view(page, k)
 
 
-@pytest.mark.parametrize("name", ["chain", "mlp", "picture"])
+@pytest.mark.parametrize("name", ["chain", "mlp", "picture", "modes"])
 def test_graph_text_is_legible_at_the_default_zoom(open_page, name):
+    """The first view shrinks a graph to fit only while its smallest text (an op's
+    parameter, ``k = 2.0``, is drawn a size smaller) stays 11 px on screen."""
     page, _ = open_page(name)
-    heights = page.evaluate(TEXT_HEIGHTS)
-    assert heights and min(heights) >= MIN_TEXT_PX, min(heights)
+    sizes = page.evaluate(FONT_PX)
+    assert sizes and min(sizes) >= MIN_FONT_PX - 0.01, min(sizes)
 
 
 @pytest.mark.parametrize("name", ["chain", "picture"])

@@ -13,7 +13,10 @@
   const frames = data.frames;
   const reduced = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   const cam = { s: 1, x: 0, y: 0 };
-  const LEGIBLE = 11 / 12;  // the smallest zoom a first view may use: 12 px text stays ≥ 11 px
+  // The smallest zoom a first view may use: the graph's smallest text stays ≥ 11 px.
+  const LEGIBLE = 11 / Math.min.apply(null, [12].concat(Array.from(
+    camera.querySelectorAll("text[font-size]"),
+    function (t) { return Number(t.getAttribute("font-size")) || 12; })));
   let anim = null, target = null;
   if (window.self !== window.top) { document.body.classList.add("framed"); }
   // ---- the camera ----

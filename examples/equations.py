@@ -260,14 +260,18 @@ def small_network() -> Value:
         out = []
         for j in range(2):
             w = [Value(rng.gauss(0, 1), label=f"w{sup}{sub[j]}{sub[k]}") for k in range(2)]
-            z = dot(w, a) + Value(rng.gauss(0, 0.5), label=f"b{sup}{sub[j]}")
+            weighted = dot(w, a)
+            weighted.label = f"Σₖ w{sup}{sub[j]}ₖ{'x' if layer == 1 else 'a¹'}ₖ"
+            z = weighted + Value(rng.gauss(0, 0.5), label=f"b{sup}{sub[j]}")
             z.label = f"z{sup}{sub[j]}"
             act = z.sigmoid()
             act.label = f"a{sup}{sub[j]}"
             out.append(act)
         a = out
     y = [Value(t, label=f"y{sub[k]}") for k, t in enumerate((1.0, 0.0))]
-    loss = 0.5 * vsum((aj - t) ** 2 for aj, t in zip(a, y))
+    squares = vsum((aj - t) ** 2 for aj, t in zip(a, y))
+    squares.label = "‖a² − y‖²"
+    loss = 0.5 * squares
     loss.label = "C"
     return loss
 

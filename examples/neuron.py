@@ -88,7 +88,9 @@ def wide_network(seed: int = 0) -> tuple[Value, list[list[Value]], list[list[lis
               for j in range(2)] for k in range(2)]
         out = []
         for k in range(2):
-            a = (w[k][0] * acts[-1][0] + w[k][1] * acts[-1][1]).sigmoid()
+            z = w[k][0] * acts[-1][0] + w[k][1] * acts[-1][1]
+            z.label = f"z{SUP[layer - 1]}{SUB[k]}"
+            a = z.sigmoid()
             a.label = f"a{SUP[layer - 1]}{SUB[k]}"
             out.append(a)
         weights.append(w)

@@ -302,7 +302,9 @@ def test_no_step_names_a_constant_and_data_leaves_have_controls(open_page):
     assert not [s for s in sentences if "∂½" in s or "∂(−1)" in s or "∂1 " in s]
     labels = page.eval_on_selector_all("#leaves input[type=number]",
                                        "els => els.map(e => e.getAttribute('aria-label'))")
-    assert sorted(labels) == sorted(["w₁", "w₂", "w₃", "x", "ê"])
+    assert labels == ["w₁", "x", "w₂", "w₃", "ê"]  # top to bottom, as the forward pass reads them
+    page.wait_for_function(  # the plot, before any nudge, is of the first input listed
+        "document.getElementById('sens-plot').textContent.includes('the nudge of w₁')")
 
 
 # ---- the sum over paths ----------------------------------------------------------------------

@@ -56,6 +56,8 @@ class Live:
     def __init__(self, lesson: Lesson, program: Program, predict: bool = False) -> None:
         self.lesson, self.program, self.predict = lesson, program, predict
         self.leaf_names = _unique([lesson.names[leaf] for leaf in program.leaves])
+        self.shown = reading_order(program.leaves, program.order)
+        """The leaves' controls from top to bottom, as indices into ``program.leaves``."""
 
     def __len__(self) -> int:
         return len(self.lesson)
@@ -170,6 +172,17 @@ def tape_names(lesson: Lesson) -> dict[Value, str]:
     return names
 
 
+def reading_order(leaves: list[Value], order: list[Value]) -> list[int]:
+    """The leaves in the order the forward pass consumes them: the farthest from the output
+    first (the longest path down from it), ties in the order of ``leaves``, so a chain lists
+    w₁, x, w₂, w₃, ê and a network its first layer's weights before the second's."""
+    depth = {node: 0 for node in order}
+    for node in reversed(order):
+        for parent in node.parents:
+            depth[parent] = max(depth[parent], depth[node] + 1)
+    return sorted(range(len(leaves)), key=lambda i: -depth[leaves[i]])
+
+
 def _unique(names: list[str]) -> list[str]:
     """Names for the input controls, told apart when leaves share one (``w₁ (2)``)."""
     seen: dict[str, int] = {}
@@ -213,8 +226,8 @@ def _aside(page: Live) -> str:
     program, names = page.program, page.lesson.names
     r = names[page.lesson.root]
     rows = []
-    for i, leaf in enumerate(program.leaves):
-        name = html_text(page.leaf_names[i])
+    for i in page.shown:
+        leaf, name = program.leaves[i], html_text(page.leaf_names[i])
         lo, hi, step = slider(leaf.data)
         rows.append(
             f'<div class="leaf" id="leaf-{i}-row"><label class="name" for="leaf-{i}">{name}'
@@ -317,6 +330,7 @@ def _data(page: Live) -> dict[str, Any]:
         "leaves": [leaf.data for leaf in program.leaves],
         "leafNames": page.leaf_names,
         "leafNodes": [where[leaf] for leaf in program.leaves],
+        "shown": page.shown,
         "root": names[lesson.root],
         "nodes": [{"name": names[n], "el": picture.element.get(n),
                    "check": check.get(_key(n), -1) if n.op is not None else -1,

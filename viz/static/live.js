@@ -249,7 +249,7 @@
   }
   function plot(nudged) {
     const svg = byId("sens-plot"), cap = byId("sens-caption");
-    const i = nudged ? nudged.leaf : 0;
+    const i = nudged ? nudged.leaf : LIVE.shown[0];  // else the first input listed
     if (!N) { svg.replaceChildren(); return; }
     const base = nudged ? nudged.values : p, res = nudged ? nudged.run : r;
     const delta = nudged ? p[i] - base[i] : 0;

@@ -421,6 +421,8 @@ def test_practice_asks_the_local_derivative_then_the_product(open_page):
     page.check("#predict")
     page.click("#next")
     assert page.locator("#narration").inner_text().endswith("· ? = ?")
+    term = viz.step_through(root).frames[1].sentence.split(" = ")[0]  # the narration's words
+    assert page.locator("#narration").inner_text() == f"{term} = {fmt(steps[0].upstream)} · ? = ?"
     local_cell = page.locator("#graph text").filter(has_text="= ?")
     assert local_cell.count() >= 1  # the local derivatives to come are hidden in the picture
     page.fill("#guess-value", "12345")

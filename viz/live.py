@@ -305,10 +305,7 @@ def _data(page: Live) -> dict[str, Any]:
     for frame in lesson.frames[1:]:
         s = frame.step
         assert s is not None
-        node, edge = s.node, (s.node, s.index)
-        rn, nn, im = names[lesson.root], names[node], names[s.input]
-        term = (f"{naming.of(rn)}/{naming.of(im)} += {naming.of(rn)}/{naming.of(nn)} · "
-                f"{naming.of(nn)}/{naming.of(im)}")
+        edge = (s.node, s.index)
         local_cell = picture.edge_of.get(edge, "")
         frames.append({
             "k": at[edge],
@@ -316,9 +313,9 @@ def _data(page: Live) -> dict[str, Any]:
             "detail": slots(frame.parts["detail"]),
             "texts": {cid: slots(p) for cid, p in frame.parts.items()
                       if cid not in ("sentence", "detail")},
-            "term": term,
-            "local": f"{naming.of(nn)}/{naming.of(im)}",
-            "formula": naming.formulas(node, picture.short)[s.index],
+            "term": frame.term,
+            "local": frame.local,
+            "formula": frame.formula,
             "localCell": f"{local_cell}-local" if local_cell.startswith("e") else None,
             "flow": picture.flow_cell.get(edge),
             "grad": picture.grad_cell.get(s.input),

@@ -13,7 +13,7 @@ import pytest
 
 import viz
 from autograd import Value, backward_steps, grad
-from viz._text import DIGITS, parse, shorten
+from viz._text import DIGITS, fmt, parse, shorten
 
 NARRATION_RTOL = 0.5 * 10 ** (1 - DIGITS)
 EVIL = '<script>alert(1)</script>"]; x -> y [</script>'
@@ -59,6 +59,16 @@ def modes_graph():
     return y
 
 
+def doubling(levels=4):
+    """aₖ = aₖ₋₁·aₖ₋₁ from a₀ = x: every level doubles the paths from the output to x."""
+    x = Value(1.05, label="x")
+    a = x
+    for k in range(1, levels + 1):
+        a = a * a
+        a.label = f"a{k}"
+    return a
+
+
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory):
     out = tmp_path_factory.mktemp("lessons")
@@ -71,9 +81,11 @@ def pages(tmp_path_factory):
         "evil": viz.step_through(evil).to_html(out / "evil.html"),
     }
     paths["modes"] = viz.step_through(modes_graph(), rankdir="TB").to_html(out / "modes.html")
+    paths["doubling"] = viz.step_through(doubling()).to_html(out / "doubling.html")
     chain.backward()
     paths["picture"] = viz.draw_graph(chain).to_html(out / "picture.html")
-    roots = {"chain": chain, "mlp": mlp, "evil": evil, "picture": chain, "modes": None}
+    roots = {"chain": chain, "mlp": mlp, "evil": evil, "picture": chain, "modes": None,
+             "doubling": None}
     return paths, roots
 
 
@@ -399,3 +411,22 @@ def test_assets_refuse_a_script_that_would_end_its_element(tmp_path, monkeypatch
             assets.text("bad.js")
     finally:
         assets.text.cache_clear()
+
+
+def test_a_node_of_many_paths_lists_the_first_and_sums_them_all(open_page):
+    """16 paths: the panel lists 8, says how many there are, and gives their sum, computed
+    over every path (not read from backward()), equal to the engine's gradient."""
+    page, _ = open_page("doubling")
+    x = page.locator("#graph .node").filter(has=page.locator("text", has_text=re.compile("^x$")))
+    page.evaluate("(id) => chainrulePage.reveal([id])", x.get_attribute("id"))
+    settle(page)
+    x.click()
+    panel = page.get_by_label("chain rule for x")
+    assert panel.locator("li").count() == 8
+    assert "16 paths from a4 to x (the first 8 shown)" in panel.inner_text()
+    root = doubling()
+    leaf = next(n for n in viz.step_through(root).names if n.label == "x")
+    (expected,) = grad(root, [leaf])
+    total = float(panel.locator(".sum").get_attribute("data-value"))
+    assert math.isclose(total, expected, rel_tol=1e-12), (total, expected)
+    assert panel.locator(".sum").inner_text().endswith(f"all 16 paths = {fmt(expected)}")

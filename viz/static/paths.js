@@ -29,6 +29,16 @@
     memo[i] = n;
     return n;
   }
+  // The sum over every path of its product, without listing them: the paths from node i
+  // start with one of its uses, so the sum is Σ over uses of local × the sum from there.
+  function everyPath(i, memo) {
+    if (i === root) { return graph.seed; }
+    if (memo[i] !== undefined) { return memo[i]; }
+    let s = 0;
+    uses[i].forEach(function (j) { s = s + graph.locals[j] * everyPath(edges[j].o, memo); });
+    memo[i] = s;
+    return s;
+  }
   function list(i, most) {
     const found = [];
     const walk = function (at, trail) {
@@ -123,11 +133,12 @@
     uses[i].forEach(function (j, k) {
       grad = k ? grad + graph.contributions[j] : graph.contributions[j];
     });
+    if (total > shown.length) { sum = everyPath(i, {}); }
     const line = total === shown.length
       ? (products.length > 1 ? products.map(term).join(" + ") + " = " : "") + fmt(sum)
-      : "the sum over all " + total + " paths";
+      : "the sum over all " + total + " paths = " + fmt(sum);
     const result = text("p", d(top) + "/" + d(name) + " = " + line, "sum");
-    result.dataset.value = String(total === shown.length ? sum : grad);
+    result.dataset.value = String(sum);
     panel.appendChild(result);
     const engine = text("p", "backward() gives " + name + " the gradient " + fmt(grad) +
                         (uses[i].length > 1 ? ", summing what its " + uses[i].length +

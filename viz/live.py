@@ -76,7 +76,7 @@ class Live:
             code = program.javascript + domains.checks(_check_keys(program))
             # live.js renders every step's texts from their parts: only frame 0 is written
             frames = [frames[0], *(Frame(f.number, f.step, "", "", f.current) for f in frames[1:])]
-        scripts = ("domains.js", "sensitivity.js", "live.js") if code else ()
+        scripts = ("domains.js", "sensitivity.js", "practice.js", "live.js") if code else ()
         return html.page(drawing, frames, initial, title, True, note,
                          aside=_aside(self), styles=("live.css",), scripts=scripts, code=code,
                          extra=_data(self), graph=lesson.graph_data(), back=back)

@@ -121,7 +121,7 @@
       detail = render(LIVE.frames[k - 1].detail, r);
     }
     const shown = { texts: texts, sentence: sentence, detail: detail };
-    return practising() ? mask(shown, k) : shown;
+    return practice.on() ? practice.mask(shown, k) : shown;
   }
   page.frame = frame;
   // ---- the inputs: a number box and a slider, one value ----
@@ -250,93 +250,12 @@
       },
     });
   }
-  // ---- practice: the local derivative, then the product; retry; a running score ----
-  const practice = byId("predict"), form = byId("guess"), guess = byId("guess-value");
-  const state = {};  // frame k → "product" (local answered) or "done"
-  let asked = 0, first = 0, tried = {};
-  function practising() { return LIVE.live && practice.checked; }
-  function mask(shown, k) {
-    const texts = shown.texts;
-    // The local derivatives of this step and those to come stay hidden until answered; a
-    // step already passed shows its numbers (its product is on the picture).
-    LIVE.frames.forEach(function (t, j) {
-      if (j + 1 >= k && state[j + 1] === undefined && t.localCell) {
-        texts[t.localCell] = t.formula + " = ?";
-      }
-    });
-    if (k === 0 || state[k] === "done") { return shown; }
-    const t = LIVE.frames[k - 1], K = t.k, u = fmt(r.upstreams[K]);
-    const l = state[k] === "product" ? fmt(r.locals[K]) : "?";
-    if (t.flow) { texts[t.flow] = u + " × " + l + " = ?"; }
-    if (t.grad) { texts[t.grad] = "grad: ?"; }
-    if (t.localCell && state[k] === "product") { texts[t.localCell] = t.formula + " = " + l; }
-    return { texts: texts, sentence: t.term + " = " + u + " · " + l + " = ?",
-             detail: "Your turn: see the Practice panel." };
-  }
-  function ask(k) {
-    const q = byId("quiz-question"), label = byId("guess-label");
-    form.hidden = !practising() || k === 0 || state[k] === "done";
-    if (!practising()) { q.textContent = "Turn practice on, then step with Next."; return; }
-    if (k === 0) { q.textContent = "Press Next: each step asks for two numbers."; return; }
-    const t = LIVE.frames[k - 1], K = t.k;
-    if (state[k] === "done") {
-      q.textContent = "Step " + k + " done: " + t.term + " = " + fmt(r.upstreams[K]) + " · " +
-        fmt(r.locals[K]) + " = " + fmt(r.contributions[K]) + ". Press Next.";
-      return;
-    }
-    if (state[k] === "product") {
-      q.textContent = "Step " + k + ": the product upstream × local, " + fmt(r.upstreams[K]) +
-        " × " + fmt(r.locals[K]) + ".";
-      label.textContent = t.term + " =";
-    } else {
-      q.textContent = "Step " + k + ": the local derivative " + t.formula +
-        ", with the numbers in the picture.";
-      label.textContent = t.local + " =";
-    }
-  }
-  function score() {
-    byId("score").textContent = asked ? first + " of " + asked +
-      " answers right on the first try" : "No answers yet.";
-    byId("score").dataset.right = String(first);
-    byId("score").dataset.asked = String(asked);
-  }
-  function close(got, want) {
-    const tol = 5e-3 * Math.abs(want) + 5e-4 * Math.min(1, Math.abs(want) + 1e-3);
-    return isFinite(got) && (fmt(got) === fmt(want) || Math.abs(got - want) <= tol);
-  }
-  function answer(show) {
-    const k = page.index(), t = LIVE.frames[k - 1], K = t.k;
-    const stage = state[k] === "product" ? "product" : "local";
-    const want = stage === "local" ? r.locals[K] : r.contributions[K];
-    const got = Number(guess.value), res = byId("guess-result");
-    const key = k + stage;
-    if (!show && (guess.value.trim() === "" || Number.isNaN(got))) { return; }
-    if (!(key in tried)) { tried[key] = 0; asked += 1; }
-    const right = !show && close(got, want);
-    if (right && tried[key] === 0) { first += 1; }
-    tried[key] += 1;
-    guess.value = "";
-    if (!show && !right) {
-      res.textContent = "✗ not " + fmt(got) + ": try again, or Show me.";
-      res.dataset.ok = "false";
-      score();
-      return;
-    }
-    res.textContent = (show ? "It is " : "✓ right: ") + fmt(want) + ".";
-    res.dataset.ok = show ? "shown" : "true";
-    state[k] = stage === "local" ? "product" : "done";
-    score();
-    page.redraw();
-    guess.focus();
-  }
-  form.addEventListener("submit", function (e) { e.preventDefault(); answer(false); });
-  byId("reveal").addEventListener("click", function () { answer(true); });
-  practice.addEventListener("change", function () {
-    if (practice.checked) { tab("practice"); }
-    page.redraw();
+  // ---- practice (viz/static/practice.js) ----
+  const practice = window.chainrulePractice({
+    data: LIVE, page: page, fmt: fmt, run: function () { return r; },
+    open: function () { tab("practice"); },
   });
   // ---- the tape, line by line ----
-  let lastShown = -1;
   function code(k) {
     document.querySelectorAll("#code .current, #code .forward").forEach(function (e) {
       e.classList.remove("current", "forward"); e.removeAttribute("aria-current");
@@ -361,18 +280,13 @@
       numbersLine.textContent = line ? line.textContent.trim() + "   → " + fmt(LIVE.seed) : "";
       return;
     }
-    const hide = practising() && state[k] !== "done";
-    const c = hide ? "?" : fmt(r.contributions[K]);
-    const l = hide && state[k] !== "product" ? "?" : fmt(r.locals[K]);
+    const hide = practice.hides(k);
+    const c = hide.product ? "?" : fmt(r.contributions[K]);
+    const l = hide.local ? "?" : fmt(r.locals[K]);
     numbersLine.textContent = line ? line.textContent.trim() + "   → " + fmt(r.upstreams[K]) +
       " × " + l + " = " + c : "";
   }
-  page.hooks.push(function (k) {
-    if (k !== lastShown) { byId("guess-result").textContent = ""; }
-    lastShown = k;
-    ask(k);
-    code(k);
-  });
+  page.hooks.push(code);
   // ---- tabs ----
   const tabs = ["nudge", "practice", "code"];
   function tab(name) {
@@ -395,7 +309,6 @@
     });
   });
   if (LIVE.predict) { tab("practice"); }
-  score();
   recompute();
   performance.mark("chainrule-live-ready");  // the first frame, live (make bench reads it)
 })();

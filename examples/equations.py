@@ -21,7 +21,7 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograd import Value, dot
+from autograd import Value, dot, topological_order
 from autograd import sum as vsum
 
 if __package__ in (None, ""):  # ``python examples/equations.py``
@@ -352,10 +352,12 @@ def tell_equations(page: Page, result: EquationsResult) -> None:
         "neuron lesson's C₀ = (a − y)²) every gradient doubles, the minimum is the same, and "
         "a learning rate α there does what 2α does here."
     )
-    page.live(small_network(), "step_through.html",
+    net = small_network()
+    named = {node.label: node for node in topological_order(net)}
+    page.live(net, "step_through.html",
               "A 2-2-2 network's cost, live (δˡⱼ is the gradient of zˡⱼ). Click z¹₁ for BP2 "
               "as a sum over paths; step with Next to see BP1 at z²₁ and z²₂ first; drag "
-              "w²₁₁ and every δ follows.", cites=("z¹₁",))
+              "w²₁₁ and every δ follows.", cites=("z¹₁",), first=[named["w²₁₁"]])
     page.heading("Checked against the engine")
     page.say(
         "Computed with plain lists and for-loops, then compared with the engine, which knows "

@@ -307,6 +307,21 @@ def test_no_step_names_a_constant_and_data_leaves_have_controls(open_page):
         "document.getElementById('sens-plot').textContent.includes('the nudge of w₁')")
 
 
+def test_the_inputs_a_lesson_asks_for_head_the_list(tmp_path, open_page):
+    root = lesson_graphs.chain()
+    named = {n.label: n for n in topological_order(root)}
+    path = viz.live(root, first=[named["w₃"]]).save(tmp_path / "first.html")
+    page, _ = open_page("first", path)
+    labels = page.eval_on_selector_all("#leaves input[type=number]",
+                                       "els => els.map(e => e.getAttribute('aria-label'))")
+    assert labels == ["w₃", "w₁", "x", "w₂", "ê"]
+    page.wait_for_function(
+        "document.getElementById('sens-plot').textContent.includes('the nudge of w₃')")
+    for node in (named["y"], Value(1.0, label="elsewhere")):
+        with pytest.raises(ValueError, match=r"first= names .* not an input of the graph"):
+            viz.live(root, first=[node])
+
+
 # ---- the sum over paths ----------------------------------------------------------------------
 
 

@@ -20,7 +20,7 @@ import math
 import os
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -53,10 +53,19 @@ class Live:
         predict: whether the page opens in practice mode (predict, then reveal).
     """
 
-    def __init__(self, lesson: Lesson, program: Program, predict: bool = False) -> None:
+    def __init__(self, lesson: Lesson, program: Program, predict: bool = False,
+                 first: Sequence[Value] = ()) -> None:
         self.lesson, self.program, self.predict = lesson, program, predict
         self.leaf_names = _unique([lesson.names[leaf] for leaf in program.leaves])
-        self.shown = reading_order(program.leaves, program.order)
+        at = {leaf: i for i, leaf in enumerate(program.leaves)}
+        for leaf in first:
+            if leaf not in at:
+                raise ValueError(f"live: first= names {leaf!r}, which is not an input of the "
+                                 "graph that a learner can change (a leaf that is not a "
+                                 "constant)")
+        top = list(dict.fromkeys(at[leaf] for leaf in first))
+        self.shown = top + [i for i in reading_order(program.leaves, program.order)
+                            if i not in top]
         """The leaves' controls from top to bottom, as indices into ``program.leaves``."""
 
     def __len__(self) -> int:
@@ -113,6 +122,7 @@ def live(
     max_nodes: int | None = MAX_NODES,
     max_steps: int | None = MAX_STEPS,
     scopes: Mapping[Value, Scope] | None = None,
+    first: Sequence[Value] = (),
 ) -> Live:
     """A step-through of the backward pass from ``root`` whose inputs a learner can nudge.
 
@@ -124,6 +134,9 @@ def live(
             only name the nodes, ``layers.0.neurons.1.w₁``).
         predict: open in practice mode (the learner types each local derivative, then
             each product, before it is shown).
+        first: inputs whose controls head the list (the ones a lesson asks the learner to
+            drag); the others follow in the order the forward pass reads them, the
+            farthest from the output first. The plot shown before a nudge is of the first.
 
     Returns:
         A :class:`Live`: ``save(path)`` writes the page, Jupyter shows it inline.
@@ -145,7 +158,7 @@ def live(
             "page draws every node. Make a page of a sub-graph (one neuron's output, one "
             "sample's loss), or pass max_nodes=None."
         )
-    return Live(lesson, lower(root, float(gradient), names=tape_names(lesson)), predict)
+    return Live(lesson, lower(root, float(gradient), names=tape_names(lesson)), predict, first)
 
 
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9₀-₉⁰-⁹.]*")

@@ -251,6 +251,25 @@ def test_the_sensitivity_plot_has_labelled_axes_with_a_scale(open_page):
     assert box["y"] + box["height"] <= VIEWPORT["height"]
 
 
+@pytest.mark.parametrize("name", ["chain", "mlp"])
+def test_the_plots_axis_labels_stay_clear_of_its_numbers(name, open_page):
+    page, root = open_page(name)
+    first = leaves_of(root)[0].data
+    for value in (first, first + 1e-3):  # before a nudge, then a small one: long tick labels
+        page.fill("#leaf-0", repr(value))
+        page.evaluate("() => new Promise(requestAnimationFrame)")
+        page.evaluate("() => new Promise(requestAnimationFrame)")
+        boxes = page.eval_on_selector_all("#sens-plot text", """els => els.map(e => {
+            const r = e.getBoundingClientRect();
+            return [e.classList.contains('label'), r.left, r.top, r.right, r.bottom]; })""")
+        labels = [b[1:] for b in boxes if b[0]]
+        numbers = [b[1:] for b in boxes if not b[0]]
+        for a in labels:
+            for b in numbers:
+                apart = a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+                assert apart, (name, value, a, b)
+
+
 def test_typing_keeps_one_nudge_from_the_value_before(open_page):
     page, _ = open_page("neuron")
     page.click("#leaf-1")

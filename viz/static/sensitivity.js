@@ -3,7 +3,8 @@
 // with a scale; a nudge on display is marked by its two points and the gap between them.
 (function () {
   "use strict";
-  const W = 380, H = 165, L = 52, R = 12, T = 10, B = 38, SAMPLES = 60;
+  const W = 380, H = 165, R = 12, T = 10, B = 38, SAMPLES = 60;
+  const CHAR = 6.5;  // px a character of an 11 px tick label takes, at most (digits, −, e)
   function nice(span) {  // a round tick step: 1, 2 or 5 times a power of ten
     const raw = span / 4, p10 = Math.pow(10, Math.floor(Math.log10(raw)));
     const m = raw / p10;
@@ -48,6 +49,12 @@
     }
     const pad = (hi - lo) * 0.06;
     lo -= pad; hi += pad;
+    // The left margin holds the longest number of the y axis, then the axis's own label.
+    const yTicks = ticks(lo, hi);
+    const widest = Math.max.apply(null, [1].concat(yTicks.map(function (t) {
+      return fmt(t).length;
+    })));
+    const L = 26 + CHAR * widest;
     const X = function (x) { return L + (x + span) / (2 * span) * (W - L - R); };
     const Y = function (y) { return T + (hi - y) / (hi - lo) * (H - T - B); };
     const ok = function (x, y) { return isFinite(x) && isFinite(y) && Math.abs(y) < 1e7; };
@@ -75,7 +82,7 @@
       add("line", { x1: X(t), x2: X(t), y1: T, y2: H - B, class: "grid" });
       add("text", { x: X(t), y: H - B + 14, "text-anchor": "middle" }, fmt(t));
     });
-    ticks(lo, hi).forEach(function (t) {
+    yTicks.forEach(function (t) {
       add("line", { x1: L, x2: W - R, y1: Y(t), y2: Y(t), class: "grid" });
       add("text", { x: L - 4, y: Y(t) + 4, "text-anchor": "end" }, fmt(t));
     });

@@ -115,7 +115,6 @@
       el.setAttribute("lengthAdjust", "spacingAndGlyphs");
     });
   }
-  function setText(id, text) { const t = {}; t[id] = text; setTexts(t); }
   Object.keys(data.initial).forEach(function (id) {
     const el = byId(id);
     if (el) { room[id] = el.getComputedTextLength(); }
@@ -135,9 +134,8 @@
   let index = 0;
   let shown = {};
   const hooks = [];
-  const api = { data: data, setText: setText, setTexts: setTexts, hooks: hooks, frame: framed,
+  const api = { data: data, hooks: hooks, frame: framed,
                 index: function () { return index; },
-                show: function (k) { show(k, false); },
                 // The current frame again, its texts rewritten; the view stays where the
                 // learner put it (a nudge must not pull it back to the current step).
                 redraw: function () { show(index, false, true); },

@@ -31,14 +31,32 @@ def regression(page: Page, t: list[float], y: list[float], start: tuple[float, f
         p.data, p.label = value, label
     widget = viz.train_live(
         model, [[ti] for ti in t], y, nn.mse_loss, lr=0.2, speed=20,
-        lr_marks={"2/λmax": critical},
+        lr_marks={"2/λmax": critical}, input_names=["t"], target_name="views",
         title="Gradient descent on views ≈ w·t + b: type a learning rate, press Play")
     page.embed(widget, FILES["regression"], (
-        f"Live: the same descent in your browser, from (w, b) = {start}. Below "
-        f"2/λmax = {critical:.4f} (the red button sets it) the path spirals into the valley "
-        "and the loss falls; type 0.28 or 0.3 and every step overshoots further than the "
-        "last: the loss climbs until it overflows, and the page says at which epoch. Reset "
-        "starts again; pause and click a day for the chain rule of its loss."), HEIGHT)
+        f"Live: the same descent in your browser, from (w, b) = {start}, at 20 epochs a "
+        "second. At η = 0.2 each step lands on the other side of the narrow valley, nearer "
+        "its floor: the path zigzags in and then slides along the valley, and the loss "
+        f"falls. At 2/λmax = {critical:.4f} exactly (the red button sets it) the zigzag keeps "
+        "its width for ever and the loss stops falling. Type 0.3 and every step overshoots "
+        f"further than the last: the loss climbs until it overflows at epoch "
+        f"{_overflow(model, t, y, 0.3):,} ('as fast as it can' gets there at once) and the "
+        "page says so. Reset starts again; pause and click a day for the chain rule of its "
+        "loss."), HEIGHT)
+
+
+def _overflow(model: nn.Module, t: list[float], y: list[float], lr: float) -> int:
+    """The epoch at which nn.fit at rate ``lr`` stops on an overflow, from ``model``'s
+    weights (which stay as they are), as the page stops there."""
+    copy = nn.MLP(1, [1], seed=0)
+    for p, q in zip(copy.parameters(), model.parameters()):
+        p.data = q.data
+    try:
+        nn.fit(copy, [[ti] for ti in t], y, nn.mse_loss, nn.SGD(copy.parameters(), lr=lr),
+               100_000, progress=False, compile=True)
+    except nn.NonFiniteError as err:
+        return err.epoch
+    raise ValueError(f"rate {lr} does not diverge from {[p.data for p in model.parameters()]}")
 
 
 def minibatch(page: Page, X: list[list[float]], y: list[float], lr: float) -> None:
@@ -50,11 +68,13 @@ def minibatch(page: Page, X: list[list[float]], y: list[float], lr: float) -> No
                             speed=20, title="Mini-batch SGD: change the batch size and the "
                             "learning rate, press Reset, then Play")
     page.embed(widget, FILES["minibatch"], (
-        f"Live: MLP(1, [8, 1]) on these {len(X)} points. A batch size of {len(X)} is the "
-        "full batch (one update per epoch), 1 is one update per sample. Each epoch the "
-        "samples are shuffled as nn.fit shuffles them (seed 1), so the loss after k epochs "
-        "is nn.fit's. Watch the curve: small batches fall faster per epoch but jitter."),
-        HEIGHT)
+        f"Live: MLP(1, [8, 1]) on these {len(X)} points, from the lesson's initial weights. "
+        f"A batch size of {len(X)} is the full batch (one update per epoch), 1 is one update "
+        "per sample. Each epoch the samples are shuffled as nn.fit shuffles them (seed 1), "
+        "so the loss after k epochs is nn.fit's training loss: the mean of each batch's "
+        "loss before its update, which runs a little apart from the table's loss on all "
+        "the data after the epoch. Watch the curve: small batches fall faster per epoch "
+        "but jitter."), HEIGHT)
 
 
 def moons(page: Page, X: list[list[float]], y: list[int], l2: float) -> None:
@@ -70,7 +90,6 @@ def moons(page: Page, X: list[list[float]], y: list[int], l2: float) -> None:
         f"(constant learning rate 0.3, hinge loss + {l2:g}·Σp²). Colour is the network's "
         "score, the black line its decision boundary. 'as fast as it can' runs thousands "
         "of epochs a second; pause and click a point for its gradients."), HEIGHT)
-
 
 
 class Chain(nn.Module):
@@ -153,7 +172,9 @@ def gan(page: Page) -> None:
         title="A GAN in your browser: D and G take turns; flip a trick, press Reset, Play")
     page.embed(widget, FILES["gan"], (
         f"Live: the lesson's G and D (seed 0) play {lesson.STEPS} rounds in your browser, "
-        "each loss traced and run by the engine's tapes, Adam as nn.Adam. Every trick above "
+        "each loss traced and run by the engine's tapes, Adam as nn.Adam; the page draws its "
+        "own random numbers (Python's Mersenne Twister), so its run ends near the lesson's "
+        "numbers, not on them. Every trick above "
         "is a switch: change it (now, or before Reset) and watch G's histogram chase the "
         "real density, D's verdict flatten towards the equilibrium, and the arrows, the "
         "one number per sample G is told. Pause and click an arrow for the chain rule that "

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import re
 
 import pytest
 
 import nn
 from examples import chain, live_training, minibatch, moons, regression
 from examples.page import Page
+from nn.layers import as_inputs
 
 LESSONS = ["regression", "minibatch", "moons", "chain", "gan"]
 MIN_FONT_PX = 11
@@ -59,14 +61,22 @@ def test_each_lesson_carries_a_trainer_with_its_controls(browser, tmp_path, name
     unit = "round" if name == "gan" else "epoch"
     view.get_by_role("button", name="Step", exact=True).click()
     assert view.get_by_label(unit, exact=True).text_content() == "1"
-    small = view.evaluate("""min => [...document.querySelectorAll('body *')]
+    assert too_small(view) == []
+    # The chain rule behind one sample (one of G's arrows): its panel's text too.
+    view.locator("circle.point, circle.sample").first.click()
+    assert view.get_by_label("chain rule", exact=True).is_visible()
+    assert too_small(view) == []
+    assert errors == [] and fetched == []
+    view.close()
+
+
+def too_small(view):
+    """The texts shown below MIN_FONT_PX, with their first words."""
+    return view.evaluate("""min => [...document.querySelectorAll('body *')]
         .filter(e => [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
         .filter(e => e.getClientRects().length)
         .filter(e => parseFloat(getComputedStyle(e).fontSize) < min)
         .map(e => e.textContent.slice(0, 30))""", MIN_FONT_PX)
-    assert small == []
-    assert errors == [] and fetched == []
-    view.close()
 
 
 @pytest.mark.parametrize("name", LESSONS)
@@ -89,3 +99,57 @@ def test_the_regression_trainer_marks_the_lessons_critical_rate(tmp_path):
     live_training.regression(page, t, y, regression.START, 2 / hi)
     text = (tmp_path / live_training.FILES["regression"]).read_text(encoding="utf-8")
     assert f'data-lr="{2 / hi!r}"' in text
+
+
+def axis_labels(view, figure):
+    return view.locator(f"#{figure} svg text.label").all_text_contents()
+
+
+def test_the_trainers_name_their_axes_as_the_engine_and_the_lesson_do(browser, tmp_path):
+    """The moons trainer's inputs are x₁, x₂, as nn labels a sample's inputs (the
+    step-through's w₁·x₁ + w₂·x₂ + b); the regression trainer's are the lesson's t and views."""
+    X, y = nn.make_moons(20, noise=0.1, seed=0)
+    engine = [v.label for v in as_inputs(X[0])]
+    view = browser.new_page(viewport={"width": 1280, "height": 800})
+    page = Page("moons", "moons", tmp_path)
+    live_training.moons(page, X, y, moons.L2)
+    view.goto((tmp_path / live_training.FILES["moons"]).as_uri())
+    assert axis_labels(view, "picture") == engine
+    build("regression", page)
+    view.goto((tmp_path / live_training.FILES["regression"]).as_uri())
+    assert axis_labels(view, "picture") == ["t", "views (dots), output (lines)"]
+    view.close()
+
+
+def test_the_regression_caption_names_the_epoch_the_page_stops_at(browser, tmp_path):
+    page = Page("regression", "regression", tmp_path)
+    build("regression", page)
+    said = re.search(r"overflows at epoch ([\d,]+)", page.blocks[-1])
+    assert said, page.blocks[-1]
+    view = browser.new_page(viewport={"width": 1280, "height": 800})
+    view.goto((tmp_path / live_training.FILES["regression"]).as_uri())
+    view.get_by_label("learning rate", exact=True).fill("0.3")
+    view.get_by_label("speed", exact=True).select_option("max")
+    view.get_by_role("button", name="Play", exact=True).click()
+    view.wait_for_function("document.querySelector('#status').textContent.length > 0")
+    status = view.get_by_label("status", exact=True).text_content()
+    assert f"Training stopped at epoch {said.group(1).replace(',', '')}," in status, status
+    view.close()
+
+
+def test_a_trainer_on_its_own_page_links_back_to_its_lesson(browser, tmp_path):
+    page = Page("chain", "The chain lesson", tmp_path)
+    build("chain", page)
+    filename = live_training.FILES["chain"]
+    view = browser.new_page(viewport={"width": 1280, "height": 800})
+    view.goto((tmp_path / filename).as_uri())
+    link = view.get_by_role("link", name="← the lesson: The chain lesson")
+    assert link.is_visible() and link.get_attribute("href") == "index.html"
+    # Framed in its lesson the link would lead to the page the reader is on: hidden.
+    (tmp_path / "lesson.html").write_text(f'<iframe name="t" src="{filename}"></iframe>',
+                                          encoding="utf-8")
+    view.goto((tmp_path / "lesson.html").as_uri())
+    inner = view.frame(name="t")
+    inner.wait_for_selector("#step")
+    assert inner.locator(".back").count() == 1 and not inner.locator(".back").is_visible()
+    view.close()

@@ -20,6 +20,7 @@ from examples import gan
 
 REL = 1e-9  # summation order, and V8's log/cos/sin in the Gaussian draws (last bits)
 BATCH, ROUNDS, SEED = 8, 3, 5
+ARROWS = 16  # train_gan_figures.js: G's samples drawn as arrows
 REAL = {"N(4, 1.25²)": [(gan.MEAN, gan.STD)], "two modes": list(gan.MIXTURE)}
 
 
@@ -147,3 +148,40 @@ def test_bad_arguments_are_refused(change, match):
     options = {"real": REAL, "noise": 2, **change}
     with pytest.raises(ValueError, match=match):
         viz.train_gan_live(g, d, options.pop("real"), **options)
+
+
+def test_every_arrow_can_be_clicked(browser, tmp_path):
+    """G's samples start bunched near 0: their arrows take rows so none covers another."""
+    _, widget = players_and_page(gan.Tricks())
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(widget.to_html(tmp_path / "gan.html").as_uri())
+    for rounds in (0, 40):
+        for _ in range(rounds):
+            page.get_by_role("button", name="Step", exact=True).click()
+        boxes = [page.get_by_label(f"G's sample {k}", exact=True).bounding_box()
+                 for k in range(ARROWS)]
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1:]:
+                apart = (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"] or
+                         a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+                assert apart, (rounds, a, b)
+        for k in range(ARROWS):
+            page.get_by_label(f"G's sample {k}", exact=True).locator("circle").click()
+            assert page.locator("#chain-title").text_content().endswith(f"its sample {k}")
+            page.get_by_role("button", name="Close", exact=True).click()
+    page.close()
+
+
+def test_gs_histogram_stays_inside_its_frame(browser, tmp_path):
+    """G starts narrow (its histogram peaks ~5 times higher than the real density): the
+    density axis grows to hold it rather than cutting the bars at the frame."""
+    _, widget = players_and_page(gan.Tricks())
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto(widget.to_html(tmp_path / "gan.html").as_uri())
+    for rounds in (0, 60):
+        for _ in range(rounds):
+            page.get_by_role("button", name="Step", exact=True).click()
+        frame = page.locator("#picture svg rect.frame").bounding_box()
+        bars = page.locator("#picture svg path.bars").bounding_box()
+        assert bars["y"] > frame["y"] + 2, (rounds, bars, frame)  # under the frame's stroke
+    page.close()

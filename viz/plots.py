@@ -159,8 +159,8 @@ def plot_decision_boundary(
         bar.set_label("model score, clipped to ±1 (class = its sign)")
     labels = [_number(v, "plot_decision_boundary: y") for v in y]
     ax.scatter(xs, ys, c=labels, cmap="coolwarm", edgecolors="black", linewidths=0.5, s=22)
-    ax.set_xlabel("x₀")
-    ax.set_ylabel("x₁")
+    ax.set_xlabel("x₁")
+    ax.set_ylabel("x₂")
     ax.set_title("decision boundary")
     return _save(fig, path)
 

@@ -62,13 +62,14 @@ class TrainLive:
     def __init__(self, spec: dict[str, Any], stepthrough: Live | None, title: str) -> None:
         self.spec, self.stepthrough, self.title = spec, stepthrough, title
 
-    def to_page(self) -> str:
-        """The page as HTML text."""
-        return train_page.page(self.spec, self.stepthrough, self.title)
+    def to_page(self, back: html.Link | None = None) -> str:
+        """The page as HTML text; ``back``: (href, text) of the page it belongs to."""
+        return train_page.page(self.spec, self.stepthrough, self.title, back)
 
-    def to_html(self, path: str | os.PathLike[str]) -> Path:
-        """Write the page as ONE self-contained HTML file; returns its path."""
-        text = self.to_page()
+    def to_html(self, path: str | os.PathLike[str], back: html.Link | None = None) -> Path:
+        """Write the page as ONE self-contained HTML file; returns its path. ``back``:
+        (href, text) of the page it belongs to (its lesson), linked above the heading."""
+        text = self.to_page(back)
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
@@ -97,27 +98,34 @@ def _trace(model: nn.Module, loss_fn: Callable[..., Any], l2: float,
 
 
 def _checked(model: Any, X: Any, y: Any) -> tuple[list[list[float]], list[Any]]:
-    """The data as fit checks it (finite rows of the model's width, targets the loss takes)."""
+    """The data as fit checks it: finite rows of the model's width; the targets are judged
+    by the loss later (:func:`_check_targets`)."""
     if not isinstance(model, nn.Module):
         raise TypeError(f"train_live: model must be an nn.Module (nn.MLP, …), got "
                         f"{type(model).__name__}")
     if not model.parameters():
         raise ValueError("train_live: the model has no parameters to train")
     try:
-        rows, labels = check_data(model, X, y, "the training set", True)
+        return check_data(model, X, y, "the training set", True)
     except (TypeError, ValueError) as err:
         raise type(err)(f"train_live: {str(err).removeprefix('fit: ')}") from None
-    for i, t in enumerate(labels):
-        if isinstance(t, list):
-            raise ValueError(f"train_live: target {i} is a list of class probabilities; a page "
-                             "trains on class indices, as nn.fit(compile=True) does")
-    return rows, labels
+
+
+def _check_targets(model: nn.Module, loss_fn: Callable[..., Any], X: list[list[float]],
+                   y: list[Any]) -> None:
+    """The targets as fit judges them for this loss (±1 for hinge, class indices or
+    probabilities for cross_entropy, …), once the loss is known to be traceable."""
+    try:
+        check_targets(model, loss_fn, X, y, "the training set")
+    except (TypeError, ValueError) as err:
+        raise type(err)(f"train_live: {err}") from None
 
 
 def _names(input_names: Sequence[str] | None, target_name: str, nin: int,
            step: CompiledStep) -> tuple[list[str], str]:
     """The names of the inputs and the target; the traced data leaves take them, so the
-    step-through reads them too (x₁, x₂ … and y unless named)."""
+    step-through reads them too (x, or x₁, x₂ … as nn labels a sample's inputs, and y
+    unless named)."""
     if input_names is None:
         names = ["x"] if nin == 1 else [f"x{subscript(j + 1)}" for j in range(nin)]
     elif isinstance(input_names, str) or len(input_names) != nin or not all(
@@ -191,7 +199,8 @@ def train_live(
             forward must make no Python choice on the data, as for ``fit(compile=True)``).
         X, y: the training set, as ``nn.fit`` takes it.
         loss_fn: a loss ``nn.fit(compile=True)`` traces: hinge, mse, l1,
-            binary_cross_entropy_with_logits, cross_entropy (mean or sum).
+            binary_cross_entropy_with_logits, cross_entropy (its targets class indices or
+            class probabilities), with reduction mean or sum.
         lr: the learning rate the page starts with (the learner can type another).
         batch_size: samples per update (the page then offers a batch size control);
             None for the whole set in one update.
@@ -202,7 +211,8 @@ def train_live(
         lr_marks: named learning rates marked beside the rate control, e.g.
             ``{"2/λmax": 0.274}``.
         input_names, target_name: what the axes and the step-through call the inputs
-            (default x, or x₁, x₂ …) and the target (default y).
+            (default x, or x₁, x₂ … as nn labels a model's inputs, so the weights read
+            w₁·x₁ + w₂·x₂ + b) and the target (default y).
         rules: hand-written updates (:class:`viz.Rule`) run beside gradient descent from
             the same weights on the same samples (needs ``batch_size=1``); the readouts
             stay gradient descent's, each rule gets its own row.
@@ -252,11 +262,9 @@ def train_live(
         "targetName": target,
         "rows": data,
         "reduction": step.reduction,
-        "loss": getattr(step.base, "__name__", "loss"),
         "classify": None if rule is None else (
             {"at": rule.at, "above": rule.above, "below": rule.below}  # type: ignore[attr-defined]
             if hasattr(rule, "at") else {"argmax": True}),
-        "classes": step.classes,
         "picks": step.picks,
         "tapes": {"loss": tape_source(step.loss_tape),
                   "output": tape_source(step.output_tape)},
@@ -267,10 +275,3 @@ def train_live(
     }
     return TrainLive(spec, stepthrough, title)
 
-
-def _check_targets(model: nn.Module, loss_fn: Callable[..., Any], X: list[list[float]],
-                   y: list[Any]) -> None:
-    try:
-        check_targets(model, loss_fn, X, y, "the training set")
-    except (TypeError, ValueError) as err:
-        raise type(err)(f"train_live: {err}") from None

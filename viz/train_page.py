@@ -13,7 +13,7 @@ from typing import Any
 
 from . import assets
 from ._text import html_text
-from .html import script_json
+from .html import Link, script_json
 from .live import Live
 from .render import GraphvizNotFound
 from .train_settings import SPEEDS
@@ -123,7 +123,11 @@ def _chain(why: str, stepthrough: Live | None, title: str) -> str:
 
 
 def _document(spec: dict[str, Any], title: str, header: str, main: str, panel: str,
-              scripts: tuple[str, ...]) -> str:
+              scripts: tuple[str, ...], back: Link | None) -> str:
+    # On its own page, a link back to the lesson; framed in that lesson, the script hides it.
+    link = "" if back is None else (
+        f'<p class="back"><a href="{html_text(back[0])}" target="_top">'
+        f"← {html_text(back[1])}</a></p>")
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -134,7 +138,7 @@ def _document(spec: dict[str, Any], title: str, header: str, main: str, panel: s
 </head>
 <body>
 <header>
-<h1>{html_text(title)}</h1>
+{link}<h1>{html_text(title)}</h1>
 {header}
 </header>
 <main>
@@ -148,10 +152,12 @@ def _document(spec: dict[str, Any], title: str, header: str, main: str, panel: s
 """
 
 
-def page(spec: dict[str, Any], stepthrough: Live | None, title: str) -> str:
-    """The whole page (HTML text): a :func:`viz.train_live` page, or a GAN's."""
+def page(spec: dict[str, Any], stepthrough: Live | None, title: str,
+         back: Link | None = None) -> str:
+    """The whole page (HTML text): a :func:`viz.train_live` page, or a GAN's; ``back``:
+    (href, text) of the page it belongs to (its lesson)."""
     if spec.get("gan"):
-        return gan_page(spec, title)
+        return gan_page(spec, title, back)
     n = len(spec["rows"])
     opener = (
         '<div class="open" role="group" aria-label="open the chain rule">'
@@ -165,14 +171,14 @@ def page(spec: dict[str, Any], stepthrough: Live | None, title: str) -> str:
             f'<figure id="weights" aria-label="the weights"></figure>{opener}</div>')
     header = _controls(spec, _batch(spec) + _switches(spec), "epoch") + _readouts(spec)
     panel = _chain(spec["chain"].get("why", ""), stepthrough, "The chain rule for one sample")
-    return _document(spec, title, header, main, panel, SCRIPTS)
+    return _document(spec, title, header, main, panel, SCRIPTS, back)
 
 
 GAN_SCRIPTS = ("numbers.js", "pyrandom.js", "train_core.js", "train_plot.js", "train_panel.js",
                "train_gan_figures.js", "train_shell.js", "train_gan.js")
 
 
-def gan_page(spec: dict[str, Any], title: str) -> str:
+def gan_page(spec: dict[str, Any], title: str, back: Link | None = None) -> str:
     """A :func:`viz.train_gan_live` page."""
     real = "".join(f'<option value="{k}">{html_text(r["name"])}</option>'
                    for k, r in enumerate(spec["real"]))
@@ -193,4 +199,4 @@ def gan_page(spec: dict[str, Any], title: str) -> str:
             "that moves it.</p></div>")
     panel = _chain("", None, "What G is told")
     return _document(spec, title, _controls(spec, extra, "round") + readouts, main, panel,
-                     GAN_SCRIPTS)
+                     GAN_SCRIPTS, back)

@@ -4,7 +4,7 @@
 // each sample's share of its gradient.
 (function () {
   "use strict";
-  const cr = window.chainrule;
+  const cr = window.chainrule, short = cr.plot.short;
   const spec = JSON.parse(document.getElementById("train-data").textContent);
   const $ = function (id) { return document.getElementById(id); };
   const frame = $("stepthrough");
@@ -12,7 +12,7 @@
 
   function trainer() { return window.chainruleTrain.trainer; }
   function vector(xs) {
-    return xs.length === 1 ? cr.short(xs[0]) : "(" + xs.map(cr.short).join(", ") + ")";
+    return xs.length === 1 ? short(xs[0]) : "(" + xs.map(short).join(", ") + ")";
   }
 
   // The step-through's leaves, in the order viz.live reads them, at these numbers.
@@ -28,14 +28,14 @@
 
   function showSample(i) {
     const t = trainer(), s = t.sample(i), x = spec.inputs[i];
-    const out = Array.isArray(s.output) ? vector(s.output) : cr.short(s.output);
+    const out = Array.isArray(s.output) ? vector(s.output) : short(s.output);
     const names = spec.inputNames.length === 1 ? spec.inputNames[0]
       : "(" + spec.inputNames.join(", ") + ")";
-    const target = typeof spec.targets[i] === "number" && !Number.isInteger(spec.targets[i])
-      ? cr.short(spec.targets[i]) : String(spec.targets[i]);
+    const y = spec.targets[i];
+    const target = Array.isArray(y) ? vector(y) : Number.isInteger(y) ? String(y) : short(y);
     const text = "Sample " + i + " at epoch " + t.epoch + ": " + names +
       " = " + vector(x) + ", " + spec.targetName + " = " + target + "; the model outputs " + out +
-      ", and this sample's loss alone is " + cr.short(s.loss) + ". Its gradient for every " +
+      ", and this sample's loss alone is " + short(s.loss) + ". Its gradient for every " +
       "parameter, at these weights (a batch's update uses the mean of its samples' " +
       "gradients" + (spec.l2 ? ", plus 2\u00b7l2\u00b7p" : "") + "):";
     cr.panel.fill("The chain rule for sample " + i, text,
@@ -55,7 +55,7 @@
     mean = spec.reduction === "mean" ? mean / t.n : mean;
     shares.sort(function (a, b) { return Math.abs(b[1]) - Math.abs(a[1]); });
     const text = "At epoch " + t.epoch + ", over the whole set as one " +
-      "batch, \u2202loss/\u2202" + spec.labels[j] + " = " + cr.short(mean) +
+      "batch, \u2202loss/\u2202" + spec.labels[j] + " = " + short(mean) +
       (spec.reduction === "mean" ? ": the mean" : ": the sum") + " of each sample's " +
       "gradient" + (spec.l2 ? " (plus 2\u00b7l2\u00b7" + spec.labels[j] + ")" : "") +
       ". The samples that pull hardest (open one for its chain rule)" +

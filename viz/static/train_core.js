@@ -61,6 +61,33 @@
   };
   cr.Adam = Adam;
 
+  // A run's record (a loss per epoch, the weights after each update) in bounded memory:
+  // every item while there are few, then every 2nd, 4th … (the stride doubles whenever
+  // KEEP items are kept), so a run left playing for an hour at full speed (hundreds of
+  // thousands of epochs a second) keeps KEEP items spread evenly over it, and the latest.
+  const KEEP = 4096;
+  function Record() { this.items = []; this.stride = 1; this.count = 0; this.last = null; }
+  Record.prototype.push = function (item) {
+    if (this.count % this.stride === 0) {
+      this.items.push(item);
+      if (this.items.length === KEEP) {
+        this.items = this.items.filter(function (_, k) { return k % 2 === 0; });
+        this.stride *= 2;
+      }
+    }
+    this.count++;
+    this.last = item;
+  };
+  // [number, item] for each kept item (numbered from 1 in the order pushed), then the latest.
+  Record.prototype.points = function () {
+    const stride = this.stride, out = this.items.map(function (item, k) {
+      return [k * stride + 1, item];
+    });
+    if (this.count && out[out.length - 1][0] !== this.count) { out.push([this.count, this.last]); }
+    return out;
+  };
+  cr.Record = Record;
+
   const BEFORE = "the parameters are as they were before this batch";
   const AFTER = "the model holds the parameters of that step";
 
@@ -83,18 +110,23 @@
     return out;
   };
 
+  // The index of the largest entry, the first of equals (Python's max over the indices).
+  function argmax(xs) {
+    let best = 0;
+    for (let c = 1; c < xs.length; c++) { if (xs[c] > xs[best]) { best = c; } }
+    return best;
+  }
+
   // The label an output predicts (nn.train.PREDICTED_LABEL), or null for regression.
   function labeller(classify) {
     if (!classify) { return null; }
-    if (classify.argmax) {
-      return function (out) {
-        let best = 0;
-        for (let c = 1; c < out.length; c++) { if (out[c] > out[best]) { best = c; } }
-        return best;
-      };
-    }
+    if (classify.argmax) { return argmax; }
     return function (out) { return out > classify.at ? classify.above : classify.below; };
   }
+
+  // The class a target names: itself, or for class probabilities the likeliest class (as
+  // nn.fit's accuracy reads them).
+  cr.targetClass = function (t) { return Array.isArray(t) ? argmax(t) : t; };
 
   // fit's loop for gradient descent; with a rule (viz.Rule, lowered), the rule's update
   // instead, one sample at a time, its switches as they are set.
@@ -111,6 +143,7 @@
     this.tape = cr.loadTape(spec.tapes.loss);
     this.outputs = new Outputs(spec);
     this.label = labeller(spec.classify);
+    this.classes = spec.targets.map(cr.targetClass);
     this.rows = spec.rows;
     this.n = spec.rows.length;
     this.P = spec.initial.length;
@@ -123,12 +156,13 @@
   Trainer.prototype.reset = function (seed) {
     this.w = Float64Array.from(this.spec.initial);
     this.epoch = 0;
-    this.history = [];
+    this.history = new Record();
     this.accuracy = null;
     this.stopped = null;
     this.lastGrad = null;
     this.rng = new cr.PyRandom(seed);
-    this.path = this.P === 2 ? [[this.w[0], this.w[1]]] : null;
+    this.path = this.P === 2 ? new Record() : null;
+    if (this.path) { this.path.push([this.w[0], this.w[1]]); }
   };
 
   Trainer.prototype.stop = function (culprit, epoch, batch, state) {
@@ -138,9 +172,9 @@
   // How many of the batch's samples the current weights label right.
   Trainer.prototype.correct = function (idx, start, end) {
     let right = 0;
-    const inputs = this.spec.inputs, targets = this.spec.targets;
+    const inputs = this.spec.inputs, classes = this.classes;
     for (let k = start; k < end; k++) {
-      if (this.label(this.outputs.of(this.w, inputs[idx[k]])) === targets[idx[k]]) { right++; }
+      if (this.label(this.outputs.of(this.w, inputs[idx[k]])) === classes[idx[k]]) { right++; }
     }
     return right;
   };
@@ -159,14 +193,18 @@
     const key = rule.flags.map(function (f) { return f ? "1" : "0"; }).join("");
     const next = rule.variants[key].map(function (t) { return t.forward([], data); });
     for (let j = 0; j < P; j++) { w[j] = next[j]; }
+    return this.moved("the update", epoch, b) ? loss : null;
+  };
+
+  // After an update: the weights' path, and fit's check that every weight is finite.
+  Trainer.prototype.moved = function (how, epoch, b) {
+    const w = this.w;
     if (this.path) { this.path.push([w[0], w[1]]); }
-    const moved = firstBad(w);
-    if (moved >= 0) {
-      this.stop("parameter " + this.spec.quoted[moved] + " became " + cr.pyRepr(w[moved]) +
-                " in the update", epoch, b, AFTER);
-      return null;
-    }
-    return loss;
+    const bad = firstBad(w);
+    if (bad < 0) { return true; }
+    this.stop("parameter " + this.spec.quoted[bad] + " became " + cr.pyRepr(w[bad]) + " in " +
+              how, epoch, b, AFTER);
+    return false;
   };
 
   // One batch (samples idx[start..end)): its loss before the update, then the update.
@@ -197,15 +235,9 @@
       return null;
     }
     for (let j = 0; j < P; j++) { w[j] -= lr * g[j]; }
-    this.lastGrad = Float64Array.from(g);
-    if (this.path) { this.path.push([w[0], w[1]]); }
-    const moved = firstBad(w);
-    if (moved >= 0) {
-      this.stop("parameter " + this.spec.quoted[moved] + " became " + cr.pyRepr(w[moved]) +
-                " in the optimizer step", epoch, b, AFTER);
-      return null;
-    }
-    return loss;
+    this.lastGrad = this.lastGrad || new Float64Array(P);
+    this.lastGrad.set(g);
+    return this.moved("the optimizer step", epoch, b) ? loss : null;
   };
 
   // One epoch as fit runs it; batchSize null is the whole set in order. With withAccuracy

@@ -6,34 +6,7 @@
   "use strict";
   const cr = window.chainrule, P = cr.plot;
 
-  // An SVG (and a canvas under it) filling a figure; box: the plot area inside margins.
-  function surface(figure, height, withCanvas) {
-    const width = Math.max(260, figure.clientWidth || 420);
-    const wrap = document.createElement("div");
-    wrap.className = "surface";
-    wrap.style.height = height + "px";
-    let canvas = null;
-    if (withCanvas) {
-      canvas = document.createElement("canvas");
-      const ratio = window.devicePixelRatio || 1;
-      canvas.width = width * ratio; canvas.height = height * ratio;
-      canvas.style.width = width + "px"; canvas.style.height = height + "px";
-      canvas.getContext("2d").scale(ratio, ratio);
-      wrap.appendChild(canvas);
-    }
-    const svg = P.el("svg", { width: width, height: height, viewBox: "0 0 " + width + " " + height });
-    wrap.appendChild(svg);
-    figure.appendChild(wrap);
-    const box = { x: 58, y: 10, w: width - 72, h: height - 58 };
-    return { svg: svg, canvas: canvas, box: box };
-  }
-
-  function caption(figure, text) {
-    const c = document.createElement("figcaption");
-    c.textContent = text;
-    figure.insertBefore(c, figure.firstChild);
-    return c;
-  }
+  const surface = P.surface, caption = P.caption;
 
   function padded(values, fraction, least) {
     let lo = Math.min.apply(null, values), hi = Math.max.apply(null, values);
@@ -74,10 +47,10 @@
     const kind = spec.picture;
     caption(figure, kind === "classes" ? "The classes' probabilities over the inputs " +
               "(softmax, each class's colour weighted by it), and the data"
-      : spec.classify ? "The model's score (orange above the threshold, blue below), " +
+      : spec.classify ? "The model's score (red above the threshold, blue below), " +
         "its decision boundary (black) and the data"
         : "The model's output over the inputs (colour) and the data");
-    const s = surface(figure, 400, true);
+    const s = surface(figure, 400, { canvas: true });
     const xs = spec.inputs;
     const xr = padded(xs.map(function (x) { return x[0]; }), 0.08, 0.1);
     const yr = padded(xs.map(function (x) { return x[1]; }), 0.08, 0.1);
@@ -88,7 +61,7 @@
     const boundary = P.el("path", { class: "boundary" }, s.svg);
     const group = P.el("g", {}, s.svg);
     const ts = spec.targets;
-    const colour = spec.classify ? function (i) { return classColour(spec, ts[i]); }
+    const colour = spec.classify ? function (i) { return classColour(spec, trainer.classes[i]); }
       : (function () {
         const c = P.sequential(Math.min.apply(null, ts), Math.max.apply(null, ts), 0);
         return function (i) { return "rgb(" + c(ts[i]).map(Math.round) + ")"; };
@@ -141,12 +114,12 @@
   function curve(spec, runs, figure) {
     caption(figure, "The data (dots) and the model's output over " + spec.inputNames[0] +
             (runs.length < 2 ? " (red)" : legend(runs)));
-    const s = surface(figure, 400, false);
+    const s = surface(figure, 400, {});
     const xs = spec.inputs.map(function (x) { return x[0]; });
     const ys = spec.targets.map(Number);
     const xr = padded(xs, 0.05, 0.1), yr = padded(ys, 0.15, 0.5);
-    const axes = new P.Axes(s.svg, s.box, xr, yr, { xlabel: spec.inputNames[0],
-                                                       ylabel: spec.targetName + " (dots), output (lines)" });
+    const axes = new P.Axes(s.svg, s.box, xr, yr, {
+      xlabel: spec.inputNames[0], ylabel: spec.targetName + " (dots), output (lines)" });
     const clip = P.el("clipPath", { id: "plot-clip" }, s.svg);
     P.el("rect", { x: s.box.x, y: s.box.y, width: s.box.w, height: s.box.h }, clip);
     const lines = runs.map(function (_, r) {
@@ -186,30 +159,29 @@
     return null;
   };
 
-  // The loss per epoch on a log scale, one line per run; the epoch axis doubles as
-  // training goes on.
+  // The loss per epoch on a log scale, one line per run.
   cr.curveFigure = function (spec, runs, figure) {
     caption(figure, "The loss per epoch (log scale)" + legend(runs));
-    const s = surface(figure, 190, false);
+    const s = surface(figure, 190, {});
     const axes = new P.Axes(s.svg, s.box, [0, 20], [-2, 1], { xlabel: "epoch",
                                                              ylabel: "loss", log: true });
     const lines = runs.map(function (_, r) {
       return P.el("path", { class: "loss", stroke: P.RUNS[r] }, s.svg);
     });
     const ends = runs.map(function (_, r) {
-      return P.el("text", { class: "stop", "text-anchor": "middle", fill: P.RUNS[r] },
-                  s.svg);
+      return P.el("text", { class: "stop", fill: P.RUNS[r] }, s.svg);
     });
+    const box = s.box;
     return {
       draw: function () {
-        const longest = Math.max.apply(null, runs.map(function (r) { return r.history.length; }));
-        let top = axes.xr[1];
+        const longest = Math.max.apply(null, runs.map(function (r) { return r.history.count; }));
+        let top = 20;  // the epoch axis doubles as training goes on (and after Reset, back)
         while (longest > top) { top *= 2; }
-        if (longest < top / 4 && top > 20) { top = Math.max(20, top / 2); }
+        const series = runs.map(function (run) { return run.history.points(); });
         let lo = Infinity, hi = -Infinity;
-        runs.forEach(function (run) {
-          run.history.forEach(function (v) {
-            if (v > 0) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+        series.forEach(function (points) {
+          points.forEach(function (p) {
+            if (p[1] > 0) { lo = Math.min(lo, p[1]); hi = Math.max(hi, p[1]); }
           });
         });
         const yr = lo <= hi ? [Math.floor(Math.log10(lo) - 0.05), Math.ceil(Math.log10(hi) + 0.05)]
@@ -217,19 +189,23 @@
         if (top !== axes.xr[1] || yr[0] !== axes.yr[0] || yr[1] !== axes.yr[1]) {
           axes.set([0, top], yr);
         }
+        const y = function (v) { return axes.sy(v > 0 ? Math.log10(v) : yr[0]); };
         runs.forEach(function (run, r) {
-          const h = run.history, step = Math.max(1, Math.floor(h.length / 500)), parts = [];
-          for (let i = 0; i < h.length; i += step) {
-            const v = h[i] > 0 ? Math.log10(h[i]) : yr[0];
-            parts.push((parts.length ? "L" : "M") + axes.sx(i + 1).toFixed(1) + " " +
-                       axes.sy(v).toFixed(1));
+          const points = series[r], step = Math.max(1, Math.floor(points.length / 500));
+          const parts = [];
+          for (let i = 0; i < points.length; i += step) {
+            parts.push((parts.length ? "L" : "M") + axes.sx(points[i][0]).toFixed(1) + " " +
+                       y(points[i][1]).toFixed(1));
           }
           lines[r].setAttribute("d", parts.join(""));
           ends[r].textContent = "";
-          if (run.stopped && h.length) {
-            const v = h[h.length - 1];
-            ends[r].setAttribute("x", axes.sx(h.length + 1));
-            ends[r].setAttribute("y", axes.sy(v > 0 ? Math.log10(v) : yr[0]) + 4);
+          if (run.stopped && run.history.count) {
+            // Beside the curve's end, on the side with room, inside the frame.
+            const x = axes.sx(run.history.count + 1), at = y(run.history.last);
+            const left = x > box.x + box.w / 2;
+            ends[r].setAttribute("x", left ? x - 4 : x + 4);
+            ends[r].setAttribute("text-anchor", left ? "end" : "start");
+            ends[r].setAttribute("y", at - 6 > box.y + 12 ? at - 6 : at + 16);
             ends[r].textContent = "\u2716 stopped";
           }
         });

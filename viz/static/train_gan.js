@@ -4,11 +4,10 @@
 // and, on a click, the chain rule that moves a sample.
 (function () {
   "use strict";
-  const cr = window.chainrule, P = cr.plot;
+  const cr = window.chainrule, P = cr.plot, short = P.short;
   const spec = JSON.parse(document.getElementById("train-data").textContent);
   const $ = function (id) { return document.getElementById(id); };
   const LOOK = 600;  // noise vectors whose samples draw G's distribution
-  cr.short = function (x) { return chainruleNumbers.fmt(x, 6); };
 
   function Gan() {
     this.G = spec.gInitial.length; this.D = spec.dInitial.length;
@@ -47,7 +46,7 @@
     this.adamD = new cr.Adam(this.D, spec.betas, spec.eps);
     this.rng = new cr.PyRandom(seed);
     this.epoch = 0;
-    this.dHistory = []; this.gHistory = [];
+    this.dHistory = new cr.Record(); this.gHistory = new cr.Record();
     this.stopped = null;
   };
   Gan.prototype.stop = function (culprit, state) {
@@ -165,8 +164,8 @@
   function readouts() {
     $("epoch").textContent = String(gan.epoch);
     const d = gan.dHistory, g = gan.gHistory;
-    $("d-loss").textContent = d.length ? cr.short(d[d.length - 1]) : "\u2014";
-    $("g-loss").textContent = g.length ? cr.short(g[g.length - 1]) : "\u2014";
+    $("d-loss").textContent = d.count ? short(d.last) : "\u2014";
+    $("g-loss").textContent = g.count ? short(g.last) : "\u2014";
     const xs = gan.samples();
     const mean = xs.reduce(function (a, b) { return a + b; }, 0) / xs.length;
     const sd = Math.sqrt(xs.reduce(function (a, b) { return a + (b - mean) * (b - mean); }, 0) /

@@ -3,24 +3,12 @@
 // (a click opens the chain rule behind one); and both players' losses per round.
 (function () {
   "use strict";
-  const cr = window.chainrule, P = cr.plot;
+  const cr = window.chainrule, P = cr.plot, short = P.short;
   const ARROWS = 16, BINS = 48, CURVE = 200;
+  const ROW = 12, GAP = 5;  // pixels between rows of arrows, and around an arrow in its row
 
-  function surface(figure, height) {
-    const width = Math.max(300, figure.clientWidth || 440);
-    const wrap = document.createElement("div");
-    wrap.className = "surface";
-    wrap.style.height = height + "px";
-    const svg = P.el("svg", { width: width, height: height });
-    wrap.appendChild(svg);
-    figure.appendChild(wrap);
-    return { svg: svg, box: { x: 58, y: 10, w: width - 116, h: height - 58 } };
-  }
-  function caption(figure, text) {
-    const c = document.createElement("figcaption");
-    c.textContent = text;
-    figure.appendChild(c);
-  }
+  const caption = P.caption;
+  function surface(figure, height) { return P.surface(figure, height, { right: 58 }); }
   function path(points) {
     return points.map(function (p, k) {
       return (k ? "L" : "M") + p[0].toFixed(1) + " " + p[1].toFixed(1);
@@ -33,6 +21,23 @@
       total += Math.exp(-0.5 * u * u) / (m[1] * Math.sqrt(2 * Math.PI));
     });
     return total / modes.length;
+  }
+
+  // Each arrow's row above the x axis: from left to right, the lowest row where it (its
+  // dot and its shaft) keeps clear of the arrows already there, so each can be clicked.
+  function rows(arrows) {
+    const ends = [], row = new Array(arrows.length);
+    const order = arrows.map(function (_, k) { return k; })
+      .sort(function (i, j) { return Math.min(arrows[i].x, arrows[i].tip) -
+                                     Math.min(arrows[j].x, arrows[j].tip); });
+    order.forEach(function (k) {
+      const left = Math.min(arrows[k].x, arrows[k].tip) - GAP;
+      let r = 0;
+      while (r < ends.length && ends[r] > left) { r++; }
+      ends[r] = Math.max(arrows[k].x, arrows[k].tip) + GAP;
+      row[k] = r;
+    });
+    return row;
   }
 
   function distributions(spec, gan, figure) {
@@ -79,21 +84,25 @@
     const width = (hi - lo) / BINS;
     return {
       draw: function () {
-        const modes = spec.real[gan.real].modes;
-        const pts = [[axes.sx(lo), axes.sy(0)]];
-        for (let k = 0; k <= CURVE; k++) {
-          const x = lo + k / CURVE * (hi - lo);
-          pts.push([axes.sx(x), axes.sy(Math.min(yr[1], density(modes, x)))]);
-        }
-        pts.push([axes.sx(hi), axes.sy(0)]);
-        realArea.setAttribute("d", path(pts) + "Z");
         const xs = gan.samples(), counts = new Array(BINS).fill(0);
         xs.forEach(function (x) {
           const i = Math.floor((x - lo) / width);
           if (i >= 0 && i < BINS) { counts[i]++; }
         });
+        // The density axis reaches over G's tallest bar (G starts narrow: ~1.8 against the
+        // real peak 0.32); it moves only when that changes by a quarter, not every frame.
+        const top = Math.max(yr[1], 1.1 * Math.max.apply(null, counts) / (xs.length * width));
+        if (top > axes.yr[1] || top < 0.75 * axes.yr[1]) { axes.set(xr, [0, top]); }
+        const modes = spec.real[gan.real].modes;
+        const pts = [[axes.sx(lo), axes.sy(0)]];
+        for (let k = 0; k <= CURVE; k++) {
+          const x = lo + k / CURVE * (hi - lo);
+          pts.push([axes.sx(x), axes.sy(density(modes, x))]);
+        }
+        pts.push([axes.sx(hi), axes.sy(0)]);
+        realArea.setAttribute("d", path(pts) + "Z");
         bars.setAttribute("d", counts.map(function (c, i) {
-          const h = Math.min(yr[1], c / (xs.length * width));
+          const h = c / (xs.length * width);
           const x0 = axes.sx(lo + i * width), x1 = axes.sx(lo + (i + 1) * width);
           return "M" + x0.toFixed(1) + " " + axes.sy(0).toFixed(1) + "V" +
             axes.sy(h).toFixed(1) + "H" + x1.toFixed(1) + "V" + axes.sy(0).toFixed(1) + "Z";
@@ -123,12 +132,15 @@
           told.push([e.xhat, e.told]);
         }
         const scale = Math.max.apply(null, told.map(function (t) { return Math.abs(t[1]); })) || 1;
-        told.forEach(function (t, k) {
-          const x = axes.sx(Math.max(lo, Math.min(hi, t[0]))), y = b.y + b.h - 12 - (k % 4) * 9;
-          const dx = -t[1] / scale * 40;  // against the gradient: where the step moves x̂
+        const arrows = told.map(function (t) {
+          const x = axes.sx(Math.max(lo, Math.min(hi, t[0])));
+          return { x: x, tip: x - t[1] / scale * 40 };  // against the gradient: where x̂ moves
+        });
+        rows(arrows).forEach(function (row, k) {
+          const x = arrows[k].x, tip = arrows[k].tip, y = b.y + b.h - 12 - row * ROW;
+          const head = tip >= x ? -4 : 4;
           marks[k].dot.setAttribute("cx", x);
           marks[k].dot.setAttribute("cy", y);
-          const tip = x + dx, head = dx >= 0 ? -4 : 4;
           marks[k].line.setAttribute("d", "M" + x.toFixed(1) + " " + y + "H" + tip.toFixed(1) +
             "M" + (tip + head).toFixed(1) + " " + (y - 3) + "L" + tip.toFixed(1) + " " + y +
             "L" + (tip + head).toFixed(1) + " " + (y + 3));
@@ -141,23 +153,25 @@
     caption(figure, "Each player's loss per round (black: D, blue: G)");
     const s = surface(figure, 220);
     const axes = new P.Axes(s.svg, s.box, [0, 50], [0, 1], { xlabel: "round", ylabel: "loss" });
-    const d = P.el("path", { class: "d-loss" }, s.svg), g = P.el("path", { class: "g-loss" }, s.svg);
+    const d = P.el("path", { class: "d-loss" }, s.svg);
+    const g = P.el("path", { class: "g-loss" }, s.svg);
     return {
       draw: function () {
-        const n = gan.dHistory.length;
-        let top = axes.xr[1];
-        while (n > top) { top *= 2; }
-        if (n < top / 4 && top > 50) { top = Math.max(50, top / 2); }
-        const all = gan.dHistory.concat(gan.gHistory).filter(Number.isFinite);
+        let top = 50;  // the round axis doubles as training goes on (and after Reset, back)
+        while (gan.dHistory.count > top) { top *= 2; }
+        const series = [gan.dHistory.points(), gan.gHistory.points()];
+        const all = series[0].concat(series[1]).map(function (p) { return p[1]; })
+          .filter(Number.isFinite);
         const ylo = all.length ? Math.min(0, Math.min.apply(null, all)) : 0;
         const yhi = all.length ? Math.max.apply(null, all) * 1.1 || 1 : 1;
         if (top !== axes.xr[1] || ylo !== axes.yr[0] || Math.abs(yhi / axes.yr[1] - 1) > 0.2) {
           axes.set([0, top], [ylo, yhi]);
         }
-        const step = Math.max(1, Math.floor(n / 500));
-        [[gan.dHistory, d], [gan.gHistory, g]].forEach(function (pair) {
-          const pts = [];
-          for (let i = 0; i < n; i += step) { pts.push([axes.sx(i + 1), axes.sy(pair[0][i])]); }
+        [[series[0], d], [series[1], g]].forEach(function (pair) {
+          const points = pair[0], step = Math.max(1, Math.floor(points.length / 500)), pts = [];
+          for (let i = 0; i < points.length; i += step) {
+            pts.push([axes.sx(points[i][0]), axes.sy(points[i][1])]);
+          }
           pair[1].setAttribute("d", path(pts));
         });
       },
@@ -174,9 +188,9 @@
       const verdict = gan.flags.wasserstein ? "the critic scores it " : "D says it is real " +
         "with probability ";
       cr.panel.fill("What G is told about its sample " + k,
-        "Round " + gan.epoch + ": z = (" + z.map(cr.short).join(", ") + "), x\u0302 = G(z) = " +
-        cr.short(e.xhat) + "; " + verdict + cr.short(e.verdict) + ". G's loss for it is " +
-        cr.short(e.loss) + " and \u2202L_G/\u2202x\u0302 = " + cr.short(e.told) + ": a step " +
+        "Round " + gan.epoch + ": z = (" + z.map(short).join(", ") + "), x\u0302 = G(z) = " +
+        short(e.xhat) + "; " + verdict + short(e.verdict) + ". G's loss for it is " +
+        short(e.loss) + " and \u2202L_G/\u2202x\u0302 = " + short(e.told) + ": a step " +
         "moves x\u0302 " + way + ". That one number is all G learns from D. The chain rule " +
         "turns it into every weight's gradient, \u2202L_G/\u2202\u03b8 = \u2202L_G/\u2202x\u0302 " +
         "\u00b7 \u2202x\u0302/\u2202\u03b8, each factor from its own tape; the last column is " +

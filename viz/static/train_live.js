@@ -3,7 +3,7 @@
 // over the data, the loss curve, the weights), in the shared controls of train_shell.js.
 (function () {
   "use strict";
-  const cr = window.chainrule, P = cr.plot;
+  const cr = window.chainrule, P = cr.plot, short = P.short;
   const spec = JSON.parse(document.getElementById("train-data").textContent);
   const $ = function (id) { return document.getElementById(id); };
 
@@ -12,9 +12,6 @@
     const a = Math.abs(x);
     return a !== 0 && (a < 1e-4 || a >= 1e6) ? x.toExponential(11) : x.toPrecision(12);
   }
-  // Tables print six significant digits in chainrule's number format (viz._text.fmt).
-  function short(x) { return chainruleNumbers.fmt(x, 6); }
-  cr.short = short;
 
   // ---- the runs: gradient descent, and any hand-written rule beside it -----------------
   const trainer = new cr.Trainer(spec);
@@ -53,14 +50,14 @@
   function readouts() {
     $("epoch").textContent = String(trainer.epoch);
     const h = trainer.history;
-    $("loss").textContent = h.length ? full(h[h.length - 1]) : "\u2014";
+    $("loss").textContent = h.count ? full(h.last) : "\u2014";
     if ($("accuracy") && trainer.accuracy !== null) {
       $("accuracy").textContent = (100 * trainer.accuracy).toFixed(1) + "%";
     }
     if (!runCells) { return; }
     runs.forEach(function (run, r) {
       const cells = runCells[r], rh = run.history;
-      cells[0].textContent = rh.length ? short(rh[rh.length - 1]) : "\u2014";
+      cells[0].textContent = rh.count ? short(rh.last) : "\u2014";
       for (let i = 1; i < cells.length; i++) {
         cells[i].textContent = short(run.outputs.of(run.w, spec.inputs[i - 1]));
       }

@@ -3,7 +3,7 @@
 // data-value), and Close (or Escape). Opening it pauses training.
 (function () {
   "use strict";
-  const cr = window.chainrule;
+  const cr = window.chainrule, short = cr.plot.short;
   const $ = function (id) { return document.getElementById(id); };
 
   function fill(title, text, head, rows) {
@@ -24,7 +24,7 @@
       cells.forEach(function (c) {
         const td = tr.insertCell();
         if (c instanceof Node) { td.appendChild(c); } else if (typeof c === "number") {
-          td.textContent = cr.short(c);
+          td.textContent = short(c);
           td.dataset.value = String(c);
         } else {
           td.textContent = c;

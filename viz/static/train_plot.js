@@ -169,16 +169,17 @@
     return [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t];
   }
   const WHITE = [255, 255, 255];
-  const BELOW = [8, 119, 189], ABOVE = [245, 147, 34];
+  // A score's two sides in matplotlib's coolwarm, as viz.plot_decision_boundary colours them.
+  const BELOW = [59, 76, 192], ABOVE = [180, 4, 38];
   const CLASSES = [[8, 119, 189], [245, 147, 34], [44, 160, 44], [214, 39, 40],
                    [148, 103, 189], [140, 86, 75], [227, 119, 194], [127, 127, 127]];
   const SEQUENTIAL = [[68, 1, 84], [59, 82, 139], [33, 145, 140], [94, 201, 98], [253, 231, 37]];
 
-  // A score around a threshold: blue below, orange above, white on the boundary.
+  // A score around a threshold: blue below, red above, white on the boundary.
   function diverging(at) {
     return function (v) {
       const t = Math.tanh(v - at);
-      return Number.isFinite(t) ? mix(WHITE, t > 0 ? ABOVE : BELOW, 0.85 * Math.abs(t))
+      return Number.isFinite(t) ? mix(WHITE, t > 0 ? ABOVE : BELOW, 0.6 * Math.abs(t))
         : [200, 200, 200];
     };
   }
@@ -193,6 +194,39 @@
     };
   }
 
+  // A figure's drawing area as wide as the figure: an SVG, with a canvas under it for a
+  // field (opts.canvas); box is the plot area inside the margins (opts.right: room for a
+  // second axis on the right).
+  function surface(figure, height, opts) {
+    const width = Math.max(260, figure.clientWidth || 420), right = opts.right || 14;
+    const wrap = document.createElement("div");
+    wrap.className = "surface";
+    wrap.style.height = height + "px";
+    let canvas = null;
+    if (opts.canvas) {
+      canvas = document.createElement("canvas");
+      const ratio = window.devicePixelRatio || 1;
+      canvas.width = width * ratio; canvas.height = height * ratio;
+      canvas.style.width = width + "px"; canvas.style.height = height + "px";
+      canvas.getContext("2d").scale(ratio, ratio);
+      wrap.appendChild(canvas);
+    }
+    const svg = el("svg", { width: width, height: height }, wrap);
+    figure.appendChild(wrap);
+    const box = { x: 58, y: 10, w: width - 58 - right, h: height - 58 };
+    return { svg: svg, canvas: canvas, box: box };
+  }
+
+  function caption(figure, text) {
+    const c = document.createElement("figcaption");
+    c.textContent = text;
+    figure.appendChild(c);
+  }
+
+  // Tables and sentences print six significant digits in chainrule's number format
+  // (viz._text.fmt): the readouts that must equal fit's print more.
+  function short(x) { return root.chainruleNumbers.fmt(x, 6); }
+
   // Each run's colour on a page with several (gradient descent first), and its name.
   const RUNS = ["#c0392b", "#1f4e9c", "#2ca02c", "#9467bd"];
   const RUN_NAMES = ["red", "blue", "green", "purple"];
@@ -200,6 +234,7 @@
   cr.plot = {
     RUNS: RUNS, RUN_NAMES: RUN_NAMES,
     el: el, tick: tick, niceTicks: niceTicks, Axes: Axes, Field: Field, mix: mix,
+    surface: surface, caption: caption, short: short,
     diverging: diverging, sequential: sequential, BELOW: BELOW, ABOVE: ABOVE, CLASSES: CLASSES,
   };
 })(typeof window !== "undefined" ? window : globalThis);

@@ -12,6 +12,7 @@
   // page: {spec, runs, size (samples, for the batch size), unit ("epoch" / "round"),
   //        readouts(), figures: [{draw()}], stoppedText(run)}
   cr.shell = function (page) {
+    if (window.self !== window.top) { document.body.classList.add("framed"); }
     const spec = page.spec, runs = page.runs, main = runs[0];
     const lrBox = $("lr"), slider = $("lr-slider"), speedBox = $("speed");
     const batchBox = $("batch"), seedBox = $("seed"), status = $("status");
@@ -48,6 +49,13 @@
       if (v !== null) { slider.value = String(Math.round(Math.min(1, v / lrTop) * 1000)); }
     }
     lrBox.addEventListener("input", function () { syncSlider(); say(""); });
+    // The seed orders the batches from the first epoch: a new one starts at Reset.
+    if (seedBox) {
+      seedBox.addEventListener("input", function () {
+        say(readSeed() === undefined ? "Type a whole number as the seed."
+          : "Press Reset to start again with this seed.");
+      });
+    }
     slider.addEventListener("input", function () {
       lrBox.value = String(+(slider.value / 1000 * lrTop).toPrecision(3));
       lrBox.dispatchEvent(new Event("input"));
@@ -144,12 +152,6 @@
       page.figures.forEach(function (f) { if (f) { f.draw(); } });
       if (cr.chainPanel) { cr.chainPanel.refresh(); }
     }
-    function fitHeader() {
-      document.body.style.setProperty("--header",
-                                      document.querySelector("header").offsetHeight + "px");
-    }
-    window.addEventListener("resize", fitHeader);
-    fitHeader();
     stats.draw = draw;
     stats.pause = function () { setPlaying(false); };
     draw();

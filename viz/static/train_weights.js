@@ -14,7 +14,7 @@
       const pilot = new cr.Trainer(spec);
       for (let e = 0; e < 300 && pilot.runEpoch(lr, spec.batchSize, false);) { e++; }
       const h = pilot.history;
-      if (!pilot.stopped && h.length && h[h.length - 1] < h[0]) { path = pilot.path; break; }
+      if (!pilot.stopped && h.count && h.last < h.items[0]) { path = pilot.path.items; break; }
     }
     path = path || [spec.initial];
     const range = function (k) {
@@ -28,24 +28,10 @@
 
   function contours(spec, runs, figure) {
     const trainer = runs[0];
-    const cap = document.createElement("figcaption");
-    cap.textContent = "The weights' path over the contours of the loss (" + spec.labels[0] +
-      ", " + spec.labels[1] + "): \u25a0 start, \u25cf now" + cr.legend(runs);
-    figure.appendChild(cap);
-    const width = Math.max(260, figure.clientWidth || 420), height = 250;
-    const wrap = document.createElement("div");
-    wrap.className = "surface";
-    wrap.style.height = height + "px";
-    const canvas = document.createElement("canvas");
-    const ratio = window.devicePixelRatio || 1;
-    canvas.width = width * ratio; canvas.height = height * ratio;
-    canvas.style.width = width + "px"; canvas.style.height = height + "px";
-    canvas.getContext("2d").scale(ratio, ratio);
-    wrap.appendChild(canvas);
-    const svg = P.el("svg", { width: width, height: height });
-    wrap.appendChild(svg);
-    figure.appendChild(wrap);
-    const b = { x: 58, y: 8, w: width - 72, h: height - 54 };
+    P.caption(figure, "The weights' path over the contours of the loss (" + spec.labels[0] +
+      ", " + spec.labels[1] + "): \u25a0 start, \u25cf now" + cr.legend(runs));
+    const s = P.surface(figure, 250, { canvas: true }), svg = s.svg, canvas = s.canvas;
+    const b = s.box;
     const [xr, yr] = box(spec);
     const axes = new P.Axes(svg, b, xr, yr, { xlabel: spec.labels[0], ylabel: spec.labels[1] });
     const n = Math.max(20, Math.min(60, Math.round(Math.sqrt(3e5 / spec.rows.length))));
@@ -78,12 +64,13 @@
     return {
       draw: function () {
         runs.forEach(function (run, r) {
-          const path = run.path, step = Math.max(1, Math.ceil(path.length / MAX_PATH));
+          const path = run.path.points(), step = Math.max(1, Math.ceil(path.length / MAX_PATH));
           const parts = [];
           for (let i = 0; i < path.length; i += step) {
-            if (!Number.isFinite(path[i][0]) || !Number.isFinite(path[i][1])) { break; }
-            parts.push((parts.length ? "L" : "M") + sx(path[i][0]).toFixed(1) + " " +
-                       sy(path[i][1]).toFixed(1));
+            const p = path[i][1];
+            if (!Number.isFinite(p[0]) || !Number.isFinite(p[1])) { break; }
+            parts.push((parts.length ? "L" : "M") + sx(p[0]).toFixed(1) + " " +
+                       sy(p[1]).toFixed(1));
           }
           lines[r].setAttribute("d", parts.join(""));
           nows[r].setAttribute("cx", sx(run.w[0]));
@@ -94,13 +81,11 @@
   }
 
   function table(spec, runs, figure) {
-    const cap = document.createElement("figcaption");
-    cap.textContent = runs.length < 2
+    P.caption(figure, runs.length < 2
       ? "The weights and their gradient in the last update (click a weight: each " +
         "sample's share of it)"
       : "The weights of each run (click a weight: each sample's share of its gradient " +
-        "under gradient descent)";
-    figure.appendChild(cap);
+        "under gradient descent)");
     const t = document.createElement("table");
     t.setAttribute("aria-label", "weights");
     const head = runs.length < 2 ? ["weight", "value", "gradient"]
@@ -129,11 +114,11 @@
       draw: function () {
         cells.forEach(function (c, j) {
           if (runs.length < 2) {
-            c[0].textContent = cr.short(runs[0].w[j]);
-            c[1].textContent = runs[0].lastGrad ? cr.short(runs[0].lastGrad[j]) : "\u2014";
+            c[0].textContent = P.short(runs[0].w[j]);
+            c[1].textContent = runs[0].lastGrad ? P.short(runs[0].lastGrad[j]) : "\u2014";
             return;
           }
-          runs.forEach(function (run, r) { c[r].textContent = cr.short(run.w[j]); });
+          runs.forEach(function (run, r) { c[r].textContent = P.short(run.w[j]); });
         });
       },
     };
@@ -145,10 +130,8 @@
       return { draw: function () { parts.forEach(function (f) { f.draw(); }); } };
     }
     if (spec.initial.length <= MAX_TABLE) { return table(spec, runs, figure); }
-    const cap = document.createElement("figcaption");
-    cap.textContent = spec.initial.length + " weights: too many to list; the chain rule " +
-      "panel gives each one's gradient for a sample.";
-    figure.appendChild(cap);
+    P.caption(figure, spec.initial.length + " weights: too many to list; the chain rule " +
+      "panel gives each one's gradient for a sample.");
     return null;
   };
 })();

@@ -1,6 +1,7 @@
 """The HTML renderer: one self-contained page that shows a picture, or steps through one.
 
-The only place page markup is written. The graph is drawn once (the SVG of
+The frame every page shares (a live page adds its side panel: :mod:`viz.live_page`,
+:mod:`viz.train_page`). The graph is drawn once (the SVG of
 :mod:`viz.layout`); frames are JSON data: per frame a sentence, the ids of the current
 elements, and the cell texts that change. The viewer asks one function what frame k
 shows (``chainrulePage.frame``), so a page that recomputes numbers live only replaces it.

@@ -13,6 +13,7 @@ import pytest
 
 import viz
 from autograd import Value, backward_steps, grad
+from examples import modes
 from viz._text import DIGITS, fmt, parse, shorten
 
 NARRATION_RTOL = 0.5 * 10 ** (1 - DIGITS)
@@ -47,16 +48,7 @@ def evil_lesson():
 
 def modes_graph():
     """The modes lesson's y₁ = sin(x₁x₂) + x₁²: it fits the view just below 100%."""
-    x1, x2 = Value(1.5, label="x₁"), Value(0.5, label="x₂")
-    a = x1 * x2
-    a.label = "a"
-    b = a.sin()
-    b.label = "b"
-    c = x1**2
-    c.label = "c"
-    y = b + c
-    y.label = "y₁"
-    return y
+    return modes.example()[1][0]
 
 
 def doubling(levels=4):

@@ -129,6 +129,11 @@ def test_every_step_through_a_lesson_shows_is_live(gallery, browser, name):
                                ".nodes.map(n => n.name)")
         assert not [n for n in names if GENERIC_NAME.fullmatch(n)], names  # n₃: say what it is
         caption = page.locator(f"iframe[name='{frame.name}'] + figcaption").inner_text()
+        cited = page.locator(f"iframe[name='{frame.name}'] + figcaption a.cite").evaluate_all(
+            "els => els.map(e => decodeURIComponent(e.hash.replace('#show=', '')))")
+        drawn = frame.evaluate("Object.values(chainrulePage.data.graph.labels)")
+        for label in cited:  # every part of the picture a caption links to is drawn
+            assert label.replace(" ", "") in {d.replace(" ", "") for d in drawn}, (name, label)
         for asked in DRAG.findall(caption):  # the input the caption asks for is in sight
             if asked in labels:
                 row = frame.get_by_label(asked, exact=True).bounding_box()

@@ -12,6 +12,7 @@ import viz
 from autograd import OPS, Op, Value, apply, topological_order
 from autograd import sum as vsum
 from viz._text import fmt, shorten
+from viz.live import tape_names
 
 VIEWPORT = {"width": 1280, "height": 800}
 REL = 1e-12  # page against engine: V8's and the C library's elementary functions differ by ulps
@@ -668,6 +669,15 @@ def test_a_graph_too_big_to_draw_is_refused_with_how_to():
 def test_the_tape_panel_reads_like_the_picture(open_page):
     page, _ = open_page("chain")
     code = page.locator("#code").inner_text()
-    for name in ("w1", "w2", "w3", "x", "e_hat", "y", "z", "e", "L"):
+    for name in ("w1", "w2", "w3", "x", "e_hat", "y", "z", "e", "L", "e_minus_e_hat",
+                 "e_minus_e_hat_sq"):
         assert f" {name} " in code or f" {name}," in code or f"({name}" in code, name
     assert "__" not in code  # no label mangled into underscores
+
+
+def test_the_tape_names_an_expression_in_words():
+    """Named as the picture names it: an expression in words, never a numbered op (sub_2)."""
+    lesson = viz.step_through(lesson_graphs.chain())
+    named = {lesson.names[n]: name for n, name in tape_names(lesson).items()}
+    assert (named["ê"], named["e − ê"], named["(e − ê)²"]) == \
+        ("e_hat", "e_minus_e_hat", "e_minus_e_hat_sq")

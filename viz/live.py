@@ -156,23 +156,42 @@ def live(
 
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9₀-₉⁰-⁹.]*")
 _MARKS = {"\u0302": "hat", "\u0303": "tilde", "\u0304": "bar", "\u0305": "bar", "\u0307": "dot"}
+# An expression's words: its operators, a power of a bracket, a function's bracket.
+_WORDS = [(re.compile(r"\)²"), "_sq"), (re.compile(r"\)³"), "_cube"),
+          (re.compile(r"\s*[−-]\s*"), "_minus_"), (re.compile(r"\s*\+\s*"), "_plus_"),
+          (re.compile(r"\s*[·×*]\s*"), "_times_"), (re.compile(r"\s*/\s*"), "_over_"),
+          (re.compile(r"(?<=[A-Za-z])\("), "_"), (re.compile(r"[()]"), "")]
+_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+
+
+def _spelled(name: str) -> str:
+    """``name`` in ASCII: marks spelled (``ê`` → ``e_hat``), sub- and superscripts as
+    digits (``w²₁`` → ``w21``)."""
+    return "".join("_" + _MARKS[c] if c in _MARKS else c
+                   for c in unicodedata.normalize("NFKD", name)
+                   if c in _MARKS or not unicodedata.combining(c))
 
 
 def tape_names(lesson: Lesson) -> dict[Value, str]:
     """The names the tape panel's variables take from the picture: a plain name as it is
     (``w₁`` → ``w1``, ``layers.0.neurons.1.b``), a letter with a mark spelled out (``ê`` →
-    ``e_hat``), and a node named by an expression (``e − ê``) by its op (``sub``): the
-    lowering makes them identifiers and unique."""
+    ``e_hat``), an expression in words (``(e − ê)²`` → ``e_minus_e_hat_sq``, ``w³·a²`` →
+    ``w3_times_a2``), and one that has no words here (``Σₖ w¹₁ₖxₖ``) by its op (``dot``):
+    the lowering makes them identifiers and unique."""
     names = {}
     for node, name in lesson.picture.names.items():
         if node.is_constant:
             continue
-        spelled = "".join(
-            "_" + _MARKS[c] if c in _MARKS else c
-            for c in unicodedata.normalize("NFKD", name) if c in _MARKS or
-            not unicodedata.combining(c))
+        spelled = _spelled(name)
         if _PLAIN.fullmatch(spelled.replace("_", "")):
             names[node] = spelled
+            continue
+        words = name
+        for pattern, word in _WORDS:
+            words = pattern.sub(word, words)
+        words = re.sub("_+", "_", _spelled(words)).strip("_")
+        if _IDENTIFIER.fullmatch(words):
+            names[node] = words
         elif node.op is not None:
             names[node] = node.op.name
     return names

@@ -21,7 +21,7 @@ import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from autograd import Value, dot
+from autograd import Value, dot, topological_order
 from autograd import sum as vsum
 
 if __package__ in (None, ""):  # ``python examples/equations.py``
@@ -260,14 +260,18 @@ def small_network() -> Value:
         out = []
         for j in range(2):
             w = [Value(rng.gauss(0, 1), label=f"w{sup}{sub[j]}{sub[k]}") for k in range(2)]
-            z = dot(w, a) + Value(rng.gauss(0, 0.5), label=f"b{sup}{sub[j]}")
+            weighted = dot(w, a)
+            weighted.label = f"Σₖ w{sup}{sub[j]}ₖ{'x' if layer == 1 else 'a¹'}ₖ"
+            z = weighted + Value(rng.gauss(0, 0.5), label=f"b{sup}{sub[j]}")
             z.label = f"z{sup}{sub[j]}"
             act = z.sigmoid()
             act.label = f"a{sup}{sub[j]}"
             out.append(act)
         a = out
     y = [Value(t, label=f"y{sub[k]}") for k, t in enumerate((1.0, 0.0))]
-    loss = 0.5 * vsum((aj - t) ** 2 for aj, t in zip(a, y))
+    squares = vsum((aj - t) ** 2 for aj, t in zip(a, y))
+    squares.label = "‖a² − y‖²"
+    loss = 0.5 * squares
     loss.label = "C"
     return loss
 
@@ -348,10 +352,12 @@ def tell_equations(page: Page, result: EquationsResult) -> None:
         "neuron lesson's C₀ = (a − y)²) every gradient doubles, the minimum is the same, and "
         "a learning rate α there does what 2α does here."
     )
-    page.live(small_network(), "step_through.html",
+    net = small_network()
+    named = {node.label: node for node in topological_order(net)}
+    page.live(net, "step_through.html",
               "A 2-2-2 network's cost, live (δˡⱼ is the gradient of zˡⱼ). Click z¹₁ for BP2 "
               "as a sum over paths; step with Next to see BP1 at z²₁ and z²₂ first; drag "
-              "w²₁₁ and every δ follows.", cites=("z¹₁",))
+              "w²₁₁ and every δ follows.", cites=("z¹₁",), first=[named["w²₁₁"]])
     page.heading("Checked against the engine")
     page.say(
         "Computed with plain lists and for-loops, then compared with the engine, which knows "

@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from statistics import fmean
 
 import nn
 
@@ -45,31 +46,49 @@ class MinibatchResult:
     def summary(self) -> str:
         """One line: what the learner will see, with its numbers."""
         epochs = len(next(iter(self.losses.values())))
-        best = min(self.losses, key=lambda s: self.losses[s][-1])
-        name = "the full batch" if best == self.n else f"batch {best}"
+        late = max(1, epochs // 4)
+        mean = {s: fmean(losses[-late:]) for s, losses in self.losses.items()}
+        best = min(mean, key=mean.__getitem__)
         updates, size = min((u, s) for s, u in self.updates_to_match_full.items()
                             if u is not None)
-        fewest = "the full batch" if size == self.n else f"batch {size}"
         return (
             "You will train one model with the full batch, mini-batches and single samples: "
-            f"per epoch {name} gets lowest ({self.losses[best][-1]:.4f} after {epochs} "
-            f"epochs), per update {fewest} needs fewest ({updates} updates)."
+            f"per epoch {_name(best, self.n)} gets lowest (a mean {mean[best]:.4f} over the "
+            f"last {late} of {epochs} epochs, where small batches jitter), per update "
+            f"{_name(size, self.n)} needs fewest ({updates} updates)."
         )
 
 
+def _name(size: int, n: int) -> str:
+    return "the full batch" if size == n else f"batch {size}"
+
+
 def per_epoch(losses: dict[int, list[float]], n: int, epochs: int) -> str:
-    """What the table says per epoch, read from its numbers (smaller is not always better)."""
-    ranked = sorted(losses, key=lambda s: losses[s][-1])
-    best, smallest = ranked[0], min(losses)
-    name = {s: "the full batch" if s == n else f"batch {s}" for s in losses}
-    text = (f"Read it two ways. Per epoch (the same number of gradient evaluations), "
-            f"{name[best]} ends lowest after {epochs} epochs ({losses[best][-1]:.4f})")
-    if best == smallest:
-        return text + ": the smaller the batch, the more steps, the further it gets."
-    return (text + f", ahead of the larger batches, which take fewer steps; but "
-            f"{name[smallest]} ends at {losses[smallest][-1]:.4f}, behind it: at this "
-            "learning rate a single sample's gradient is noisy enough that its extra steps "
-            "partly undo each other.")
+    """What the table says per epoch, read from its numbers: how fast each batch size falls,
+    and, since a small batch's loss jitters from epoch to epoch, which is lowest on average
+    over the last quarter of training (the last epoch alone may rank them otherwise)."""
+    early = late = max(1, epochs // 4)  # a quarter of the training, at each end
+    mean = {s: fmean(history[-late:]) for s, history in losses.items()}
+    by_size = sorted(losses, reverse=True)
+    fall = sorted(losses, key=lambda s: losses[s][early - 1])
+    after = ", ".join(f"{_name(s, n)} {losses[s][early - 1]:.4f}" for s in by_size)
+    text = "Read it two ways. Per epoch (the same number of gradient evaluations), "
+    when = f"after {early} epoch{'s' if early > 1 else ''}"
+    if fall == sorted(losses):
+        text += f"the smaller the batch, the faster the loss falls: {when}, {after}."
+    else:
+        text += f"{when} {_name(fall[0], n)} is lowest: {after}."
+    smallest = min(losses)
+    tail = losses[smallest][-late:]
+    text += (f" Smaller batches also jitter: over the last {late} epochs {_name(smallest, n)} "
+             f"moves between {min(tail):.4f} and {max(tail):.4f}")
+    best, last = min(mean, key=mean.__getitem__), min(losses, key=lambda s: losses[s][-1])
+    if last != best:
+        return text + (f", so the last epoch alone puts {_name(last, n)} first "
+                       f"({losses[last][-1]:.4f} against {losses[best][-1]:.4f}) although "
+                       f"{_name(best, n)} is lower on average over those epochs "
+                       f"({mean[best]:.4f} against {mean[last]:.4f}).")
+    return text + f"; on average over them {_name(best, n)} gets lowest ({mean[best]:.4f})."
 
 
 def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> MinibatchResult:
@@ -107,10 +126,15 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> M
         s: next((updates[s] * (e + 1) for e, v in enumerate(losses[s]) if v <= target), None)
         for s in sizes
     }
+    late = max(1, epochs // 4)
     page.table(
-        ["batch size", "updates / epoch", "loss after 1 epoch", f"after {epochs}",
+        ["batch size", "updates / epoch", "loss after 1 epoch", f"after {late}",
+         f"after {epochs}", f"last {late} epochs: mean (lowest–highest)",
          f"updates to reach {target:.4f}"],
-        [["full" if s == n else s, updates[s], f"{losses[s][0]:.4f}", f"{losses[s][-1]:.4f}",
+        [["full" if s == n else s, updates[s], f"{losses[s][0]:.4f}",
+          f"{losses[s][late - 1]:.4f}", f"{losses[s][-1]:.4f}",
+          f"{fmean(losses[s][-late:]):.4f} ({min(losses[s][-late:]):.4f}–"
+          f"{max(losses[s][-late:]):.4f})",
           reach[s] if reach[s] is not None else "not reached"] for s in sizes],
     )
     page.say(per_epoch(losses, n, epochs) + " Per update (last column, measured at epoch ends: "

@@ -88,7 +88,9 @@ def wide_network(seed: int = 0) -> tuple[Value, list[list[Value]], list[list[lis
               for j in range(2)] for k in range(2)]
         out = []
         for k in range(2):
-            a = (w[k][0] * acts[-1][0] + w[k][1] * acts[-1][1]).sigmoid()
+            z = w[k][0] * acts[-1][0] + w[k][1] * acts[-1][1]
+            z.label = f"z{SUP[layer - 1]}{SUB[k]}"
+            a = z.sigmoid()
             a.label = f"a{SUP[layer - 1]}{SUB[k]}"
             out.append(a)
         weights.append(w)
@@ -222,7 +224,7 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> N
               "bring each into view). Next steps through the backward pass; drag w³ to "
               "watch C₀ move beside the gradient's prediction; click a² for ∂C₀/∂a² as its "
               "path's product.",
-              cites=("b³ → z³", "w³ → w³·a²", "a² → w³·a²"))
+              cites=("b³ → z³", "w³ → w³·a²", "a² → w³·a²"), first=[n["w³"]])
     page.heading("How sensitive is C₀ to each number?")
     names = [f"{k}{s}" for s in SUP for k in "wba"] + ["a⁰"]
     sens = {k: n[k].grad for k in names}

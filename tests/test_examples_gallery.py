@@ -97,6 +97,10 @@ def test_gallery_is_a_learning_path(gallery):
 
 LIVE = {"chain": 1, "neuron": 2, "modes": 1, "equations": 1}
 """The lessons that step through a graph, and how many live step-throughs each shows."""
+DRAG = re.compile(r"[Dd]rag (\S+?)[ ,(]")
+"""What a caption asks the learner to drag ("drag w³ to watch C₀ move")."""
+GENERIC_NAME = re.compile(r"n[₀-₉]+")
+"""The name viz gives a node with no label and no short expression (n₃)."""
 NUMBER_NAME = re.compile(r"∂\(?[−-]?[0-9½¼¾⅓⅔⅕⅛][0-9.]*\)?(?=[\s/,)]|$)")
 
 
@@ -121,6 +125,21 @@ def test_every_step_through_a_lesson_shows_is_live(gallery, browser, name):
             {length: chainrulePage.data.frames.length}, (_, k) => chainrulePage.frame(k))
             .map(f => f.sentence + " " + f.detail)""")
         assert not [s for s in sentences if NUMBER_NAME.search(s)], name
+        names = frame.evaluate("JSON.parse(document.getElementById('page-extra').textContent)"
+                               ".nodes.map(n => n.name)")
+        assert not [n for n in names if GENERIC_NAME.fullmatch(n)], names  # n₃: say what it is
+        caption = page.locator(f"iframe[name='{frame.name}'] + figcaption").inner_text()
+        cited = page.locator(f"iframe[name='{frame.name}'] + figcaption a.cite").evaluate_all(
+            "els => els.map(e => decodeURIComponent(e.hash.replace('#show=', '')))")
+        drawn = frame.evaluate("Object.values(chainrulePage.data.graph.labels)")
+        for label in cited:  # every part of the picture a caption links to is drawn
+            assert label.replace(" ", "") in {d.replace(" ", "") for d in drawn}, (name, label)
+        for asked in DRAG.findall(caption):  # the input the caption asks for is in sight
+            if asked in labels:
+                row = frame.get_by_label(asked, exact=True).bounding_box()
+                box = frame.locator("#leaves").bounding_box()
+                assert box["y"] <= row["y"] and row["y"] + row["height"] <= \
+                    box["y"] + box["height"], (name, asked)
         assert frame.locator(".back").is_hidden()  # inside the lesson: no way back needed
     alone = browser.new_page(viewport={"width": 1280, "height": 800})
     alone.goto(frames[0].url)

@@ -142,6 +142,18 @@ def test_the_lesson_names_the_setting_that_measured_best():
         assert "the lesson's setting measured best" not in text
 
 
+def test_normalising_is_called_worse_only_outside_the_seeds_spread():
+    text = gan.normalising(RESULT.ablation)
+    base = RESULT.ablation[0]
+    normalised = next(a for a in RESULT.ablation if a.tricks.normalize)
+    spread = [r.wasserstein for r in base.runs]
+    assert f"{normalised.median_w1:.3f} against the lesson's setting's {base.median_w1:.3f}" \
+        in text
+    inside = min(spread) <= normalised.median_w1 <= max(spread)
+    assert ("seed-to-seed spread" in text) == inside and ("worse" in text) == (
+        not inside and normalised.median_w1 > base.median_w1)
+
+
 def test_each_ablation_row_says_what_it_switched():
     names = dict(gan.switches())
     assert "without label smoothing (real labelled 1)" in names  # the smoothing is what is off

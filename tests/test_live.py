@@ -12,6 +12,7 @@ import viz
 from autograd import OPS, Op, Value, apply, topological_order
 from autograd import sum as vsum
 from viz._text import fmt, shorten
+from viz.live import tape_names
 
 VIEWPORT = {"width": 1280, "height": 800}
 REL = 1e-12  # page against engine: V8's and the C library's elementary functions differ by ulps
@@ -125,7 +126,7 @@ def pages(tmp_path_factory):
 def open_page(browser, pages):
     opened = []
 
-    def open_(name, path=None):
+    def open_(name, path=None, hash=""):
         paths, roots = pages
         page = browser.new_page(viewport=VIEWPORT)
         requests, problems = [], []
@@ -134,7 +135,7 @@ def open_page(browser, pages):
                 else None)
         page.on("pageerror", lambda e: problems.append(str(e)))
         page.on("dialog", lambda d: (problems.append("dialog: " + d.message), d.dismiss()))
-        page.goto((path or paths[name]).as_uri())
+        page.goto((path or paths[name]).as_uri() + hash)
         page.wait_for_function("window.chainruleLive !== undefined || "
                                "document.querySelector('#leaves[disabled]') !== null")
         opened.append((page, requests, problems))
@@ -251,6 +252,25 @@ def test_the_sensitivity_plot_has_labelled_axes_with_a_scale(open_page):
     assert box["y"] + box["height"] <= VIEWPORT["height"]
 
 
+@pytest.mark.parametrize("name", ["chain", "mlp"])
+def test_the_plots_axis_labels_stay_clear_of_its_numbers(name, open_page):
+    page, root = open_page(name)
+    first = leaves_of(root)[0].data
+    for value in (first, first + 1e-3):  # before a nudge, then a small one: long tick labels
+        page.fill("#leaf-0", repr(value))
+        page.evaluate("() => new Promise(requestAnimationFrame)")
+        page.evaluate("() => new Promise(requestAnimationFrame)")
+        boxes = page.eval_on_selector_all("#sens-plot text", """els => els.map(e => {
+            const r = e.getBoundingClientRect();
+            return [e.classList.contains('label'), r.left, r.top, r.right, r.bottom]; })""")
+        labels = [b[1:] for b in boxes if b[0]]
+        numbers = [b[1:] for b in boxes if not b[0]]
+        for a in labels:
+            for b in numbers:
+                apart = a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+                assert apart, (name, value, a, b)
+
+
 def test_typing_keeps_one_nudge_from_the_value_before(open_page):
     page, _ = open_page("neuron")
     page.click("#leaf-1")
@@ -302,7 +322,24 @@ def test_no_step_names_a_constant_and_data_leaves_have_controls(open_page):
     assert not [s for s in sentences if "∂½" in s or "∂(−1)" in s or "∂1 " in s]
     labels = page.eval_on_selector_all("#leaves input[type=number]",
                                        "els => els.map(e => e.getAttribute('aria-label'))")
-    assert sorted(labels) == sorted(["w₁", "w₂", "w₃", "x", "ê"])
+    assert labels == ["w₁", "x", "w₂", "w₃", "ê"]  # top to bottom, as the forward pass reads them
+    page.wait_for_function(  # the plot, before any nudge, is of the first input listed
+        "document.getElementById('sens-plot').textContent.includes('the nudge of w₁')")
+
+
+def test_the_inputs_a_lesson_asks_for_head_the_list(tmp_path, open_page):
+    root = lesson_graphs.chain()
+    named = {n.label: n for n in topological_order(root)}
+    path = viz.live(root, first=[named["w₃"]]).save(tmp_path / "first.html")
+    page, _ = open_page("first", path)
+    labels = page.eval_on_selector_all("#leaves input[type=number]",
+                                       "els => els.map(e => e.getAttribute('aria-label'))")
+    assert labels == ["w₃", "w₁", "x", "w₂", "ê"]
+    page.wait_for_function(
+        "document.getElementById('sens-plot').textContent.includes('the nudge of w₃')")
+    for node in (named["y"], Value(1.0, label="elsewhere")):
+        with pytest.raises(ValueError, match=r"first= names .* not an input of the graph"):
+            viz.live(root, first=[node])
 
 
 # ---- the sum over paths ----------------------------------------------------------------------
@@ -341,6 +378,54 @@ def test_the_chain_rule_panel_is_the_sum_over_paths_and_follows_a_nudge(open_pag
     assert page.get_by_label("chain rule for u").is_visible()
 
 
+def in_view(page, element):
+    box, view = page.locator(f"#{element}").bounding_box(), page.locator("#view").bounding_box()
+    return (view["x"] <= box["x"] and box["x"] + box["width"] <= view["x"] + view["width"]
+            and view["y"] <= box["y"] and box["y"] + box["height"] <= view["y"] + view["height"])
+
+
+CAMERA = "document.getElementById('camera').getAttribute('transform')"
+SETTLED = "!document.getElementById('view').dataset.moving"
+
+
+def test_a_nudge_leaves_the_view_where_the_learner_put_it(open_page):
+    """A caption's link (even on a page just opened) or a click puts a node in view; a
+    nudge, an answer in practice or the practice switch rewrite numbers, never the view."""
+    page, root = open_page("paths", hash="#show=u")
+    lesson = viz.step_through(root)
+    u = lesson.picture.element[next(n for n in lesson.names if lesson.names[n] == "u")]
+    page.wait_for_function(SETTLED)
+    assert in_view(page, u)
+    page.click(f"#{u}")
+    camera = page.evaluate(CAMERA)
+    page.fill("#leaf-0", "0.25")
+    page.evaluate("() => new Promise(requestAnimationFrame)")
+    page.click("#tab-practice")
+    page.check("#predict")
+    assert page.evaluate(CAMERA) == camera and in_view(page, u)
+
+
+def test_the_chain_rule_panel_leaves_its_node_in_sight(open_page):
+    page, root = open_page("neuron")
+    lesson = viz.step_through(root)
+    x1 = lesson.picture.element[next(n for n in lesson.names if lesson.names[n] == "x₁")]
+    page.evaluate("(id) => chainrulePage.reveal([id])", x1)
+    page.wait_for_function(SETTLED)
+    node, view = page.locator(f"#{x1}").bounding_box(), page.locator("#view").bounding_box()
+    start = (node["x"] + 10, node["y"] + 10)  # drag the node to the view's lower left corner
+    page.mouse.move(*start)
+    page.mouse.down()
+    page.mouse.move(view["x"] + 30, view["y"] + view["height"] - node["height"] - 10, steps=5)
+    page.mouse.up()
+    page.click(f"#{x1}")
+    page.wait_for_function(SETTLED)
+    node = page.locator(f"#{x1}").bounding_box()
+    panel = page.get_by_label("chain rule for x₁").bounding_box()
+    apart = (node["x"] >= panel["x"] + panel["width"] or node["y"] + node["height"] <= panel["y"])
+    assert apart, (node, panel)
+    assert in_view(page, x1)
+
+
 def path_products(root, node):
     """Every path's product of local derivatives from root down to node (the oracle: the
     engine's backward steps, multiplied along each path)."""
@@ -371,6 +456,8 @@ def test_practice_asks_the_local_derivative_then_the_product(open_page):
     page.check("#predict")
     page.click("#next")
     assert page.locator("#narration").inner_text().endswith("· ? = ?")
+    term = viz.step_through(root).frames[1].sentence.split(" = ")[0]  # the narration's words
+    assert page.locator("#narration").inner_text() == f"{term} = {fmt(steps[0].upstream)} · ? = ?"
     local_cell = page.locator("#graph text").filter(has_text="= ?")
     assert local_cell.count() >= 1  # the local derivatives to come are hidden in the picture
     page.fill("#guess-value", "12345")
@@ -390,6 +477,23 @@ def test_practice_asks_the_local_derivative_then_the_product(open_page):
     page.click("#reveal")  # show me
     assert page.locator("#guess-result").inner_text() == f"It is {fmt(steps[1].local)}."
     assert score.get_attribute("data-asked") == "3" and score.get_attribute("data-right") == "1"
+
+
+def test_practice_hides_the_steps_to_come_and_shows_the_steps_passed(open_page):
+    """A step passed without an answer shows its local derivative beside its product; the
+    current step's and those to come stay hidden."""
+    page, root = open_page("chain")
+    lesson = viz.step_through(root)
+    page.click("#tab-practice")
+    page.check("#predict")
+    at = 3
+    for _ in range(at):
+        page.click("#next")
+    texts = page.evaluate(FRAME, at)[2]
+    for k, frame in enumerate(lesson.frames[1:], start=1):
+        step = frame.step
+        local = texts[lesson.picture.edge_of[(step.node, step.index)] + "-local"]
+        assert local.endswith("= ?" if k >= at else f"= {fmt(step.local)}"), (k, local)
 
 
 @pytest.mark.parametrize("name", ["chain", "every_op"])
@@ -416,6 +520,14 @@ def test_highlighted_code_line_is_the_current_step(name, open_page):
     clipped = page.evaluate("""() => Array.from(document.querySelectorAll('#code .line'))
         .filter(e => e.scrollWidth > e.clientWidth + 1).length""")
     assert clipped == 0  # long lines wrap: nothing is cut off
+
+
+def test_the_code_panel_opened_late_shows_the_current_line(open_page):
+    page, root = open_page("every_op")
+    page.locator("#slider").fill(str(len(viz.step_through(root)) - 2))  # the tape's last lines
+    page.click("#tab-code")
+    line, box = page.locator("#code .current").bounding_box(), page.locator("#code").bounding_box()
+    assert box["y"] <= line["y"] and line["y"] + line["height"] <= box["y"] + box["height"]
 
 
 def test_an_embedding_page_sets_and_reads_the_leaves(browser):
@@ -557,6 +669,15 @@ def test_a_graph_too_big_to_draw_is_refused_with_how_to():
 def test_the_tape_panel_reads_like_the_picture(open_page):
     page, _ = open_page("chain")
     code = page.locator("#code").inner_text()
-    for name in ("w1", "w2", "w3", "x", "e_hat", "y", "z", "e", "L"):
+    for name in ("w1", "w2", "w3", "x", "e_hat", "y", "z", "e", "L", "e_minus_e_hat",
+                 "e_minus_e_hat_sq"):
         assert f" {name} " in code or f" {name}," in code or f"({name}" in code, name
     assert "__" not in code  # no label mangled into underscores
+
+
+def test_the_tape_names_an_expression_in_words():
+    """Named as the picture names it: an expression in words, never a numbered op (sub_2)."""
+    lesson = viz.step_through(lesson_graphs.chain())
+    named = {lesson.names[n]: name for n, name in tape_names(lesson).items()}
+    assert (named["ê"], named["e − ê"], named["(e − ê)²"]) == \
+        ("e_hat", "e_minus_e_hat", "e_minus_e_hat_sq")

@@ -117,7 +117,7 @@ def test_grad_from_other_roots_is_told_apart():
     first, second = x * 10.0, x * 3.0
     first.backward()
     second.backward()
-    assert "grad = 10.0 (earlier passes) + 3.0 = 13.0" in viz.draw_graph(second).source
+    assert "grad = 10.0 (earlier passes) + 3.0 (this pass) = 13.0" in viz.draw_graph(second).source
 
 
 def test_backward_twice_shows_the_earlier_pass_never_a_second_path():
@@ -129,7 +129,7 @@ def test_backward_twice_shows_the_earlier_pass_never_a_second_path():
     assert "grad = 2.0 + 2.0 = 4.0" in once and "grad 1.0 (seed)" in once
     y.backward()
     twice = viz.draw_graph(y).source
-    assert "grad = 4.0 (earlier passes) + 2.0 + 2.0 = 8.0" in twice
+    assert "grad = 4.0 (earlier passes) + 4.0 (this pass: 2.0 + 2.0) = 8.0" in twice
     assert "grad = 1.0 (earlier passes) + 1.0 (seed) = 2.0" in twice
     assert twice.count("1.0 × 2.0 = 2.0") == 2  # each edge: this pass's product
     assert "4.0 + 4.0" not in twice

@@ -13,14 +13,15 @@ import pytest
 
 import viz
 from autograd import Value, backward_steps, grad
-from viz._text import DIGITS, parse, shorten
+from examples import modes
+from viz._text import DIGITS, fmt, parse, shorten
 
 NARRATION_RTOL = 0.5 * 10 ** (1 - DIGITS)
 EVIL = '<script>alert(1)</script>"]; x -> y [</script>'
 NUMBERS = re.compile(r"= (−?[0-9.]+(?:e[+−]\d+)?) · (−?[0-9.]+(?:e[+−]\d+)?) = (\S+)$")
 VIEWPORT = {"width": 1280, "height": 800}
-MIN_TEXT_PX = 9
-"""Rendered height of graph text at the default zoom (an 11 px font is about 13 px high)."""
+MIN_FONT_PX = 11
+"""The smallest font of graph text on screen at the first view (its size × the zoom)."""
 LINEAR = 6.0
 """A lesson 4× as long may make a page at most this many times larger (n² would be 16)."""
 
@@ -31,9 +32,9 @@ CURRENT_BOXES = """() => {
           boxes: els.map(e => { const r = e.getBoundingClientRect();
                                 return [e.id, r.left, r.top, r.right, r.bottom]; })};
 }"""
-TEXT_HEIGHTS = """() => Array.from(document.querySelectorAll("#graph text"))
+FONT_PX = """() => Array.from(document.querySelectorAll("#graph text"))
   .filter(t => t.textContent.trim())
-  .map(t => t.getBoundingClientRect().height)"""
+  .map(t => t.getScreenCTM().a * parseFloat(getComputedStyle(t).fontSize))"""
 SCALE = """() => document.getElementById("camera").getAttribute("transform")"""
 
 
@@ -43,6 +44,21 @@ def evil_lesson():
     loss = h * h + w * 0.1
     loss.label = "L"
     return loss
+
+
+def modes_graph():
+    """The modes lesson's y₁ = sin(x₁x₂) + x₁²: it fits the view just below 100%."""
+    return modes.example()[1][0]
+
+
+def doubling(levels=4):
+    """aₖ = aₖ₋₁·aₖ₋₁ from a₀ = x: every level doubles the paths from the output to x."""
+    x = Value(1.05, label="x")
+    a = x
+    for k in range(1, levels + 1):
+        a = a * a
+        a.label = f"a{k}"
+    return a
 
 
 @pytest.fixture(scope="module")
@@ -56,9 +72,12 @@ def pages(tmp_path_factory):
         "mlp": viz.step_through(mlp, scopes=scopes).to_html(out / "mlp.html"),
         "evil": viz.step_through(evil).to_html(out / "evil.html"),
     }
+    paths["modes"] = viz.step_through(modes_graph(), rankdir="TB").to_html(out / "modes.html")
+    paths["doubling"] = viz.step_through(doubling()).to_html(out / "doubling.html")
     chain.backward()
     paths["picture"] = viz.draw_graph(chain).to_html(out / "picture.html")
-    roots = {"chain": chain, "mlp": mlp, "evil": evil, "picture": chain}
+    roots = {"chain": chain, "mlp": mlp, "evil": evil, "picture": chain, "modes": None,
+             "doubling": None}
     return paths, roots
 
 
@@ -155,11 +174,13 @@ def test_every_frame_keeps_the_current_step_in_view(open_page, name):
         assert_current_in_view(page, k)
 
 
-@pytest.mark.parametrize("name", ["chain", "mlp", "picture"])
+@pytest.mark.parametrize("name", ["chain", "mlp", "picture", "modes"])
 def test_graph_text_is_legible_at_the_default_zoom(open_page, name):
+    """The first view shrinks a graph to fit only while its smallest text (an op's
+    parameter, ``k = 2.0``, is drawn a size smaller) stays 11 px on screen."""
     page, _ = open_page(name)
-    heights = page.evaluate(TEXT_HEIGHTS)
-    assert heights and min(heights) >= MIN_TEXT_PX, min(heights)
+    sizes = page.evaluate(FONT_PX)
+    assert sizes and min(sizes) >= MIN_FONT_PX - 0.01, min(sizes)
 
 
 @pytest.mark.parametrize("name", ["chain", "picture"])
@@ -382,3 +403,22 @@ def test_assets_refuse_a_script_that_would_end_its_element(tmp_path, monkeypatch
             assets.text("bad.js")
     finally:
         assets.text.cache_clear()
+
+
+def test_a_node_of_many_paths_lists_the_first_and_sums_them_all(open_page):
+    """16 paths: the panel lists 8, says how many there are, and gives their sum, computed
+    over every path (not read from backward()), equal to the engine's gradient."""
+    page, _ = open_page("doubling")
+    x = page.locator("#graph .node").filter(has=page.locator("text", has_text=re.compile("^x$")))
+    page.evaluate("(id) => chainrulePage.reveal([id])", x.get_attribute("id"))
+    settle(page)
+    x.click()
+    panel = page.get_by_label("chain rule for x")
+    assert panel.locator("li").count() == 8
+    assert "16 paths from a4 to x (the first 8 shown)" in panel.inner_text()
+    root = doubling()
+    leaf = next(n for n in viz.step_through(root).names if n.label == "x")
+    (expected,) = grad(root, [leaf])
+    total = float(panel.locator(".sum").get_attribute("data-value"))
+    assert math.isclose(total, expected, rel_tol=1e-12), (total, expected)
+    assert panel.locator(".sum").inner_text().endswith(f"all 16 paths = {fmt(expected)}")

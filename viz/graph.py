@@ -57,7 +57,8 @@ def draw_graph(
             ``ValueError`` saying how to draw it; ``None`` draws any size.
         seed: the gradient the last ``backward()`` started from (1.0, its default): the
             edges show that pass; what earlier passes left in ``.grad`` is shown apart
-            (``grad = 4.0 (earlier passes) + 2.0 + 2.0 = 8.0``), never as another path.
+            (``grad = 4.0 (earlier passes) + 4.0 (this pass: 2.0 + 2.0) = 8.0``), never
+            as another path.
 
     Returns:
         A ``graphviz.Digraph``: Jupyter shows it; ``.source`` is the DOT text;

@@ -1,9 +1,10 @@
 """The HTML renderer: one self-contained page that shows a picture, or steps through one.
 
-The only place page markup is written. The graph is drawn once (the SVG of
+The frame every page shares (a live page adds its side panel: :mod:`viz.live_page`,
+:mod:`viz.train_page`). The graph is drawn once (the SVG of
 :mod:`viz.layout`); frames are JSON data: per frame a sentence, the ids of the current
-elements, and the cell texts that change. One JavaScript function, ``setText(id, text)``,
-writes every text, so a page that recomputes numbers live only has to supply new texts.
+elements, and the cell texts that change. The viewer asks one function what frame k
+shows (``chainrulePage.frame``), so a page that recomputes numbers live only replaces it.
 Nothing is fetched: the page's CSS and JS (``viz/static/stepthrough.*``, read by
 :mod:`viz.assets`) are inline. Text enters the page escaped by
 :func:`viz._text.html_text`, inside the SVG as ``dot`` escaped it, or as JSON in a

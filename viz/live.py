@@ -16,29 +16,21 @@ inputs (:mod:`viz.domains`), the page names the node and why.
 
 from __future__ import annotations
 
-import math
 import os
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from autograd import Value
 from autograd.javascript import Program, lower
 
-from . import domains, html, template
-from . import names as naming
-from ._text import DIGITS, html_text
+from . import domains, html, live_page
+from ._text import DIGITS
 from .groups import Scope
 from .model import MAX_NODES
 from .narrate import Frame
 from .stepthrough import MAX_STEPS, TITLE, Lesson, step_through
-
-BOX_DIGITS = 7
-"""Significant digits a leaf's number box shows (the leaf keeps its exact value)."""
-SLIDER_STEPS = 100
-"""A slider moves a leaf in steps of a round number, about this many across its range."""
 
 
 class Live:
@@ -53,9 +45,20 @@ class Live:
         predict: whether the page opens in practice mode (predict, then reveal).
     """
 
-    def __init__(self, lesson: Lesson, program: Program, predict: bool = False) -> None:
+    def __init__(self, lesson: Lesson, program: Program, predict: bool = False,
+                 first: Sequence[Value] = ()) -> None:
         self.lesson, self.program, self.predict = lesson, program, predict
         self.leaf_names = _unique([lesson.names[leaf] for leaf in program.leaves])
+        at = {leaf: i for i, leaf in enumerate(program.leaves)}
+        for leaf in first:
+            if leaf not in at:
+                raise ValueError(f"live: first= names {leaf!r}, which is not an input of the "
+                                 "graph that a learner can change (a leaf that is not a "
+                                 "constant)")
+        top = list(dict.fromkeys(at[leaf] for leaf in first))
+        self.shown = top + [i for i in reading_order(program.leaves, program.order)
+                            if i not in top]
+        """The leaves' controls from top to bottom, as indices into ``program.leaves``."""
 
     def __len__(self) -> int:
         return len(self.lesson)
@@ -71,13 +74,14 @@ class Live:
                     "other ops).").strip()
         code, frames = "", lesson.frames
         if program.javascript:
-            code = program.javascript + domains.checks(_check_keys(program))
+            code = program.javascript + domains.checks(live_page.check_keys(program))
             # live.js renders every step's texts from their parts: only frame 0 is written
             frames = [frames[0], *(Frame(f.number, f.step, "", "", f.current) for f in frames[1:])]
+        scripts = ("domains.js", "sensitivity.js", "practice.js", "live.js") if code else ()
         return html.page(drawing, frames, initial, title, True, note,
-                         aside=_aside(self), styles=("live.css",),
-                         scripts=("domains.js", "live.js") if code else (), code=code,
-                         extra=_data(self), graph=lesson.graph_data(), back=back)
+                         aside=live_page.aside(self), styles=("live.css",), scripts=scripts,
+                         code=code, extra=live_page.data(self), graph=lesson.graph_data(),
+                         back=back)
 
     def to_html(self, path: str | os.PathLike[str], title: str = "",
                 back: html.Link | None = None) -> Path:
@@ -111,6 +115,7 @@ def live(
     max_nodes: int | None = MAX_NODES,
     max_steps: int | None = MAX_STEPS,
     scopes: Mapping[Value, Scope] | None = None,
+    first: Sequence[Value] = (),
 ) -> Live:
     """A step-through of the backward pass from ``root`` whose inputs a learner can nudge.
 
@@ -122,6 +127,9 @@ def live(
             only name the nodes, ``layers.0.neurons.1.w₁``).
         predict: open in practice mode (the learner types each local derivative, then
             each product, before it is shown).
+        first: inputs whose controls head the list (the ones a lesson asks the learner to
+            drag); the others follow in the order the forward pass reads them, the
+            farthest from the output first. The plot shown before a nudge is of the first.
 
     Returns:
         A :class:`Live`: ``save(path)`` writes the page, Jupyter shows it inline.
@@ -143,31 +151,61 @@ def live(
             "page draws every node. Make a page of a sub-graph (one neuron's output, one "
             "sample's loss), or pass max_nodes=None."
         )
-    return Live(lesson, lower(root, float(gradient), names=tape_names(lesson)), predict)
+    return Live(lesson, lower(root, float(gradient), names=tape_names(lesson)), predict, first)
 
 
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9₀-₉⁰-⁹.]*")
 _MARKS = {"\u0302": "hat", "\u0303": "tilde", "\u0304": "bar", "\u0305": "bar", "\u0307": "dot"}
+# An expression's words: its operators, a power of a bracket, a function's bracket.
+_WORDS = [(re.compile(r"\)²"), "_sq"), (re.compile(r"\)³"), "_cube"),
+          (re.compile(r"\s*[−-]\s*"), "_minus_"), (re.compile(r"\s*\+\s*"), "_plus_"),
+          (re.compile(r"\s*[·×*]\s*"), "_times_"), (re.compile(r"\s*/\s*"), "_over_"),
+          (re.compile(r"(?<=[A-Za-z])\("), "_"), (re.compile(r"[()]"), "")]
+_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+
+
+def _spelled(name: str) -> str:
+    """``name`` in ASCII: marks spelled (``ê`` → ``e_hat``), sub- and superscripts as
+    digits (``w²₁`` → ``w21``)."""
+    return "".join("_" + _MARKS[c] if c in _MARKS else c
+                   for c in unicodedata.normalize("NFKD", name)
+                   if c in _MARKS or not unicodedata.combining(c))
 
 
 def tape_names(lesson: Lesson) -> dict[Value, str]:
     """The names the tape panel's variables take from the picture: a plain name as it is
     (``w₁`` → ``w1``, ``layers.0.neurons.1.b``), a letter with a mark spelled out (``ê`` →
-    ``e_hat``), and a node named by an expression (``e − ê``) by its op (``sub``): the
-    lowering makes them identifiers and unique."""
+    ``e_hat``), an expression in words (``(e − ê)²`` → ``e_minus_e_hat_sq``, ``w³·a²`` →
+    ``w3_times_a2``), and one that has no words here (``Σₖ w¹₁ₖxₖ``) by its op (``dot``):
+    the lowering makes them identifiers and unique."""
     names = {}
     for node, name in lesson.picture.names.items():
         if node.is_constant:
             continue
-        spelled = "".join(
-            "_" + _MARKS[c] if c in _MARKS else c
-            for c in unicodedata.normalize("NFKD", name) if c in _MARKS or
-            not unicodedata.combining(c))
+        spelled = _spelled(name)
         if _PLAIN.fullmatch(spelled.replace("_", "")):
             names[node] = spelled
+            continue
+        words = name
+        for pattern, word in _WORDS:
+            words = pattern.sub(word, words)
+        words = re.sub("_+", "_", _spelled(words)).strip("_")
+        if _IDENTIFIER.fullmatch(words):
+            names[node] = words
         elif node.op is not None:
             names[node] = node.op.name
     return names
+
+
+def reading_order(leaves: list[Value], order: list[Value]) -> list[int]:
+    """The leaves in the order the forward pass consumes them: the farthest from the output
+    first (the longest path down from it), ties in the order of ``leaves``, so a chain lists
+    w₁, x, w₂, w₃, ê and a network its first layer's weights before the second's."""
+    depth = {node: 0 for node in order}
+    for node in reversed(order):
+        for parent in node.parents:
+            depth[parent] = max(depth[parent], depth[node] + 1)
+    return sorted(range(len(leaves)), key=lambda i: -depth[leaves[i]])
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -179,160 +217,3 @@ def _unique(names: list[str]) -> list[str]:
         seen[n] = seen.get(n, 0) + 1
         out.append(f"{n} ({seen[n]})" if counts[n] > 1 else n)
     return out
-
-
-def _check_keys(program: Program) -> list[tuple[Any, int, Any]]:
-    """One domain check per (op, number of inputs, parameter) of the graph."""
-    return list(dict.fromkeys(_key(n) for n in program.order if n.op is not None))
-
-
-def _key(node: Value) -> tuple[Any, int, Any]:
-    return node.op, len(node.parents), node.arg if node.op and node.op.param else None
-
-
-def slider(value: float) -> tuple[str, str, str]:
-    """A leaf's slider (min, max, step): ± max(1, 2|value|) around it, in steps of a
-    round number (10ⁿ, about :data:`SLIDER_STEPS` of them), so dragging gives 1.2, not
-    1.20371666666667."""
-    centre = value if math.isfinite(value) else 0.0
-    span = max(1.0, 2.0 * abs(centre))
-    exponent = math.floor(math.log10(2.0 * span / SLIDER_STEPS))
-    step = 10.0**exponent
-    places = max(0, -exponent)
-    lo = math.floor((centre - span) / step) * step
-    hi = math.ceil((centre + span) / step) * step
-    return f"{lo:.{places}f}", f"{hi:.{places}f}", f"{step:.{places}f}"
-
-
-def _boxed(value: float) -> str:
-    """A leaf's value as its number box shows it: :data:`BOX_DIGITS` significant digits."""
-    return repr(float(f"{value:.{BOX_DIGITS}g}")) if math.isfinite(value) else ""
-
-
-def _aside(page: Live) -> str:
-    program, names = page.program, page.lesson.names
-    r = names[page.lesson.root]
-    rows = []
-    for i, leaf in enumerate(program.leaves):
-        name = html_text(page.leaf_names[i])
-        lo, hi, step = slider(leaf.data)
-        rows.append(
-            f'<div class="leaf" id="leaf-{i}-row"><label class="name" for="leaf-{i}">{name}'
-            f'</label><input type="number" id="leaf-{i}" step="any" value="{_boxed(leaf.data)}" '
-            f'aria-label="{name}"><input type="range" id="leaf-{i}-range" min="{lo}" '
-            f'max="{hi}" step="{step}" value="{leaf.data!r}" aria-label="{name} slider" '
-            f'tabindex="-1"><output id="leaf-{i}-grad" class="grad"></output></div>'
-        )
-    code = "".join(f'<span class="line" id="code-{k}">{html_text(line) or " "}</span>'
-                   for k, line in enumerate(program.python.splitlines()))
-    disabled = " disabled" if program.not_live else ""
-    practice = " checked" if page.predict else ""
-    rd = html_text(naming.of(r))
-    return f"""<aside id="live" aria-label="live lesson">
-<div role="tablist" aria-label="panels">
-<button type="button" role="tab" id="tab-nudge" aria-controls="panel-nudge"
-aria-selected="true">Nudge</button><button type="button" role="tab" id="tab-practice"
-aria-controls="panel-practice" aria-selected="false" tabindex="-1">Practice</button><button
-type="button" role="tab" id="tab-code" aria-controls="panel-code" aria-selected="false"
-tabindex="-1">Code</button></div>
-<section role="tabpanel" id="panel-nudge" aria-labelledby="tab-nudge">
-<p class="out"><span>{html_text(r)} = <output id="live-output"></output></span>
-<button type="button" id="reset">Reset</button></p>
-<p id="live-status" role="status"></p>
-<fieldset id="leaves"{disabled}><legend>Drag a slider or type a number</legend>
-{''.join(rows)}</fieldset>
-<div id="nudge" role="status" aria-label="nudge" hidden>
-<p><span id="nudge-leaf"></span>: <output id="nudge-from"></output> →
-<output id="nudge-to"></output>, Δ = <output id="nudge-delta"></output></p>
-<p>{html_text(r)}: <output id="nudge-before"></output> → <output id="nudge-after"></output>,
-actual Δ{html_text(r)} = <output id="nudge-actual" class="actual"></output></p>
-<p>predicted {rd}/∂<span class="sens-name"></span> · Δ = <output id="nudge-slope"></output>
-× <output id="nudge-by"></output> = <output id="nudge-predicted" class="predicted"></output>
-</p>
-<p>actual − predicted = <output id="nudge-gap" class="gap"></output></p>
-</div>
-<figure id="sens"><svg id="sens-plot" viewBox="0 0 380 165" role="img"
-aria-label="sensitivity plot"></svg><figcaption id="sens-caption"></figcaption></figure>
-</section>
-<section role="tabpanel" id="panel-practice" aria-labelledby="tab-practice" hidden>
-<p><label><input type="checkbox" id="predict"{practice}> Practice: at each step, type the
-local derivative, then the product, before the page shows them</label></p>
-<p id="score" aria-label="score" aria-live="polite"></p>
-<div id="quiz"><p id="quiz-question"></p>
-<form id="guess"><label for="guess-value" id="guess-label"></label>
-<input type="number" id="guess-value" step="any" aria-label="your answer">
-<button type="submit">Check</button>
-<button type="button" id="reveal">Show me</button></form>
-<p id="guess-result" role="status"></p></div>
-</section>
-<section role="tabpanel" id="panel-code" aria-labelledby="tab-code" hidden>
-<p class="key">autograd.compile's tape for this graph, a line per edge:
-<span class="swatch now"></span>this step <span class="swatch fwd"></span>where its node was
-computed</p>
-<pre id="code">{code}</pre>
-<p id="code-numbers"></p>
-</section>
-</aside>"""
-
-
-def _data(page: Live) -> dict[str, Any]:
-    """What ``viz/static/live.js`` reads (the ``page-extra`` element)."""
-    program, lesson = page.program, page.lesson
-    names, picture = lesson.names, lesson.picture
-    where = {node: i for i, node in enumerate(program.order)}
-    at = {(s.node, s.index): k for k, s in enumerate(program.steps)}
-    keys = _check_keys(program) if program.javascript else []
-    check = {key: j for j, key in enumerate(keys)}
-
-    def slots(parts: list[template.Part]) -> list[Any]:
-        return template.indexed(parts, where, at)
-
-    cells = {c.id: slots(c.parts) for c in picture.cells() if c.parts is not None}
-    frames = []
-    for frame in lesson.frames[1:]:
-        s = frame.step
-        assert s is not None
-        node, edge = s.node, (s.node, s.index)
-        rn, nn, im = names[lesson.root], names[node], names[s.input]
-        term = (f"{naming.of(rn)}/{naming.of(im)} += {naming.of(rn)}/{naming.of(nn)} · "
-                f"{naming.of(nn)}/{naming.of(im)}")
-        local_cell = picture.edge_of.get(edge, "")
-        frames.append({
-            "k": at[edge],
-            "sentence": slots(frame.parts["sentence"]),
-            "detail": slots(frame.parts["detail"]),
-            "texts": {cid: slots(p) for cid, p in frame.parts.items()
-                      if cid not in ("sentence", "detail")},
-            "term": term,
-            "local": f"{naming.of(nn)}/{naming.of(im)}",
-            "formula": naming.formulas(node, picture.short)[s.index],
-            "localCell": f"{local_cell}-local" if local_cell.startswith("e") else None,
-            "flow": picture.flow_cell.get(edge),
-            "grad": picture.grad_cell.get(s.input),
-        })
-    return {
-        "live": bool(program.javascript),
-        "seed": lesson.seed,
-        "digits": lesson.digits,
-        "leaves": [leaf.data for leaf in program.leaves],
-        "leafNames": page.leaf_names,
-        "leafNodes": [where[leaf] for leaf in program.leaves],
-        "root": names[lesson.root],
-        "nodes": [{"name": names[n], "el": picture.element.get(n),
-                   "check": check.get(_key(n), -1) if n.op is not None else -1,
-                   "parents": [where[p] for p in n.parents],
-                   "need": [not p.is_constant for p in n.parents],
-                   "op": n.op.name if n.op else None,
-                   "domain": n.op.domain_text if n.op else "",
-                   "formulas": naming.formulas(n, picture.short) if n.op else []}
-                  for n in program.order],
-        "cells": cells,
-        "frames": frames,
-        "pathSteps": [at[(s.node, s.index)] for s in lesson.steps],
-        "seedLine": program.seed_line,
-        "stepLine": program.step_line,
-        "forwardLine": [program.node_line.get(n) for n in program.order],
-        "stepNode": [where[s.node] for s in program.steps],
-        "predict": page.predict,
-        "boxDigits": BOX_DIGITS,
-    }

@@ -238,9 +238,11 @@ def build(
         if not earlier:
             return template.render(grad_parts(edges), numbers, digits)
         # .grad also holds earlier passes (or other roots'): never drawn as another path.
-        paths = template.render(template.joined(edges, MAX_TERMS), numbers, digits)
-        return (f"grad = {fmt(earlier, digits)} (earlier passes) + {paths} = "
-                f"{fmt(node.grad, digits)}")
+        paths = ""
+        if len(edges) > 1:
+            paths = ": " + template.render(template.joined(edges, MAX_TERMS), numbers, digits)
+        return (f"grad = {fmt(earlier, digits)} (earlier passes) + {fmt(this, digits)} "
+                f"(this pass{paths}) = {fmt(node.grad, digits)}")
 
     picture = Picture([], [], rankdir, root, full, short, note=note)
     box_ids: dict[Scope, str] = {}

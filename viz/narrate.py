@@ -39,6 +39,12 @@ class Frame:
     current: list[str]
     texts: dict[str, str] = field(default_factory=dict)
     parts: dict[str, list[Part]] = field(default_factory=dict)
+    term: str = ""
+    """The step's chain rule in names, ``∂L/∂x += ∂L/∂y · ∂y/∂x`` (its sentence's left part)."""
+    local: str = ""
+    """The name of its local derivative, ``∂y/∂x`` (at the output, ``∂(w·x)/∂x``)."""
+    formula: str = ""
+    """Its local derivative's formula, ``∂(w·x)/∂x = w``."""
 
 
 _d = naming.of
@@ -106,7 +112,7 @@ def frames(
         ids = list(dict.fromkeys(c for c in current if c))
         texts = {key: template.render(p, numbers, digits) for key, p in parts.items()}
         sentence, detail = texts.pop("sentence"), texts.pop("detail")
-        result.append(Frame(k, s, sentence, detail, ids, texts, parts))
+        result.append(Frame(k, s, sentence, detail, ids, texts, parts, term, local, formula))
     return result
 
 

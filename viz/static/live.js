@@ -102,7 +102,7 @@
       if (window.chainrulePaths) { window.chainrulePaths.refresh(); }
     }
     explain();
-    page.show(page.index());
+    page.redraw();
   }
   // What frame k shows, rendered from this run (and masked in practice mode).
   function frame(k) {
@@ -121,7 +121,7 @@
       detail = render(LIVE.frames[k - 1].detail, r);
     }
     const shown = { texts: texts, sentence: sentence, detail: detail };
-    return practising() ? mask(shown, k) : shown;
+    return practice.on() ? practice.mask(shown, k) : shown;
   }
   page.frame = frame;
   // ---- the inputs: a number box and a slider, one value ----
@@ -232,194 +232,30 @@
     if (r.bottom > l.bottom) { list.scrollTop += Math.min(r.bottom - l.bottom, r.top - l.top); }
     if (r.top < l.top) { list.scrollTop -= l.top - r.top; }
   }
-  // ---- the sensitivity plot: the actual change and the gradient's line, against Δ ----
-  const W = 380, H = 165, L = 52, R = 12, T = 10, B = 38;
-  function nice(span) {  // a round tick step: 1, 2 or 5 times a power of ten
-    const raw = span / 4, p10 = Math.pow(10, Math.floor(Math.log10(raw)));
-    const m = raw / p10;
-    return (m < 1.5 ? 1 : m < 3.5 ? 2 : m < 7.5 ? 5 : 10) * p10;
-  }
-  function ticks(lo, hi) {
-    const step = nice(hi - lo), out = [];
-    if (!(step > 0) || !isFinite(step) || (hi - lo) / step > 20) { return out; }
-    for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) {
-      out.push(Math.abs(t) < step * 1e-9 ? 0 : t);
-    }
-    return out;
-  }
+  // ---- the sensitivity plot (viz/static/sensitivity.js): the nudge on display, else the
+  // first input listed ----
   function plot(nudged) {
-    const svg = byId("sens-plot"), cap = byId("sens-caption");
-    const i = nudged ? nudged.leaf : 0;
+    const svg = byId("sens-plot");
     if (!N) { svg.replaceChildren(); return; }
-    const base = nudged ? nudged.values : p, res = nudged ? nudged.run : r;
-    const delta = nudged ? p[i] - base[i] : 0;
-    const out0 = last(res), slope = res.grads[i];
-    const scale = Math.max(1, Math.abs(base[i]));
-    let span = Math.max(1.25 * Math.abs(delta), 0.25 * scale);
-    if (!isFinite(span) || !isFinite(out0)) {
-      svg.replaceChildren();
-      cap.textContent = "No plot: the output is not a finite number here.";
-      return;
-    }
-    const n = 60, xs = [], actual = [], line = [];
-    for (let k = 0; k <= n; k++) {
-      const dx = -span + 2 * span * k / n, q = base.slice();
-      q[i] = base[i] + dx;
-      xs.push(dx);
-      actual.push(last(run(q, LIVE.seed)) - out0);
-      line.push(slope * dx);
-    }
-    let lo = Infinity, hi = -Infinity;
-    actual.concat(line, [0]).forEach(function (y) {
-      if (isFinite(y)) { lo = Math.min(lo, y); hi = Math.max(hi, y); }
+    const i = nudged ? nudged.leaf : LIVE.shown[0];
+    const base = nudged ? nudged.values : p, res = nudged ? nudged.run : r, out0 = last(res);
+    window.chainruleSensitivity.draw({
+      svg: svg, caption: byId("sens-caption"), name: LIVE.leafNames[i], root: LIVE.root,
+      at: base[i], out: out0, slope: res.grads[i], fmt: fmt,
+      nudge: nudged ? { delta: p[i] - base[i], actual: last(r) - out0 } : null,
+      change: function (dx) {
+        const q = base.slice();
+        q[i] = base[i] + dx;
+        return last(run(q, LIVE.seed)) - out0;
+      },
     });
-    if (!(hi > lo)) { lo -= 1; hi += 1; }
-    if (!isFinite(hi - lo)) {
-      svg.replaceChildren();
-      cap.textContent = "No plot: the change of " + LIVE.root + " is too large to draw here.";
-      return;
-    }
-    const pad = (hi - lo) * 0.06;
-    lo -= pad; hi += pad;
-    const X = function (x) { return L + (x + span) / (2 * span) * (W - L - R); };
-    const Y = function (y) { return T + (hi - y) / (hi - lo) * (H - T - B); };
-    const ok = function (x, y) { return isFinite(x) && isFinite(y) && Math.abs(y) < 1e7; };
-    const path = function (ys) {
-      let d = "", pen = "M";
-      ys.forEach(function (y, k) {
-        const px = X(xs[k]), py = Y(Math.max(lo, Math.min(hi, y)));
-        if (!isFinite(y) || !ok(px, py)) { pen = "M"; return; }
-        d += pen + px.toFixed(1) + " " + py.toFixed(1) + " "; pen = "L";
-      });
-      return d;
-    };
-    const parts = [];
-    const add = function (tag, attrs, content) {
-      // Never a NaN or ∞ in an SVG attribute: a shape that cannot be placed is left out.
-      if (Object.keys(attrs).some(function (a) {
-        return typeof attrs[a] === "number" && !isFinite(attrs[a]);
-      })) { return null; }
-      const e = document.createElementNS("http://www.w3.org/2000/svg", tag);
-      Object.keys(attrs).forEach(function (a) { e.setAttribute(a, attrs[a]); });
-      if (content !== undefined) { e.textContent = content; }
-      parts.push(e);
-      return e;
-    };
-    ticks(-span, span).forEach(function (t) {
-      add("line", { x1: X(t), x2: X(t), y1: T, y2: H - B, class: "grid" });
-      add("text", { x: X(t), y: H - B + 14, "text-anchor": "middle" }, fmt(t));
-    });
-    ticks(lo, hi).forEach(function (t) {
-      add("line", { x1: L, x2: W - R, y1: Y(t), y2: Y(t), class: "grid" });
-      add("text", { x: L - 4, y: Y(t) + 4, "text-anchor": "end" }, fmt(t));
-    });
-    add("line", { x1: L, x2: W - R, y1: Y(0), y2: Y(0), class: "axis" });
-    add("line", { x1: X(0), x2: X(0), y1: T, y2: H - B, class: "axis" });
-    add("path", { d: path(line), class: "predicted" });
-    add("path", { d: path(actual), class: "actual" });
-    if (nudged) {
-      const ya = last(r) - out0, yp = slope * delta;
-      if (ok(X(delta), Y(ya)) && ok(X(delta), Y(yp)) && ya <= hi && ya >= lo) {
-        add("line", { x1: X(delta), x2: X(delta), y1: Y(yp), y2: Y(ya), class: "gap" });
-        add("circle", { cx: X(delta), cy: Y(ya), r: 3.5, class: "actual" });
-        add("circle", { cx: X(delta), cy: Y(Math.max(lo, Math.min(hi, yp))), r: 3,
-                        class: "predicted" });
-      }
-    }
-    const name = LIVE.leafNames[i];
-    add("text", { x: (L + W - R) / 2, y: H - 6, "text-anchor": "middle", class: "label" },
-        "Δ, the nudge of " + name);
-    add("text", { x: 12, y: (T + H - B) / 2, "text-anchor": "middle", class: "label",
-                  transform: "rotate(-90 12 " + (T + H - B) / 2 + ")" },
-        "change of " + LIVE.root);
-    svg.replaceChildren.apply(svg, parts);
-    cap.textContent = (nudged ? "" : "Nudge an input for its own plot. ") +
-      "Blue: the actual change of " + LIVE.root + " as " + name + " moves by Δ from " +
-      fmt(base[i]) + "; red, dashed: the prediction " + fmt(slope) + " · Δ.";
   }
-  // ---- practice: the local derivative, then the product; retry; a running score ----
-  const practice = byId("predict"), form = byId("guess"), guess = byId("guess-value");
-  const state = {};  // frame k → "product" (local answered) or "done"
-  let asked = 0, first = 0, tried = {};
-  function practising() { return LIVE.live && practice.checked; }
-  function mask(shown, k) {
-    const texts = shown.texts;
-    LIVE.frames.forEach(function (t, j) {  // locals not yet answered stay hidden
-      if (state[j + 1] === undefined && t.localCell) { texts[t.localCell] = t.formula + " = ?"; }
-    });
-    if (k === 0 || state[k] === "done") { return shown; }
-    const t = LIVE.frames[k - 1], K = t.k, u = fmt(r.upstreams[K]);
-    const l = state[k] === "product" ? fmt(r.locals[K]) : "?";
-    if (t.flow) { texts[t.flow] = u + " × " + l + " = ?"; }
-    if (t.grad) { texts[t.grad] = "grad: ?"; }
-    if (t.localCell && state[k] === "product") { texts[t.localCell] = t.formula + " = " + l; }
-    return { texts: texts, sentence: t.term + " = " + u + " · " + l + " = ?",
-             detail: "Your turn: see the Practice panel." };
-  }
-  function ask(k) {
-    const q = byId("quiz-question"), label = byId("guess-label");
-    form.hidden = !practising() || k === 0 || state[k] === "done";
-    if (!practising()) { q.textContent = "Turn practice on, then step with Next."; return; }
-    if (k === 0) { q.textContent = "Press Next: each step asks for two numbers."; return; }
-    const t = LIVE.frames[k - 1], K = t.k;
-    if (state[k] === "done") {
-      q.textContent = "Step " + k + " done: " + t.term + " = " + fmt(r.upstreams[K]) + " · " +
-        fmt(r.locals[K]) + " = " + fmt(r.contributions[K]) + ". Press Next.";
-      return;
-    }
-    if (state[k] === "product") {
-      q.textContent = "Step " + k + ": the product upstream × local, " + fmt(r.upstreams[K]) +
-        " × " + fmt(r.locals[K]) + ".";
-      label.textContent = t.term + " =";
-    } else {
-      q.textContent = "Step " + k + ": the local derivative " + t.formula +
-        ", with the numbers in the picture.";
-      label.textContent = t.local + " =";
-    }
-  }
-  function score() {
-    byId("score").textContent = asked ? first + " of " + asked +
-      " answers right on the first try" : "No answers yet.";
-    byId("score").dataset.right = String(first);
-    byId("score").dataset.asked = String(asked);
-  }
-  function close(got, want) {
-    const tol = 5e-3 * Math.abs(want) + 5e-4 * Math.min(1, Math.abs(want) + 1e-3);
-    return isFinite(got) && (fmt(got) === fmt(want) || Math.abs(got - want) <= tol);
-  }
-  function answer(show) {
-    const k = page.index(), t = LIVE.frames[k - 1], K = t.k;
-    const stage = state[k] === "product" ? "product" : "local";
-    const want = stage === "local" ? r.locals[K] : r.contributions[K];
-    const got = Number(guess.value), res = byId("guess-result");
-    const key = k + stage;
-    if (!show && (guess.value.trim() === "" || Number.isNaN(got))) { return; }
-    if (!(key in tried)) { tried[key] = 0; asked += 1; }
-    const right = !show && close(got, want);
-    if (right && tried[key] === 0) { first += 1; }
-    tried[key] += 1;
-    guess.value = "";
-    if (!show && !right) {
-      res.textContent = "✗ not " + fmt(got) + ": try again, or Show me.";
-      res.dataset.ok = "false";
-      score();
-      return;
-    }
-    res.textContent = (show ? "It is " : "✓ right: ") + fmt(want) + ".";
-    res.dataset.ok = show ? "shown" : "true";
-    state[k] = stage === "local" ? "product" : "done";
-    score();
-    page.show(k);
-    guess.focus();
-  }
-  form.addEventListener("submit", function (e) { e.preventDefault(); answer(false); });
-  byId("reveal").addEventListener("click", function () { answer(true); });
-  practice.addEventListener("change", function () {
-    if (practice.checked) { tab("practice"); }
-    page.show(page.index());
+  // ---- practice (viz/static/practice.js) ----
+  const practice = window.chainrulePractice({
+    data: LIVE, page: page, fmt: fmt, run: function () { return r; },
+    open: function () { tab("practice"); },
   });
   // ---- the tape, line by line ----
-  let lastShown = -1;
   function code(k) {
     document.querySelectorAll("#code .current, #code .forward").forEach(function (e) {
       e.classList.remove("current", "forward"); e.removeAttribute("aria-current");
@@ -444,18 +280,13 @@
       numbersLine.textContent = line ? line.textContent.trim() + "   → " + fmt(LIVE.seed) : "";
       return;
     }
-    const hide = practising() && state[k] !== "done";
-    const c = hide ? "?" : fmt(r.contributions[K]);
-    const l = hide && state[k] !== "product" ? "?" : fmt(r.locals[K]);
+    const hide = practice.hides(k);
+    const c = hide.product ? "?" : fmt(r.contributions[K]);
+    const l = hide.local ? "?" : fmt(r.locals[K]);
     numbersLine.textContent = line ? line.textContent.trim() + "   → " + fmt(r.upstreams[K]) +
       " × " + l + " = " + c : "";
   }
-  page.hooks.push(function (k) {
-    if (k !== lastShown) { byId("guess-result").textContent = ""; }
-    lastShown = k;
-    ask(k);
-    code(k);
-  });
+  page.hooks.push(code);
   // ---- tabs ----
   const tabs = ["nudge", "practice", "code"];
   function tab(name) {
@@ -465,6 +296,7 @@
       b.tabIndex = on ? 0 : -1;
       byId("panel-" + t).hidden = !on;
     });
+    if (name === "code") { code(page.index()); }  // a hidden panel could not scroll its line
   }
   tabs.forEach(function (t, j) {
     const b = byId("tab-" + t);
@@ -477,7 +309,6 @@
     });
   });
   if (LIVE.predict) { tab("practice"); }
-  score();
   recompute();
   performance.mark("chainrule-live-ready");  // the first frame, live (make bench reads it)
 })();

@@ -29,6 +29,16 @@
     memo[i] = n;
     return n;
   }
+  // The sum over every path of its product, without listing them: the paths from node i
+  // start with one of its uses, so the sum is Σ over uses of local × the sum from there.
+  function everyPath(i, memo) {
+    if (i === root) { return graph.seed; }
+    if (memo[i] !== undefined) { return memo[i]; }
+    let s = 0;
+    uses[i].forEach(function (j) { s = s + graph.locals[j] * everyPath(edges[j].o, memo); });
+    memo[i] = s;
+    return s;
+  }
   function list(i, most) {
     const found = [];
     const walk = function (at, trail) {
@@ -123,11 +133,12 @@
     uses[i].forEach(function (j, k) {
       grad = k ? grad + graph.contributions[j] : graph.contributions[j];
     });
+    if (total > shown.length) { sum = everyPath(i, {}); }
     const line = total === shown.length
       ? (products.length > 1 ? products.map(term).join(" + ") + " = " : "") + fmt(sum)
-      : "the sum over all " + total + " paths";
+      : "the sum over all " + total + " paths = " + fmt(sum);
     const result = text("p", d(top) + "/" + d(name) + " = " + line, "sum");
-    result.dataset.value = String(total === shown.length ? sum : grad);
+    result.dataset.value = String(sum);
     panel.appendChild(result);
     const engine = text("p", "backward() gives " + name + " the gradient " + fmt(grad) +
                         (uses[i].length > 1 ? ", summing what its " + uses[i].length +
@@ -136,8 +147,31 @@
     panel.appendChild(engine);
     shown.forEach(light);
   }
+  // The panel must not hide the node it explains: move the graph so the node sits in the
+  // free part of the view, right of the panel or above it, wherever it fits.
+  const MARGIN = 16;
+  function uncover(el) {
+    const p = panel.getBoundingClientRect(), n = el.getBoundingClientRect();
+    const v = panel.parentElement.getBoundingClientRect();
+    if (n.left >= p.right || n.right <= p.left || n.top >= p.bottom || n.bottom <= p.top) {
+      return;
+    }
+    const regions = [{ l: p.right, t: v.top, r: v.right, b: v.bottom },
+                     { l: v.left, t: v.top, r: v.right, b: p.top }];
+    const fits = regions.filter(function (r) {
+      return n.width + 2 * MARGIN <= r.r - r.l && n.height + 2 * MARGIN <= r.b - r.t;
+    });
+    if (!fits.length) { return; }
+    const r = fits[0];
+    const shift = function (lo, hi, from, to) {  // the least move that puts [lo, hi] in it
+      return lo < from + MARGIN ? from + MARGIN - lo : hi > to - MARGIN ? to - MARGIN - hi : 0;
+    };
+    page.pan(shift(n.left, n.right, r.l, r.r), shift(n.top, n.bottom, r.t, r.b));
+  }
   function openAt(i) {
     open = i; panel.hidden = false; render();
+    const el = nodes[i].el && document.getElementById(nodes[i].el);
+    if (el) { uncover(el); }
   }
   // Each drawn node answers a click and Enter.
   nodes.forEach(function (n, i) {

@@ -13,7 +13,10 @@
   const frames = data.frames;
   const reduced = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   const cam = { s: 1, x: 0, y: 0 };
-  const LEGIBLE = 11 / 12;  // the smallest zoom a first view may use: 12 px text stays ≥ 11 px
+  // The smallest zoom a first view may use: the graph's smallest text stays ≥ 11 px.
+  const LEGIBLE = 11 / Math.min.apply(null, [12].concat(Array.from(
+    camera.querySelectorAll("text[font-size]"),
+    function (t) { return Number(t.getAttribute("font-size")) || 12; })));
   let anim = null, target = null;
   if (window.self !== window.top) { document.body.classList.add("framed"); }
   // ---- the camera ----
@@ -112,7 +115,6 @@
       el.setAttribute("lengthAdjust", "spacingAndGlyphs");
     });
   }
-  function setText(id, text) { const t = {}; t[id] = text; setTexts(t); }
   Object.keys(data.initial).forEach(function (id) {
     const el = byId(id);
     if (el) { room[id] = el.getComputedTextLength(); }
@@ -132,12 +134,15 @@
   let index = 0;
   let shown = {};
   const hooks = [];
-  const api = { data: data, setText: setText, setTexts: setTexts, hooks: hooks, frame: framed,
+  const api = { data: data, hooks: hooks, frame: framed,
                 index: function () { return index; },
-                show: function (k) { show(k, false); },
+                // The current frame again, its texts rewritten; the view stays where the
+                // learner put it (a nudge must not pull it back to the current step).
+                redraw: function () { show(index, false, true); },
                 reveal: function (ids) { reveal(ids, false, true); },
+                pan: function (dx, dy) { finish(); moveTo(cam.x + dx, cam.y + dy, true); },
                 byId: byId };
-  function show(k, smooth) {
+  function show(k, smooth, stay) {
     index = Math.max(0, Math.min(frames.length - 1, k));
     const f = api.frame(index);
     const changed = {};
@@ -169,7 +174,7 @@
     }
     hooks.forEach(function (hook) { hook(index); });
     drawCurrent();
-    reveal(current, false, smooth);
+    if (!stay) { reveal(current, false, smooth); }
   }
   // For scripts that extend a page (paths, live lessons): they reach the viewer here.
   window.chainrulePage = api;

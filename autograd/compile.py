@@ -28,7 +28,7 @@ from typing import Any
 
 from .lowering import float_source
 from .trace import Trace, float_namespace, numbers_in, rerun_eagerly
-from .value import Value
+from .value import Value, _to_float
 
 
 class Tape:
@@ -108,7 +108,7 @@ class Tape:
         ps, xs = self._inputs(params, data)
         if self._grad is None:
             self._grad = _build(self.source, "grad", self.trace)
-        return self._run(self._grad, ps, xs, float(gradient))
+        return self._run(self._grad, ps, xs, _to_float(gradient, "tape.grad(gradient=...)"))
 
     def backward(self, data: Sequence[float] | None = None, gradient: float = 1.0) -> float:
         """Like ``root.backward()``: add each param's gradient to its ``.grad``; return the output.

@@ -169,7 +169,9 @@ class Op:
         function: installed as ``autograd.<name>(a, b)`` (binary ops on numbers or Values).
         param: ``(name, default)`` of a number parameter (``pow``'s exponent), or None.
         promote: for a parameter op, the binary op used when the parameter is a Value.
-        domain: predicate over the forward's arguments, or None when every real input works.
+        domain: predicate over the forward's arguments: where the op *and* its derivative
+            are defined (asin's and sqrt's exclude the edge the forward accepts), or None
+            when every real input works.
         domain_text: the domain written for people and error messages.
     """
 
@@ -452,7 +454,7 @@ OPS: tuple[Op, ...] = (
     Op("sqrt", "√", "√a", math.sqrt, (lambda m, a, out: 0.5 / out,),
        (lambda m, a, out: 1.0 / (2.0 * m.sqrt(a)),),
        "square root", methods=("sqrt",),
-       domain=lambda a: a >= 0.0, domain_text="a ≥ 0"),
+       domain=lambda a: a > 0.0, domain_text="a ≥ 0 (the derivative: a > 0)"),
     Op("log1p", "log1p", "log(1 + a)", math.log1p, (lambda m, a, out: 1.0 / (1.0 + a),),
        None, "log(1 + a), exact for small a", methods=("log1p",),
        domain=lambda a: a > -1.0, domain_text="a > −1"),

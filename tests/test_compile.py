@@ -389,3 +389,12 @@ def test_many_leaves_sharing_a_label_get_distinct_names():
     tape = compile(vsum(ws), params=ws)
     assert tape.grad()[1] == [1.0] * 300
     assert len(set(tape.trace.var[w] for w in ws)) == 300
+
+
+@pytest.mark.parametrize("seed", ["2", None, [1.0], 1j])
+def test_tape_seed_must_be_a_real_number(seed):
+    """A seed that is not a real number is refused by name, as backward refuses it
+    (``float("2")`` used to turn the text into 2.0)."""
+    x = Value(4.0, label="x")
+    with pytest.raises(TypeError, match=r"tape\.grad\(gradient=\.\.\.\) needs a real number"):
+        compile(x * x, params=[x]).grad(gradient=seed)

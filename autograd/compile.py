@@ -45,8 +45,10 @@ class Tape:
     pays for the float function it does not run.
     """
 
-    def __init__(self, root: Value, params: Sequence[Value], data: Sequence[Value]) -> None:
+    def __init__(self, root: Value, params: Sequence[Value], data: Sequence[Value],
+                 outline: bool = True) -> None:
         self.trace = Trace(root, params, data)
+        self.trace.outline = outline
         self.root, self.params, self.data = root, self.trace.params, self.trace.data
         self._source: str | None = None
         self._grad: Any = None
@@ -207,7 +209,8 @@ def _build(source: str, name: str, trace: Trace) -> Any:
     return namespace[name]
 
 
-def compile(root: Value, params: Sequence[Value] = (), data: Sequence[Value] = ()) -> Tape:
+def compile(root: Value, params: Sequence[Value] = (), data: Sequence[Value] = (),
+            outline: bool = True) -> Tape:
     """Trace ``root``'s graph once into a :class:`Tape` that replays it as straight-line code.
 
     Args:
@@ -215,6 +218,12 @@ def compile(root: Value, params: Sequence[Value] = (), data: Sequence[Value] = (
         params: leaves to differentiate with respect to (weights, biases): their values
             are read on each replay, their gradients returned.
         data: leaves that change per call or per sample (inputs, targets).
+        outline: a block of nodes repeated per sample (a batch's forward and backward)
+            is written once as a function called per row, so compiling stays linear in
+            the samples. ``False`` writes every node out: the classic demo's 100 samples
+            then take about 5x longer to compile and replay about 1.5x faster (both in
+            ``benchmarks/RESULTS.md``), worth it for a tape replayed hundreds of times.
+            Same floats either way.
 
     Returns:
         A Tape. Every other leaf is baked in as a constant; ``tape.source`` shows the code.
@@ -240,4 +249,6 @@ def compile(root: Value, params: Sequence[Value] = (), data: Sequence[Value] = (
         is written into ``add1``'s line; and ``add1`` passes the gradient through
         unchanged, so ``g_add1`` is its gradient too.
     """
-    return Tape(root, params, data)
+    if not isinstance(outline, bool):
+        raise TypeError(f"compile: outline must be True or False, got {outline!r}")
+    return Tape(root, params, data, outline)

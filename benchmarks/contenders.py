@@ -68,6 +68,14 @@ def whole_tape(X, y, weights) -> Runner:
     return Runner(_loop(lambda: demo.tape_step(tape, tape.grad, None)), _value_params(model))
 
 
+def whole_tape_written(X, y, weights) -> Runner:
+    import demo
+
+    model = demo.chainrule_model(weights)
+    tape = demo.whole_graph_tape(model, X, y, outline=False)
+    return Runner(_loop(lambda: demo.tape_step(tape, tape.grad, None)), _value_params(model))
+
+
 def grad_batch(X, y, weights) -> Runner:
     import demo
     import numpy as np
@@ -340,6 +348,8 @@ CONTENDERS: dict[str, tuple[str, Callable[..., Runner], bool]] = {
     "micrograd": ("micrograd 0.1.0 (reference)", micrograd, True),
     "eager": ("chainrule eager (nn.MLP, backward)", eager, True),
     "whole_tape": ("chainrule whole-graph tape (`tape.grad`, floats)", whole_tape, True),
+    "whole_tape_written": ("chainrule whole-graph tape written out (`outline=False`)",
+                           whole_tape_written, True),
     "grad_batch": ("chainrule per-sample tape, `grad_batch` (numpy)", grad_batch, True),
     "fit_compiled": ("chainrule `nn.fit(compile=True)`, per step", fit_compiled, True),
     "torch_scalar": ("PyTorch 0-d tensors (float64)", torch_scalar, True),

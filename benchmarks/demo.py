@@ -36,11 +36,12 @@ def eager_step(model, X, y):
     return total.data
 
 
-def whole_graph_tape(model, X, y):
-    """The full-batch loss traced once (data baked in): replays bit-identical to eager."""
+def whole_graph_tape(model, X, y, outline=True):
+    """The full-batch loss traced once (data baked in): replays bit-identical to eager.
+    ``outline=False``: every sample's nodes written out, none called as a block."""
     params = model.parameters()
     total = nn.hinge_loss([model(xi) for xi in X], y) + regularization(params)
-    return autograd.compile(total, params=params)
+    return autograd.compile(total, params=params, outline=outline)
 
 
 def per_sample_tape(model):

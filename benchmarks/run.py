@@ -389,8 +389,11 @@ def main() -> None:
         f"every gradient to {GRAD_TOL:g}. `nn.fit(compile=True)` per step is the time "
         "from the end of its first epoch to the end of its last over the epochs between "
         "(a clock passed to fit as its scheduler, which fit steps after every epoch): it "
-        "includes fit's own loop (accuracy, history); its trace and compile are the setup "
-        "column.", "",
+        "includes fit's own loop (accuracy, history). Setup is what comes before the "
+        "steps: building the contender plus what its first step took beyond a step (a "
+        "tape writes and compiles its replay then, JAX traces, fit traces and compiles). "
+        "The whole-graph tape is written with a sample's block once, called per row "
+        "(`compile`'s default, linear to compile); written out, every node has its line.", "",
         *demo_rows, "",
         "## Chains: per node", "",
         "A chain of scalar ops (+ − × ÷ ** relu, cycling), built then differentiated; "

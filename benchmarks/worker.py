@@ -69,8 +69,12 @@ def demo(name: str) -> dict:
     # Best of the repetitions, for every contender alike: on a shared host a slower
     # repetition is interference, not the code (the advice of timeit's documentation).
     step = min(times)
+    # Setup is everything before the steps: building the contender and what its first
+    # step did beyond a step (a tape compiles its replay, JAX traces, fit traces there).
     if runner.epoch_stamps is not None:
         setup = first - step
+    else:
+        setup += max(0.0, first - step)
     return {"name": name, "label": label, "loss": loss, "grads": grads, "setup": setup,
             "times": times, "step": step}
 

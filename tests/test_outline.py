@@ -72,6 +72,18 @@ def test_copies_are_calls_and_the_numbers_are_the_engines(n_samples):
         assert tape.forward(values) == expected[0]
 
 
+def test_outline_false_writes_every_copy_out_with_the_same_bits():
+    root, params = batch_loss(30)
+    outlined, written = compile(root, params=params), compile(root, params=params, outline=False)
+    assert "_forward1" in outlined.source and "_forward1" not in written.source
+    # each sample's 5 tanh (4 hidden, 1 output) written out, against the template's 5
+    assert written.source.count("tanh(") >= 30 * 5 > 5 == outlined.source.count(" = tanh(")
+    values = [p.data * 1.1 for p in params]
+    assert written.grad(values) == outlined.grad(values) == eager(root, params, values)
+    with pytest.raises(TypeError, match="compile: outline must be True or False, got 'no'"):
+        compile(root, params=params, outline="no")
+
+
 def test_too_few_copies_stay_written_out():
     root, params = batch_loss(MIN_ROWS - 1)
     assert find(Trace(root, params, [])) == []

@@ -233,6 +233,7 @@ def test_a_samples_chain_rule_shows_the_engines_gradients_now(opened):
     page.button("Chain rule").click()
     panel = page.page.get_by_label("chain rule", exact=True)
     assert panel.is_visible()
+    page.page.wait_for_selector("#stepthrough:not([aria-busy])")
     # The engine's backward on this sample's graph, at the weights fit reached.
     xs = [Value(v) for v in X[i]]
     target = Value(float(y[i]))
@@ -288,6 +289,29 @@ def test_the_chain_panel_fits_a_lessons_frame_without_scrolling(opened):
         overflow, bottom, height = sizes
         assert overflow == 0 and bottom <= LESSON_FRAME_PX, (problem.__name__, sizes)
         assert height > LESSON_FRAME_PX / 2, (problem.__name__, sizes)
+
+
+def test_the_step_through_opens_on_its_output_in_the_panel(opened):
+    """Opened from the panel, in a lesson's frame, the step-through shows its output node
+    (the current step) inside its view: it frames its first view at the size it is shown."""
+    page = opened(line)
+    page.page.set_viewport_size({"width": 1280, "height": LESSON_FRAME_PX})
+    page.button("Step").click()
+    page.page.get_by_label("sample", exact=True).fill("3")
+    page.button("Chain rule").click()
+    page.page.wait_for_selector("#stepthrough:not([aria-busy])")
+    inner = page.page.locator("#stepthrough").element_handle().content_frame()
+    inner.wait_for_function("window.chainruleLive")
+    where = inner.evaluate("""() => {
+        const box = e => { const r = e.getBoundingClientRect();
+                           return [r.left, r.top, r.right, r.bottom]; };
+        return [box(document.getElementById('view')),
+                [...document.querySelectorAll('#view .current')].map(box)]; }""")
+    view, current = where
+    assert current, where
+    for left, top, right, bottom in current:
+        assert view[0] <= left and right <= view[2] and view[1] <= top and bottom <= view[3], \
+            where
 
 
 def test_text_is_at_least_11px(opened):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from dataclasses import replace
 
 import numpy as np
@@ -184,4 +185,48 @@ def test_gs_histogram_stays_inside_its_frame(browser, tmp_path):
         frame = page.locator("#picture svg rect.frame").bounding_box()
         bars = page.locator("#picture svg path.bars").bounding_box()
         assert bars["y"] > frame["y"] + 2, (rounds, bars, frame)  # under the frame's stroke
+    page.close()
+
+
+def test_the_loss_chart_marks_each_players_equilibrium(browser, tmp_path):
+    """Dashed levels where each loss settles once G matches the data: D says q = (real
+    label)/2 everywhere, so each loss is the engine's cross-entropy of that verdict — D's
+    over a real row and a fake row, G's against 'real'. The critic's loss settles at 0."""
+    _, widget = players_and_page(gan.Tricks())
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(widget.to_html(tmp_path / "gan.html").as_uri())
+
+    def shown():
+        said = page.get_by_label("equilibrium", exact=True).text_content()
+        lines = page.evaluate("""() => [...document.querySelectorAll('#curve line.eq')]
+            .map(l => l.style.display === 'none' ? null : Number(l.getAttribute('y1')))""")
+        return said, lines
+
+    def bce(score, target):
+        return nn.binary_cross_entropy_with_logits([score], [target]).data
+
+    for label, smooth in ((gan.Tricks().real_label, True), (1.0, False)):
+        if not smooth:
+            page.get_by_label("label smoothing", exact=False).uncheck()
+        page.get_by_role("button", name="Step", exact=True).click()
+        q = label / 2
+        logit = math.log(q / (1 - q))
+        want_d = (bce(logit, label) + bce(logit, 0.0)) / 2
+        want_g = bce(logit, 1.0)
+        said, lines = shown()
+        got = [float(v.replace("\u2212", "-")) for v in
+               re.findall(r"D's loss ([\d.]+).*G's (?:loss )?([\d.]+)", said)[0]]
+        assert math.isclose(got[0], want_d, rel_tol=1e-5), (said, want_d)
+        assert math.isclose(got[1], want_g, rel_tol=1e-5), (said, want_g)
+        frame = page.locator("#curve svg rect.frame").bounding_box()
+        svg = page.locator("#curve svg").bounding_box()
+        d_y, g_y = lines
+        assert frame["y"] - svg["y"] < g_y <= d_y < frame["y"] - svg["y"] + frame["height"], lines
+    page.get_by_label("Wasserstein", exact=False).check()
+    page.get_by_role("button", name="Step", exact=True).click()
+    said, lines = shown()
+    assert "is 0" in said and lines[1] is None and lines[0] is not None, (said, lines)
+    assert errors == []
     page.close()

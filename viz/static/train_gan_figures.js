@@ -149,19 +149,53 @@
     };
   }
 
+  // Where each loss settles when G matches the data and D is at its best. Cross-entropy:
+  // D*(x) = q = (real label)/2 everywhere (flipping a share of the labels both ways keeps
+  // the mean target at q), so D's loss is the binary entropy of q and G's is −ln q. The
+  // critic's loss, score(fake) \u2212 score(real), settles at 0; G's, −score(fake), at no
+  // particular value.
+  function equilibrium(spec, flags) {
+    if (flags.wasserstein) { return { d: 0, g: null }; }
+    const q = (flags.smooth ? spec.realLabel : 1) / 2;
+    return { d: -(q * Math.log(q) + (1 - q) * Math.log(1 - q)), g: -Math.log(q), q: q };
+  }
+
+  // A linear axis: the losses stay within a factor of a few of their equilibrium (and the
+  // critic's cross zero), so a log scale would only squash the swings a learner watches.
   function losses(spec, gan, figure) {
-    caption(figure, "Each player's loss per round (black: D, blue: G)");
+    caption(figure, "Each player's loss per round (black: D, blue: G); dashed: where each " +
+            "settles at the equilibrium, G matching the data");
     const s = surface(figure, 220);
     const axes = new P.Axes(s.svg, s.box, [0, 50], [0, 1], { xlabel: "round", ylabel: "loss" });
+    const dEq = P.el("line", { class: "d-loss eq" }, s.svg);
+    const gEq = P.el("line", { class: "g-loss eq" }, s.svg);
     const d = P.el("path", { class: "d-loss" }, s.svg);
     const g = P.el("path", { class: "g-loss" }, s.svg);
+    const said = document.createElement("p");
+    said.className = "hint";
+    said.setAttribute("aria-label", "equilibrium");
+    figure.appendChild(said);
+    function level(line, v) {
+      line.style.display = v === null ? "none" : "";
+      if (v === null) { return; }
+      line.setAttribute("x1", s.box.x); line.setAttribute("x2", s.box.x + s.box.w);
+      line.setAttribute("y1", axes.sy(v)); line.setAttribute("y2", axes.sy(v));
+    }
     return {
       draw: function () {
+        const eq = equilibrium(spec, gan.flags);
+        said.textContent = eq.g === null
+          ? "At the equilibrium the critic scores real and generated alike: its loss, " +
+            "score(fake) \u2212 score(real), is 0; G's has no set value."
+          : "At the equilibrium D says " + short(eq.q) + " everywhere (half the real label): " +
+            "D's loss " + short(eq.d) + " (the binary entropy of " + short(eq.q) + "), G's " +
+            short(eq.g) + " (\u2212ln " + short(eq.q) + "). Neither goes to 0.";
         let top = 50;  // the round axis doubles as training goes on (and after Reset, back)
         while (gan.dHistory.count > top) { top *= 2; }
         const series = [gan.dHistory.points(), gan.gHistory.points()];
         const all = series[0].concat(series[1]).map(function (p) { return p[1]; })
           .filter(Number.isFinite);
+        if (eq.g !== null) { all.push(eq.g); }
         const ylo = all.length ? Math.min(0, Math.min.apply(null, all)) : 0;
         const yhi = all.length ? Math.max.apply(null, all) * 1.1 || 1 : 1;
         if (top !== axes.xr[1] || ylo !== axes.yr[0] || Math.abs(yhi / axes.yr[1] - 1) > 0.2) {
@@ -174,6 +208,8 @@
           }
           pair[1].setAttribute("d", path(pts));
         });
+        level(dEq, eq.d);
+        level(gEq, eq.g);
       },
     };
   }

@@ -411,11 +411,12 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False,
 
 def tell_objective(page: Page, steps: int) -> None:
     """The game and its objective."""
+    power = str(NOISE).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
     page.say(
         "A generator G and a discriminator D play a game. D looks at a number and says how "
         "likely it is to be real (a sample of the data) rather than generated; G turns "
         "random noise z into numbers and wants D to be fooled. Here the data are numbers "
-        f"from N({MEAN:g}, {STD}²). G: noise in R^{NOISE} → {HIDDEN} tanh neurons → one "
+        f"from N({MEAN:g}, {STD}²). G: noise in ℝ{power} → {HIDDEN} tanh neurons → one "
         f"number. D: one number → {HIDDEN_D}–{HIDDEN_D} LeakyReLU neurons → a logit; "
         "D(x) = σ(logit) is its probability that x is real."
     )

@@ -479,6 +479,22 @@ def test_practice_asks_the_local_derivative_then_the_product(open_page):
     assert score.get_attribute("data-asked") == "3" and score.get_attribute("data-right") == "1"
 
 
+def test_practice_shows_its_answer_box_only_while_it_asks(open_page):
+    """Off, or at the seed, there is no question: no answer box, and a stray submit is
+    ignored (it used to read the frame before the first and throw)."""
+    page, _ = open_page("chain")
+    page.click("#tab-practice")
+    assert page.locator("#guess").is_hidden()
+    page.evaluate("document.getElementById('guess').requestSubmit()")
+    page.evaluate("document.getElementById('reveal').click()")
+    assert page.locator("#guess-result").inner_text() == ""
+    assert page.locator("#score").get_attribute("data-asked") == "0"
+    page.check("#predict")
+    assert page.locator("#guess").is_hidden()  # step 0, the seed: nothing to answer
+    page.click("#next")
+    assert page.locator("#guess").is_visible()
+
+
 def test_practice_hides_the_steps_to_come_and_shows_the_steps_passed(open_page):
     """A step passed without an answer shows its local derivative beside its product; the
     current step's and those to come stay hidden."""

@@ -378,6 +378,23 @@ def test_the_chain_rule_panel_is_the_sum_over_paths_and_follows_a_nudge(open_pag
     assert page.get_by_label("chain rule for u").is_visible()
 
 
+def test_each_path_names_its_seed_before_its_local_derivatives(open_page):
+    """A path of n arrows reads as n + 1 factors: the panel says the first is the seed."""
+    page, root = open_page("paths")
+    lesson = viz.step_through(root)
+    named = {lesson.names[n]: n for n in topological_order(root)}
+    element = lesson.picture.element[named["x"]]
+    page.evaluate("(id) => chainrulePage.reveal([id])", element)
+    page.wait_for_function(SETTLED)
+    page.click(f"#{element}")
+    panel = page.get_by_label("chain rule for x")
+    assert f"each starts at the seed ∂L/∂L = {fmt(1.0)}" in panel.inner_text()
+    for item in panel.locator("li").all():
+        arrows = item.locator(".route").inner_text().count("→")
+        factors = item.locator(".product").inner_text().split(" = ")[0].split(" × ")
+        assert len(factors) == arrows + 1 and factors[0] == fmt(1.0)
+
+
 def in_view(page, element):
     box, view = page.locator(f"#{element}").bounding_box(), page.locator("#view").bounding_box()
     return (view["x"] <= box["x"] and box["x"] + box["width"] <= view["x"] + view["width"]

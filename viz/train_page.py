@@ -103,8 +103,10 @@ def _stepthrough(stepthrough: Live | None) -> str:
         inner = stepthrough.to_page("")  # the panel has the heading
     except GraphvizNotFound as err:
         return f'<p class="why">{html_text(str(err))}</p>'
+    # Loaded when the panel first opens (train_chain.js), so that the step-through frames
+    # its first view at the size it is shown, beside the filled table.
     return (f'<iframe id="stepthrough" title="{STEP_TITLE}" '
-            f'srcdoc="{_html.escape(inner, quote=True)}"></iframe>')
+            f'data-srcdoc="{_html.escape(inner, quote=True)}"></iframe>')
 
 
 def _chain(why: str, stepthrough: Live | None, title: str) -> str:

@@ -69,8 +69,17 @@
     setLeaves(shares[0][0]);
   }
 
-  function open(i) { showing = { sample: i }; showSample(i); cr.panel.open(); }
-  function openWeight(j) { showing = { weight: j }; showWeight(j); cr.panel.open(); }
+  // The step-through loads the first time the panel opens, once the table and the sentence
+  // are in: it frames its first view (its output, at a legible zoom) for the room it has
+  // then. Loaded hidden beside the empty table, it framed a wider view and showed the
+  // wrong part of the graph. aria-busy until it can take its leaves.
+  function load() {
+    if (!frame || frame.hasAttribute("srcdoc")) { return; }
+    frame.setAttribute("aria-busy", "true");
+    frame.srcdoc = frame.dataset.srcdoc;
+  }
+  function open(i) { showing = { sample: i }; showSample(i); cr.panel.open(); load(); }
+  function openWeight(j) { showing = { weight: j }; showWeight(j); cr.panel.open(); load(); }
   function refresh() {
     if (!showing) { return; }
     if (showing.sample !== undefined) { showSample(showing.sample); } else {
@@ -83,8 +92,11 @@
     if (Number.isInteger(i) && i >= 0 && i < spec.rows.length) { open(i); }
   });
   if (frame) {
-    // The step-through loads after this script: set its leaves once it can take them.
-    frame.addEventListener("load", refresh);
+    frame.addEventListener("load", function () {
+      if (!frame.hasAttribute("srcdoc")) { return; }
+      frame.removeAttribute("aria-busy");
+      refresh();
+    });
   }
 
   cr.chainPanel = { open: open, openWeight: openWeight, refresh: refresh };

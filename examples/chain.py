@@ -556,8 +556,8 @@ def tell_saddle(page: Page, r: ChainResult) -> None:
         f"{growing('post (both slips)', 20) / growing('exact', 20):.0f} times the exact "
         "run's, and it stays about that far ahead (epoch 80: "
         f"{ahead:.0f} times). Near the saddle the growing part grows by |c| ≈ {-c80:.3f} per "
-        f"update, two updates an epoch, so a lead of {ahead:.1f} times is worth "
-        f"ln {ahead:.1f} / {-2 * c80:.3f} ≈ {math.log(ahead) / (-2 * c80):.0f} epochs; the "
+        f"update, two updates an epoch, so a lead of {ahead:.2f} times is worth "
+        f"ln {ahead:.2f} / {-2 * c80:.4f} ≈ {math.log(ahead) / (-2 * c80):.0f} epochs; the "
         "measured gap is "
         f"{(r.escape_epoch_correct or 0) - (r.escape_epoch_post or 0)} epochs. Slip 1 "
         "barely matters: w₃ hardly moves (it stays near −0.47). The table shows (w₁ + w₂)/2 "
@@ -646,9 +646,13 @@ def tell_framework(page: Page, r: ChainResult) -> None:
         ["algorithm", "right signs", "wrong signs", "overflow"],
         [[name, *counts.values()] for name, counts in r.starts.items()],
     )
+    exact = r.starts["exact gradient descent"]
+    right, starts = exact["right signs"], sum(exact.values())
     page.say(
         "So the framework's printed −1 and 1 is close to a coin toss; exact gradient "
-        "descent flips the sign from almost every start."
+        "descent flips the sign from "
+        + (f"every one of the {starts} starts." if right == starts else
+           f"{right} of the {starts} starts.")
     )
 
 

@@ -171,7 +171,7 @@ class EquationsResult:
             "You will build BP1–BP4 from the forward pass and the error δ = ∂C/∂z, watch δ "
             "collect over paths on a live 2-2-2 network, check all four against the engine on "
             f"{self.parameters} parameters "
-            + f"(largest difference {worst:.0e})".replace("-", "−")
+            + f"(largest difference {_difference(worst)})"
             + f", and see a neuron started saturated at z = {z0:g} barely learn in "
             f"{len(self.saturation[z0]) - 1} steps."
         )
@@ -180,6 +180,16 @@ class EquationsResult:
 def minus(text: str) -> str:
     """Unicode minus signs."""
     return text.replace("-", "−")
+
+
+def _difference(x: float) -> str:
+    """A largest difference as a learner reads it: 0, or its order of magnitude."""
+    return f"{x:.0e}".replace("-", "−") if x else "0"
+
+
+def _agree(x: float) -> str:
+    """'exactly' for no difference at all, else 'to 3e−17'."""
+    return f"to {_difference(x)}" if x else "exactly"
 
 
 def vec(values: list[float], digits: int = 3) -> str:
@@ -368,7 +378,7 @@ def tell_equations(page: Page, result: EquationsResult) -> None:
         ["equation", "compared with", "one entry", "by hand", "engine",
          "largest |difference|, all entries"],
         [[name, what, entry, minus(f"{result.per_equation[name][1]:+.9f}"),
-          minus(f"{result.per_equation[name][2]:+.9f}"), f"{result.per_equation[name][0]:.0e}"]
+          minus(f"{result.per_equation[name][2]:+.9f}"), _difference(result.per_equation[name][0])]
          for name, what, entry in (
             ("BP1", "zᴸ.grad of the output neurons", "δ³₁"),
             ("BP2", "zˡ.grad of the hidden neurons", "δ¹₂"),
@@ -381,7 +391,7 @@ def tell_equations(page: Page, result: EquationsResult) -> None:
         "compute the same products in a different order. For a batch "
         f"the cost is the mean C = (1/n)Σₓ Cₓ, so its gradient is the mean of the per-sample "
         f"BP1–BP4 gradients: over {result.batch_size} samples, the engine's gradient of the "
-        f"batch cost and that mean agree to {result.batch_difference:.0e}."
+        f"batch cost and that mean agree {_agree(result.batch_difference)}."
     )
 
 

@@ -295,7 +295,8 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> N
     page.say(
         f"Cost = (1/{size})·Σᵢ C₀ᵢ over {size} samples. Differentiation is linear, so one "
         "backward pass over the batch cost equals the average of per-sample passes (up to "
-        f"rounding; here the largest difference is {diff:.0e})."
+        "rounding; here " + ("they agree exactly)." if diff == 0 else
+                             f"the largest difference is {diff:.0e}).".replace("-", "−"))
     )
     result = NeuronResult(
         factors, n["w³"].grad, sens, paths, sum(paths),

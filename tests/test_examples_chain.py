@@ -171,3 +171,17 @@ def test_framework_tally_from_random_starts():
     assert RESULT.starts["the post's framework"] == want
     assert RESULT.starts["exact gradient descent"]["right signs"] >= 0.95 * chain.STARTS
     assert framework_in_floats(chain.WEIGHTS, 1, -1) == pytest.approx(RESULT.framework_first)
+
+
+def test_the_page_says_what_its_tables_show(tmp_path):
+    """The tally's sentence gives the exact run's count (it said 'almost every start' beside
+    200 of 200), and the saddle's arithmetic works by hand from the digits it prints."""
+    import math
+    import re
+
+    chain.run(fast=True, out=tmp_path)
+    text = (tmp_path / "index.html").read_text(encoding="utf-8")
+    exact = RESULT.starts["exact gradient descent"]
+    assert f"{exact['right signs']} of the" in text or "every one of the" in text
+    ln, by, epochs = re.search(r"ln ([\d.]+) / ([\d.]+) ≈ (\d+) epochs", text).groups()
+    assert round(math.log(float(ln)) / float(by)) == int(epochs)

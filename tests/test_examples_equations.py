@@ -50,3 +50,10 @@ def test_saturated_neuron_barely_learns():
     assert slow[-1] > 0.99 * slow[0]
     a = equations.sigma(8.0)
     assert abs(slow[0] - 0.5 * a * a) <= equations.AGREEMENT
+
+
+def test_the_page_says_an_exact_agreement_in_words(tmp_path):
+    """A difference of zero reads 0, never the test-log '0e+00'."""
+    equations.run(fast=True, out=tmp_path)
+    text = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "e+00" not in text and "e-1" not in text  # 0, or 2e−17 with a minus sign

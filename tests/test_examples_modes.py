@@ -66,3 +66,10 @@ def test_forward_walk_is_the_engines_forward_mode():
     tangents, _ = modes.forward_pass(outputs, dict(zip(inputs, v)))
     _, engine = jvp(modes.f, (modes.X1, modes.X2), v)
     assert [tangents[y] for y in outputs] == pytest.approx(list(engine), abs=SAME)
+
+
+def test_the_page_says_an_exact_agreement_in_words(tmp_path):
+    """A difference of zero reads 'exactly' or 0, never the test-log '0e+00'."""
+    modes.run(fast=True, out=tmp_path)
+    text = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "e+00" not in text and "exactly" in text

@@ -49,3 +49,10 @@ def test_nudges_approach_the_prediction():
     up = neuron.cost_at((*neuron.WEIGHTS[:2], neuron.WEIGHTS[2] + h))
     down = neuron.cost_at((*neuron.WEIGHTS[:2], neuron.WEIGHTS[2] - h))
     assert math.isclose((up - down) / (2 * h), RESULT.grad_wL, rel_tol=1e-6)
+
+
+def test_the_page_says_an_exact_agreement_in_words(tmp_path):
+    """A difference of zero reads 'exactly' or 0, never the test-log '0e+00'."""
+    neuron.run(fast=True, out=tmp_path)
+    text = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "e+00" not in text and "exactly" in text

@@ -378,6 +378,23 @@ def test_the_chain_rule_panel_is_the_sum_over_paths_and_follows_a_nudge(open_pag
     assert page.get_by_label("chain rule for u").is_visible()
 
 
+def test_each_path_names_its_seed_before_its_local_derivatives(open_page):
+    """A path of n arrows reads as n + 1 factors: the panel says the first is the seed."""
+    page, root = open_page("paths")
+    lesson = viz.step_through(root)
+    named = {lesson.names[n]: n for n in topological_order(root)}
+    element = lesson.picture.element[named["x"]]
+    page.evaluate("(id) => chainrulePage.reveal([id])", element)
+    page.wait_for_function(SETTLED)
+    page.click(f"#{element}")
+    panel = page.get_by_label("chain rule for x")
+    assert f"each starts at the seed ∂L/∂L = {fmt(1.0)}" in panel.inner_text()
+    for item in panel.locator("li").all():
+        arrows = item.locator(".route").inner_text().count("→")
+        factors = item.locator(".product").inner_text().split(" = ")[0].split(" × ")
+        assert len(factors) == arrows + 1 and factors[0] == fmt(1.0)
+
+
 def in_view(page, element):
     box, view = page.locator(f"#{element}").bounding_box(), page.locator("#view").bounding_box()
     return (view["x"] <= box["x"] and box["x"] + box["width"] <= view["x"] + view["width"]
@@ -477,6 +494,22 @@ def test_practice_asks_the_local_derivative_then_the_product(open_page):
     page.click("#reveal")  # show me
     assert page.locator("#guess-result").inner_text() == f"It is {fmt(steps[1].local)}."
     assert score.get_attribute("data-asked") == "3" and score.get_attribute("data-right") == "1"
+
+
+def test_practice_shows_its_answer_box_only_while_it_asks(open_page):
+    """Off, or at the seed, there is no question: no answer box, and a stray submit is
+    ignored (it used to read the frame before the first and throw)."""
+    page, _ = open_page("chain")
+    page.click("#tab-practice")
+    assert page.locator("#guess").is_hidden()
+    page.evaluate("document.getElementById('guess').requestSubmit()")
+    page.evaluate("document.getElementById('reveal').click()")
+    assert page.locator("#guess-result").inner_text() == ""
+    assert page.locator("#score").get_attribute("data-asked") == "0"
+    page.check("#predict")
+    assert page.locator("#guess").is_hidden()  # step 0, the seed: nothing to answer
+    page.click("#next")
+    assert page.locator("#guess").is_visible()
 
 
 def test_practice_hides_the_steps_to_come_and_shows_the_steps_passed(open_page):

@@ -72,7 +72,9 @@
       return isFinite(got) && (fmt(got) === fmt(want) || Math.abs(got - want) <= tol);
     }
     function answer(show) {
-      const k = page.index(), t = LIVE.frames[k - 1], K = t.k, r = live.run();
+      const k = page.index();
+      if (!on() || k === 0 || state[k] === "done") { return; }  // no question is asked
+      const t = LIVE.frames[k - 1], K = t.k, r = live.run();
       const stage = state[k] === "product" ? "product" : "local";
       const want = stage === "local" ? r.locals[K] : r.contributions[K];
       const got = Number(guess.value), res = byId("guess-result");

@@ -223,6 +223,31 @@ def test_divergence_stops_and_says_where_as_fit_does(opened):
     assert page.read("epoch") == "1"
 
 
+def test_the_stop_is_marked_inside_the_loss_chart(opened):
+    """The minibatch lesson's run at rate 5 stops in epoch 21 (fit: epoch 21, batch 2), one
+    past its chart's 20 epochs: the mark beside the curve's end stays inside the chart."""
+    def lesson():
+        X, y = nn.make_regression(64, noise=0.05, seed=0, kind="curved")
+        return (lambda: nn.MLP(1, [8, 1], activation="tanh", seed=0)), X, y, nn.mse_loss, {
+            "batch_size": 16, "seed": 1}
+
+    with pytest.raises(nn.NonFiniteError) as stop:
+        fit_loss(lesson, 5.0, 100)
+    page = opened(lesson, speed=None, lr=5.0)
+    page.button("Play").click()
+    page.page.wait_for_function("document.querySelector('#status').textContent.length > 0",
+                                timeout=20_000)
+    assert f"epoch {stop.value.epoch}, batch {stop.value.batch}:" in page.read("status")
+    mark, chart = page.page.evaluate("""() => {
+        const mark = document.querySelector('#curve text.stop'), svg = mark.ownerSVGElement;
+        const box = e => { const r = e.getBoundingClientRect();
+                           return [r.left, r.top, r.right, r.bottom]; };
+        return [box(mark), box(svg)]; }""")
+    assert mark[2] > mark[0], mark
+    assert chart[0] <= mark[0] and mark[2] <= chart[2], (mark, chart)
+    assert chart[1] <= mark[1] and mark[3] <= chart[3], (mark, chart)
+
+
 def test_a_samples_chain_rule_shows_the_engines_gradients_now(opened):
     page = opened(classifier)
     page.train(0.3, 3)
@@ -233,6 +258,7 @@ def test_a_samples_chain_rule_shows_the_engines_gradients_now(opened):
     page.button("Chain rule").click()
     panel = page.page.get_by_label("chain rule", exact=True)
     assert panel.is_visible()
+    page.page.wait_for_selector("#stepthrough:not([aria-busy])")
     # The engine's backward on this sample's graph, at the weights fit reached.
     xs = [Value(v) for v in X[i]]
     target = Value(float(y[i]))
@@ -288,6 +314,29 @@ def test_the_chain_panel_fits_a_lessons_frame_without_scrolling(opened):
         overflow, bottom, height = sizes
         assert overflow == 0 and bottom <= LESSON_FRAME_PX, (problem.__name__, sizes)
         assert height > LESSON_FRAME_PX / 2, (problem.__name__, sizes)
+
+
+def test_the_step_through_opens_on_its_output_in_the_panel(opened):
+    """Opened from the panel, in a lesson's frame, the step-through shows its output node
+    (the current step) inside its view: it frames its first view at the size it is shown."""
+    page = opened(line)
+    page.page.set_viewport_size({"width": 1280, "height": LESSON_FRAME_PX})
+    page.button("Step").click()
+    page.page.get_by_label("sample", exact=True).fill("3")
+    page.button("Chain rule").click()
+    page.page.wait_for_selector("#stepthrough:not([aria-busy])")
+    inner = page.page.locator("#stepthrough").element_handle().content_frame()
+    inner.wait_for_function("window.chainruleLive")
+    where = inner.evaluate("""() => {
+        const box = e => { const r = e.getBoundingClientRect();
+                           return [r.left, r.top, r.right, r.bottom]; };
+        return [box(document.getElementById('view')),
+                [...document.querySelectorAll('#view .current')].map(box)]; }""")
+    view, current = where
+    assert current, where
+    for left, top, right, bottom in current:
+        assert view[0] <= left and right <= view[2] and view[1] <= top and bottom <= view[3], \
+            where
 
 
 def test_text_is_at_least_11px(opened):

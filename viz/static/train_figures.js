@@ -200,8 +200,10 @@
           lines[r].setAttribute("d", parts.join(""));
           ends[r].textContent = "";
           if (run.stopped && run.history.count) {
-            // Beside the curve's end, on the side with room, inside the frame.
-            const x = axes.sx(run.history.count + 1), at = y(run.history.last);
+            // Beside the curve's end, on the side with room, inside the frame (the epoch
+            // that stopped may lie past the axis's end: the label stays at the frame).
+            const x = Math.min(axes.sx(run.history.count + 1), box.x + box.w);
+            const at = y(run.history.last);
             const left = x > box.x + box.w / 2;
             ends[r].setAttribute("x", left ? x - 4 : x + 4);
             ends[r].setAttribute("text-anchor", left ? "end" : "start");

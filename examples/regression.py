@@ -425,14 +425,14 @@ def _fits_picture(page: Page, t, y, paths, r: RegressionResult, t2, y2, wave_dat
     axes[0].plot(t, [good[0] * a + good[1] for a in t], color="crimson", label="MSE fit")
     axes[0].plot(t, [r.mae_fit[0] * a + r.mae_fit[1] for a in t], ls="--", label="MAE fit")
     axes[0].set_title("The fitted lines")
-    axes[1].scatter(t2, y2, s=12, label="views with three viral days")
+    axes[1].scatter(t2, y2, s=12, label="views, 3 viral days")
     axes[1].plot(t2, [sq[0] * a + sq[1] for a in t2], label="squared error")
     axes[1].plot(t2, [ab[0] * a + ab[1] for a in t2], label="absolute error")
     axes[1].set_title("Outliers pull the squared-error line")
     for ax in axes[:2]:
         ax.set_xlabel("time t (tens of days)")
         ax.set_ylabel("views (hundreds)")
-        ax.legend(fontsize=9)
+        ax.legend(fontsize=9, loc="upper left")
     wt, wy = wave_data
     grid = [i / 100 for i in range(0, 600)]
     axes[2].plot(grid, [wave_loss(w, wt, wy) for w in grid], color="0.4", label="L(w)")

@@ -79,3 +79,29 @@ def test_replayed_descent_is_the_eager_descent():
         eager = regression.descend_eagerly(t, y, 0.2, 5, error)
         for a, b in zip(replay, eager, strict=True):
             assert max(abs(u - v) for u, v in zip(a, b)) <= SAME
+
+
+def test_no_legend_hides_a_data_point(tmp_path, monkeypatch):
+    """Every figure's legend sits clear of its scatter points (the outliers panel's legend
+    covered one of its three viral days)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from examples.page import Page
+
+    figures = []
+    monkeypatch.setattr(Page, "figure", lambda self, fig, name, caption: figures.append(fig))
+    regression.run(fast=True, out=tmp_path)
+    hidden = []
+    for fig in figures:
+        FigureCanvasAgg(fig).draw()
+        renderer = fig.canvas.get_renderer()
+        for ax in fig.axes:
+            legend = ax.get_legend()
+            if legend is None:
+                continue
+            box = legend.get_window_extent(renderer)
+            for points in ax.collections:
+                for x, y in points.get_offset_transform().transform(points.get_offsets()):
+                    if box.contains(x, y):
+                        hidden.append((ax.get_title(), x, y))
+    assert figures and not hidden

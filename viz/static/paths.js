@@ -124,7 +124,8 @@
     panel.appendChild(text("p", (total === 1 ? "One path" : total + " paths") + " from " +
                            top + " to " + name + (total > shown.length ? " (the first " +
                            shown.length + " shown)" : "") +
-                           "; each multiplies the local derivatives along it:"));
+                           "; each starts at the seed " + d(top) + "/" + d(top) + " = " +
+                           fmt(graph.seed) + " and multiplies the local derivatives along it:"));
     panel.appendChild(ol);
     let sum = 0;
     products.forEach(function (x) { sum = sum + x; });

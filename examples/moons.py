@@ -116,8 +116,10 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> M
                               f"MLP 2-16-16-1 after {STEPS} steps: {n} training points"),
                     "boundary.png",
                     "The decision boundary the MLP learned, with the training points.")
-        page.figure(_titled(plot_history(history), "training on the moons, step by step"),
-                    "history.png", "Loss and accuracy per step.")
+        page.figure(_titled(plot_history(history),
+                            "training on the moons: an epoch is one full-batch step"),
+                    "history.png", "Loss and accuracy per epoch: the full batch, so one "
+                    "update each.")
     live_training.moons(page, X, y, L2)
     page.heading("Is 100% luck? Other draws of the data")
     short = STEPS // 2

@@ -118,7 +118,12 @@ def test_a_switch_changes_the_next_round_and_the_chain_rule_adds_up(browser, tmp
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(widget.to_html(tmp_path / "gan.html").as_uri())
+    smoothing, flipping = (page.get_by_label(name, exact=False)
+                           for name in ("label smoothing", "of D's labels"))
+    assert smoothing.is_enabled() and flipping.is_enabled()
     page.get_by_label("Wasserstein", exact=False).check()
+    # the critic has no labels: the switches that change them are greyed, kept as set
+    assert not smoothing.is_enabled() and not flipping.is_enabled() and smoothing.is_checked()
     page.get_by_role("button", name="Step", exact=True).click()
     assert page.evaluate("chainruleGan.flags.wasserstein") is True
     page.get_by_label("G's sample 2", exact=True).focus()

@@ -203,6 +203,19 @@ def test_play_advances_the_epoch_and_pause_stops_it(opened):
     assert float(page.read("loss")) > 0
 
 
+def test_the_loss_curve_shows_a_single_epoch(opened):
+    """After one Step the loss curve has one point: it is drawn (a path of a single point
+    draws nothing), at the height of the loss readout's value."""
+    page = opened(classifier)
+    page.button("Step").click()
+    length, box = page.page.evaluate("""() => {
+        const line = document.querySelector('path.loss');
+        const b = line.getBBox();
+        return [line.getTotalLength(), [b.x, b.width]];
+    }""")
+    assert length > 0 and box[1] > 0, (length, box)
+
+
 def test_divergence_stops_and_says_where_as_fit_does(opened):
     page = opened(line, speed=None)
     page.page.get_by_label("learning rate", exact=True).fill("0.3")  # above 2/λmax ≈ 0.274

@@ -197,6 +197,7 @@
             parts.push((parts.length ? "L" : "M") + axes.sx(points[i][0]).toFixed(1) + " " +
                        y(points[i][1]).toFixed(1));
           }
+          if (parts.length === 1) { parts.push("m-3 0h6"); }  // one epoch: a dash, not nothing
           lines[r].setAttribute("d", parts.join(""));
           ends[r].textContent = "";
           if (run.stopped && run.history.count) {

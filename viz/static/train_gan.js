@@ -155,9 +155,23 @@
 
   const gan = new Gan();
   window.chainruleGan = gan;
+  // The critic has no labels: label smoothing and flipping do nothing under it, so their
+  // switches are greyed (kept as set, for when the critic is switched off again).
+  const LABEL_TRICKS = ["smooth", "flip"];
+  function labelTricks() {
+    document.querySelectorAll("input[data-trick]").forEach(function (box) {
+      if (LABEL_TRICKS.indexOf(box.dataset.trick) < 0) { return; }
+      box.disabled = Boolean(gan.flags.wasserstein);
+      box.parentElement.title = box.disabled ? "the Wasserstein critic has no labels" : "";
+    });
+  }
   document.querySelectorAll("input[data-trick]").forEach(function (box) {
-    box.addEventListener("change", function () { gan.flags[box.dataset.trick] = box.checked; });
+    box.addEventListener("change", function () {
+      gan.flags[box.dataset.trick] = box.checked;
+      labelTricks();
+    });
   });
+  labelTricks();
   $("real").addEventListener("change", function () { gan.real = Number($("real").value); });
 
   const figures = cr.ganFigures(spec, gan);

@@ -236,6 +236,33 @@ def test_the_readout_of_the_last_input_is_in_view_in_a_short_frame(browser, page
     page.close()
 
 
+def test_in_a_very_short_frame_the_plots_caption_can_be_scrolled_to(browser, pages, tmp_path):
+    """A frame too short for the inputs and the plot scrolls the panel under the wheel (its
+    caption was cut off by overflow: hidden); a wide graph's overview stays tall enough to
+    see and click (a chain drawn left to right made it a 12-px strip)."""
+    paths, _ = pages
+    page = browser.new_page(viewport={"width": 1000, "height": 520})
+    page.goto(paths["mlp"].as_uri())
+    page.wait_for_function("window.chainruleLive !== undefined")
+    panel = page.locator("#panel-nudge")
+    plot = page.locator("#sens-plot").bounding_box()
+    page.mouse.move(plot["x"] + plot["width"] / 2, plot["y"] + 10)
+    for _ in range(10):
+        page.mouse.wheel(0, 200)
+    page.wait_for_timeout(300)
+    caption = page.locator("#sens figcaption").bounding_box()
+    box = panel.bounding_box()
+    assert caption["y"] + caption["height"] <= box["y"] + box["height"] + 1, (caption, box)
+    x = Value(0.3, label="x")
+    y = x
+    for i in range(12):
+        y = (y * Value(0.9, label=f"w{i}")).tanh()
+    page.goto(viz.live(y).save(tmp_path / "wide.html").as_uri())
+    page.wait_for_function("window.chainruleLive !== undefined")
+    assert page.get_by_label("overview", exact=True).bounding_box()["height"] >= 36
+    page.close()
+
+
 def test_the_sensitivity_plot_has_labelled_axes_with_a_scale(open_page):
     page, _ = open_page("neuron")
     page.fill("#leaf-1", "-2.5")  # w₁: −3 → −2.5

@@ -21,6 +21,7 @@ REL = 1e-9  # the page's epoch loss against nn.fit's (summation order differs by
 GRAD_REL = 1e-9  # a sample's gradients on the page against the engine's backward()
 MIN_FONT_PX = 11
 LESSON_FRAME_PX = 700  # examples/live_training.py's HEIGHT: a trainer's frame in a lesson
+FULL_WIDTH = 0.95  # of the chain panel's width, the step-through's at least (its padding aside)
 
 
 # ---- the training problems -------------------------------------------------------------
@@ -327,6 +328,33 @@ def test_the_chain_panel_fits_a_lessons_frame_without_scrolling(opened):
         overflow, bottom, height = sizes
         assert overflow == 0 and bottom <= LESSON_FRAME_PX, (problem.__name__, sizes)
         assert height > LESSON_FRAME_PX / 2, (problem.__name__, sizes)
+
+
+def test_the_step_through_takes_the_panels_width_under_the_table(opened):
+    """In a lesson's frame the gradient table sits beside the sentence, above the
+    step-through, which takes the panel's full width (beside a two-row table it had 63% of
+    it, a column standing empty); a table of ten rows scrolls inside itself."""
+    for problem in (line, minibatch):
+        page = opened(problem, name=f"{problem.__name__}.html")
+        page.page.set_viewport_size({"width": 1280, "height": LESSON_FRAME_PX})
+        page.button("Step").click()
+        page.button("Chain rule").click()
+        sizes = page.page.evaluate("""() => {
+            const box = id => document.getElementById(id).getBoundingClientRect();
+            const table = document.getElementById('chain-grads');
+            return {panel: document.getElementById('chain').clientWidth,
+                    table: box('chain-grads').bottom, frame: box('stepthrough').top,
+                    width: box('stepthrough').width, height: box('stepthrough').height,
+                    hidden: table.scrollHeight - table.clientHeight}; }""")
+        assert sizes["width"] >= FULL_WIDTH * sizes["panel"], (problem.__name__, sizes)
+        assert sizes["frame"] >= sizes["table"], (problem.__name__, sizes)
+        assert sizes["height"] >= LESSON_FRAME_PX * 0.6, (problem.__name__, sizes)
+        assert (sizes["hidden"] > 0) == (problem is minibatch), (problem.__name__, sizes)
+    page.page.set_viewport_size({"width": 700, "height": LESSON_FRAME_PX})  # a narrow window
+    tops = page.page.evaluate("""() => ['chain-sample', 'chain-grads', 'stepthrough'].map(
+        id => document.getElementById(id).getBoundingClientRect())
+        .map(r => [Math.round(r.top), Math.round(r.bottom)])""")
+    assert tops[0][1] <= tops[1][0] and tops[1][1] <= tops[2][0], tops  # one under another
 
 
 def test_the_step_through_opens_on_its_output_in_the_panel(opened):

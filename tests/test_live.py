@@ -369,6 +369,25 @@ def test_the_inputs_a_lesson_asks_for_head_the_list(tmp_path, open_page):
             viz.live(root, first=[node])
 
 
+def test_the_plot_before_a_nudge_is_of_the_first_input_that_moves_the_output(browser):
+    """A trainer's sample at t = 0 gives ∂L/∂w = 0: the plot is of the next input listed
+    (a flat line of w taught nothing), and of w again once leaves with t ≠ 0 are set."""
+    w, t, b = Value(-0.23, label="w"), Value(0.0, label="t"), Value(4.09, label="b")
+    loss = (w * t + b + -1.0) ** 2
+    loss.label = "L"
+    outer = browser.new_page(viewport=VIEWPORT)
+    outer.set_content(viz.live(loss).iframe())
+    frame = outer.frames[1]
+    frame.wait_for_function("window.chainruleLive !== undefined")
+    plotted = "document.getElementById('sens-plot').textContent.includes('the nudge of {}')"
+    assert frame.eval_on_selector_all("#leaves input[type=number]", "els => els.map(e => "
+                                      "e.getAttribute('aria-label'))")[0] == "w"
+    frame.wait_for_function(plotted.format("t"))
+    frame.evaluate("chainruleLive.setLeaves(chainruleLive.leaves().map(v => v === 0 ? 2 : v))")
+    frame.wait_for_function(plotted.format("w"))
+    outer.close()
+
+
 # ---- the sum over paths ----------------------------------------------------------------------
 
 

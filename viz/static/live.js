@@ -233,11 +233,13 @@
     if (r.top < l.top) { list.scrollTop -= l.top - r.top; }
   }
   // ---- the sensitivity plot (viz/static/sensitivity.js): the nudge on display, else the
-  // first input listed ----
+  // first input listed whose gradient is not 0 (a flat line teaches nothing: a trainer's
+  // sample with t = 0 gives ∂L/∂w = 0), else the first listed ----
   function plot(nudged) {
     const svg = byId("sens-plot");
     if (!N) { svg.replaceChildren(); return; }
-    const i = nudged ? nudged.leaf : LIVE.shown[0];
+    const moving = LIVE.shown.filter(function (k) { return r.grads[k] !== 0; });
+    const i = nudged ? nudged.leaf : moving.length ? moving[0] : LIVE.shown[0];
     const base = nudged ? nudged.values : p, res = nudged ? nudged.run : r, out0 = last(res);
     window.chainruleSensitivity.draw({
       svg: svg, caption: byId("sens-caption"), name: LIVE.leafNames[i], root: LIVE.root,

@@ -388,6 +388,13 @@ def test_the_plot_before_a_nudge_is_of_the_first_input_that_moves_the_output(bro
     outer.close()
 
 
+def test_on_its_own_page_the_legend_is_open_without_a_summary(open_page):
+    """The legend folds only where a trainer's short panel folds it (tests/test_train_live.py)."""
+    page, _ = open_page("neuron")
+    assert page.get_by_label("legend").is_visible()
+    assert not page.locator(".legend-fold summary").is_visible()
+
+
 # ---- the sum over paths ----------------------------------------------------------------------
 
 

@@ -357,6 +357,31 @@ def test_the_step_through_takes_the_panels_width_under_the_table(opened):
     assert tops[0][1] <= tops[1][0] and tops[1][1] <= tops[2][0], tops  # one under another
 
 
+def test_in_a_short_frame_the_step_throughs_legend_folds_under_its_summary(opened):
+    """In a lesson's frame the legend's two lines go to the graph: it starts folded, and its
+    summary opens it; in a taller window it is open, with no summary (as on its own page)."""
+    for height, folded in ((LESSON_FRAME_PX, True), (VIEWPORT["height"], False)):
+        page = opened(line, name=f"{height}.html")
+        page.page.set_viewport_size({"width": 1280, "height": height})
+        page.button("Chain rule").click()
+        page.page.wait_for_selector("#stepthrough:not([aria-busy])")
+        inner = page.page.frame_locator("#stepthrough")
+        legend, summary = inner.get_by_label("legend"), inner.locator(".legend-fold summary")
+        assert legend.is_visible() != folded and summary.is_visible() == folded, height
+    page = opened(line, name="again.html")
+    page.page.set_viewport_size({"width": 1280, "height": LESSON_FRAME_PX})
+    page.button("Chain rule").click()
+    page.page.wait_for_selector("#stepthrough:not([aria-busy])")
+    summary_opens = page.page.frame_locator("#stepthrough")
+    summary_opens.locator(".legend-fold summary").click()
+    assert summary_opens.get_by_label("legend").is_visible()
+    small = summary_opens.locator("body").evaluate("""(b, min) =>
+        [...b.querySelectorAll('.legend-fold, .legend-fold *')]
+        .filter(e => parseFloat(getComputedStyle(e).fontSize) < min).map(e => e.tagName)""",
+                                                   MIN_FONT_PX)
+    assert small == []
+
+
 def test_the_step_through_opens_on_its_output_in_the_panel(opened):
     """Opened from the panel, in a lesson's frame, the step-through shows its output node
     (the current step) inside its view: it frames its first view at the size it is shown."""

@@ -177,7 +177,8 @@ def page(
 {narration}
 {panel}
 {note_html}
-<p class="legend" aria-label="legend">{legend}</p>
+<details class="legend-fold" open><summary>Key: the colours and marks</summary>
+<p class="legend" aria-label="legend">{legend}</p></details>
 </header>
 {view}
 <script type="application/json" id="viz-data">{script_json(data)}</script>

@@ -91,10 +91,15 @@
     const i = Number($("sample").value);
     if (Number.isInteger(i) && i >= 0 && i < spec.rows.length) { open(i); }
   });
+  // In a short frame (a lesson's 700 px) the step-through's legend starts folded under its
+  // summary: the graph gets its two lines.
+  const SHORT = 640;
   if (frame) {
     frame.addEventListener("load", function () {
       if (!frame.hasAttribute("srcdoc")) { return; }
       frame.removeAttribute("aria-busy");
+      const fold = frame.contentDocument.querySelector(".legend-fold");
+      if (fold && frame.clientHeight < SHORT) { fold.classList.add("folds"); fold.open = false; }
       refresh();
     });
   }

@@ -8,7 +8,8 @@ reading and rewriting trees in :mod:`autograd.reading`. A tree is built through 
 functions of this module, which keep the numbers 1 and −1 as structure: ``x·1`` is
 ``x``, ``x·(−1)`` is ``−x``, ``−(−x)`` is ``x``, and two numbers fold into one. Each of
 these is exact in IEEE arithmetic, so a tree computes the very floats its rule does.
-(``x + 0`` and ``x·0`` are not exact, for ``x = −0.0`` or ``x = ∞``: they stay.)
+(``x + 0`` and ``x·0`` are not exact, for ``x = −0.0`` or ``x = ∞``: they stay.) No
+part that could raise in Python is dropped (``0·(1/a)``, ``(1/a)⁰`` stay).
 
 Example:
     >>> from autograd.expr import Var
@@ -272,11 +273,11 @@ def div(a: Expr, b: Expr) -> Expr:
 
 
 def power(a: Expr, b: Expr) -> Expr:
-    """``a ** b``; ``x¹ = x`` and ``x⁰ = 1`` exactly (also for nan and ∞, as C's pow)."""
+    """``a ** b``; ``x¹ = x``, and ``x⁰ = 1`` for a variable or number x (nan and ∞ too)."""
     if type(b) is Num:
         if b.value == 1.0:
             return a
-        if b.value == 0.0:
+        if b.value == 0.0 and type(a) in (Var, Num):
             return Num(1.0)
     return Bin("**", a, b)
 

@@ -26,7 +26,8 @@ give the very same bits. Where they differ:
 - ``**`` is not C's ``pow`` at two points: ``1 ** NaN`` and ``(-1) ** ±Infinity`` are
   NaN in JavaScript and 1 in Python; generated code calls ``_pow``, which gives 1 there.
 - Python raises where JavaScript goes on with a non-finite number (``1 / 0``, ``log(-1)``,
-  ``(-8) ** (1/3)``): a page shows such a node as outside its op's domain.
+  ``(-8) ** (1/3)``): a page shows such a node as outside its op's domain, found by the
+  same trees printed with Python's semantics (:mod:`autograd.jschecked`).
 - a comparison of equals is ``===``; a branch is ``test ? x : y`` (only one side runs,
   as with Python's ``if``).
 """
@@ -122,6 +123,7 @@ class JavaScriptPrinter(Printer):
     """
 
     indent = "  "
+    helper_prefix = "op_"  # of the helpers an op's via becomes
 
     def __init__(self, bare: Collection[str] = ()) -> None:
         super().__init__()
@@ -205,7 +207,7 @@ class JavaScriptPrinter(Printer):
             return self.helpers[key][0]
         base = "".join(c if c.isascii() and (c.isalnum() or c == "_") else "_" for c in op.name)
         count = sum(1 for h in self.helpers if isinstance(h, tuple) and h[0] is op)
-        name = f"op_{base}" + (f"_{count}" if op.param else "")
+        name = f"{self.helper_prefix}{base}" + (f"_{count}" if op.param else "")
         self.helpers[key] = (name, None)  # a via that calls itself would end here
         inputs = [Var(p) for p in op.inputs] if op.arity else []
         body = lift(op.via(symbols(op), *inputs, *((k,) if op.param else ())))  # type: ignore
@@ -220,7 +222,7 @@ class JavaScriptPrinter(Printer):
             defs = [d for _, d in list(self.helpers.values())[done:] if d is not None]
             done = len(self.helpers)
             for d in defs:
-                inner = JavaScriptPrinter(bare=d.params)
+                inner = type(self)(bare=d.params)
                 inner.helpers = self.helpers
                 text += "\n".join(inner.lines([d])) + "\n"
         return text

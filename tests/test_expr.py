@@ -37,6 +37,14 @@ def test_one_and_minus_one_are_structure():
     assert same(x + 0.0, Bin("+", x, Num(0.0))) and same(x * 0.0, Bin("*", x, Num(0.0)))
 
 
+def test_no_simplification_drops_a_part_that_raises():
+    """Python raises at a = 0 in each of these rules: so does the printed tree (a tape)."""
+    a = Var("a")
+    for tree in (0.0 * (1.0 / a), (1.0 / a) ** 0.0, (1.0 / a) * 1.0, (1.0 / a) * -1.0 * -1.0):
+        with pytest.raises(ZeroDivisionError):
+            eval(PythonPrinter().text(tree), {"a": 0.0})
+
+
 def test_known_comparisons_choose_at_once():
     x = Var("x")
     assert SYMBOLS.where(SYMBOLS.gt(Num(2.0), 0.0), x, 1.0) is x

@@ -11,7 +11,7 @@ after, the actual change, the gradient's prediction ∂out/∂leaf·Δ taken bef
 and how they part, with a plot of both against Δ. Practice mode asks for each step's
 local derivative, then its product. The tape panel shows the line of
 ``autograd.compile``'s tape that computes each step; where the engine would refuse the
-inputs (:mod:`viz.domains`), the page names the node and why.
+inputs (:mod:`autograd.jschecked`), the page names the node and why.
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ from pathlib import Path
 
 from autograd import Value
 from autograd.javascript import Program, lower
+from autograd.jschecked import checks
 
-from . import domains, html, live_page
+from . import html, live_page
 from ._text import DIGITS
 from .groups import Scope
 from .model import MAX_NODES
@@ -74,7 +75,7 @@ class Live:
                     "other ops).").strip()
         code, frames = "", lesson.frames
         if program.javascript:
-            code = program.javascript + domains.checks(live_page.check_keys(program))
+            code = program.javascript + checks(live_page.check_keys(program))
             # live.js renders every step's texts from their parts: only frame 0 is written
             frames = [frames[0], *(Frame(f.number, f.step, "", "", f.current) for f in frames[1:])]
         scripts = ("domains.js", "sensitivity.js", "practice.js", "live.js") if code else ()

@@ -1,5 +1,5 @@
 // Python's float arithmetic where it raises, for the live page's domain checks
-// (viz/domains.py prints each op's forward and rules calling these three): the engine
+// (autograd/jschecked.py prints each op's forward and rules calling these three): the engine
 // refuses exactly where one of them throws a PyRefusal.
 class PyRefusal extends Error {
   constructor(what) { super(what); this.what = what; }

@@ -33,7 +33,7 @@
     }
     return out;
   }
-  // ---- where the engine would refuse (viz/domains.py, viz/static/domains.js) ----
+  // ---- where the engine would refuse (autograd/jschecked.py, viz/static/domains.js) ----
   function refusal(res) {
     for (let i = 0; i < LIVE.nodes.length; i++) {
       const n = LIVE.nodes[i];

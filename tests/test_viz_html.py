@@ -152,6 +152,24 @@ def test_page_size_grows_linearly(tmp_path):
     assert large / small < LINEAR, (small, large)
 
 
+def test_a_graph_wider_than_the_view_opens_with_its_output_at_the_far_side(browser, tmp_path):
+    """A left-to-right graph too wide to show whole opens at 100% with the output against
+    the view's right side (one margin in), so the steps to come fill the rest of the view;
+    it used to sit 72% of the way across, leaving the right fifth empty."""
+    h = Value(0.3, label="x")
+    for k in range(12):
+        h = (h * Value(0.9, label=f"w{k}") + Value(0.1, label=f"b{k}")).tanh()
+    page = browser.new_page(viewport=VIEWPORT)
+    page.goto(viz.step_through(h).to_html(tmp_path / "wide.html").as_uri())
+    settle(page)
+    seen = page.evaluate(CURRENT_BOXES)
+    left, _, right, _ = seen["view"]
+    (_, x0, _, x1, _), = seen["boxes"]
+    assert right - 24 - 2 <= x1 <= right - 24 + 2, (x1, right)
+    assert x0 > left + (right - left) / 2
+    page.close()
+
+
 @pytest.mark.parametrize("name", ["chain", "mlp"])
 def test_every_frame_keeps_the_current_step_in_view(open_page, name):
     page, root = open_page(name)

@@ -29,8 +29,9 @@ HEIGHT = 560
 """Height in pixels of a picture embedded in a page or a notebook (an iframe)."""
 
 ANCHOR = {"LR": [0.72, 0.5], "RL": [0.28, 0.5], "TB": [0.5, 0.72], "BT": [0.5, 0.28]}
-"""Where the first frame puts the output: towards the end of the graph, so the steps to
-come (towards the inputs) fill the rest of the view."""
+"""Which side of the view the first frame puts the output against (a coordinate above ½:
+the far side): the end of the graph, so the steps to come (towards the inputs) fill the
+rest of the view."""
 
 LEGEND_LESSON = (
     ("k-current", "red: this step, upstream × local = contribution"),

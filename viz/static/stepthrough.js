@@ -92,9 +92,16 @@
     const inside = r.l >= v.left + margin && r.r <= v.right - margin &&
                    r.t >= v.top + margin && r.b <= v.bottom - margin;
     if (inside && !force) { return; }
+    // The first frame puts the output against the view's far side (data.anchor says
+    // which), so the steps to come, towards the inputs, fill the rest; else centred.
     const at = index === 0 && ids === current ? data.anchor : [0.5, 0.5];
-    const dx = (v.left + v.width * at[0]) - (r.l + r.r) / 2;
-    const dy = (v.top + v.height * at[1]) - (r.t + r.b) / 2;
+    function shift(lo, hi, from, size, a) {
+      if (a > 0.5) { return from + size - margin - hi; }
+      if (a < 0.5) { return from + margin - lo; }
+      return from + size / 2 - (lo + hi) / 2;
+    }
+    const dx = shift(r.l, r.r, v.left, v.width, at[0]);
+    const dy = shift(r.t, r.b, v.top, v.height, at[1]);
     moveTo(cam.x + dx, cam.y + dy, smooth);
   }
   // ---- texts: written in one batch, then measured once ----

@@ -398,3 +398,47 @@ def test_tape_seed_must_be_a_real_number(seed):
     x = Value(4.0, label="x")
     with pytest.raises(TypeError, match=r"tape\.grad\(gradient=\.\.\.\) needs a real number"):
         compile(x * x, params=[x]).grad(gradient=seed)
+
+
+def test_compiling_leaves_the_garbage_collector_as_it_found_it():
+    """The collector is paused while a tape is traced, lowered and compiled, and resumed
+    after, also when lowering fails; a collector the user disabled stays disabled."""
+    import gc
+
+    x = Value(0.5, label="x")
+    assert gc.isenabled()
+    compile((x * x).tanh(), params=[x]).grad()
+    assert gc.isenabled()
+    with pytest.raises(TypeError):
+        compile(x * x, params=[x]).grad(gradient="2")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        compile(x.exp(), params=[x]).forward()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_no_collection_runs_while_a_tape_is_lowered():
+    """Lowering makes thousands of short-lived trees and no cycles: the cyclic collector,
+    which would re-scan the user's whole graph each pass, does not run meanwhile; at most
+    one young-generation pass follows each of the three pauses (trace, source, compile)."""
+    import gc
+
+    xs = [Value(0.1 * i, label=f"x{i}") for i in range(300)]
+    root = vsum([(x * x + 1.0).tanh() for x in xs])
+    passes = []
+
+    def count(phase, info):
+        if phase == "start":
+            passes.append(info["generation"])
+
+    gc.callbacks.append(count)
+    try:
+        tape = compile(root, params=xs)
+        assert tape.source.startswith("def ")
+        tape.forward()
+    finally:
+        gc.callbacks.remove(count)
+    assert len(passes) <= 3 and 2 not in passes, passes

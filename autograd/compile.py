@@ -88,8 +88,8 @@ class Tape:
         ps, xs = self._inputs(params, data)
         if self._forward is None:
             with _collector_paused():
-                source = float_source(self.trace, backward=False)
-            self._forward = _build(source, "forward", self.trace)
+                self._forward = _build(float_source(self.trace, backward=False), "forward",
+                                       self.trace)
         return self._run(self._forward, ps, xs, 1.0)
 
     def grad(self, params: Sequence[float] | None = None, data: Sequence[float] | None = None,
@@ -114,7 +114,8 @@ class Tape:
         """
         ps, xs = self._inputs(params, data)
         if self._grad is None:
-            self._grad = _build(self.source, "grad", self.trace)
+            with _collector_paused():
+                self._grad = _build(self.source, "grad", self.trace)
         return self._run(self._grad, ps, xs, _to_float(gradient, "tape.grad(gradient=...)"))
 
     def backward(self, data: Sequence[float] | None = None, gradient: float = 1.0) -> float:
@@ -210,8 +211,7 @@ class Tape:
 
 def _build(source: str, name: str, trace: Trace) -> Any:
     namespace = float_namespace(trace.py)
-    with _collector_paused():
-        exec(builtins.compile(source, f"<tape {name}>", "exec"), namespace)
+    exec(builtins.compile(source, f"<tape {name}>", "exec"), namespace)
     return namespace[name]
 
 

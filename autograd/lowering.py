@@ -133,32 +133,43 @@ def program(trace: Trace, backward: bool) -> list[Statement]:
     families = find(trace)
     if families:
         return outlined(trace, families, backward)
-    root = trace.root
     fn, body = head(trace, "grad" if backward else "forward")
     values = passes.shared_blocks(forward(trace))
     if not backward:
         body.append(Comment("forward (a value used once is written into its use)"))
-        body += passes.inline(values, keep={trace.name(root)})
-        body.append(Return(trace.syms[root]))
+        body += assembled(trace, values)
         return [fn]
     grads, grad_of = gradients(trace, Var("seed"))
     grads.append(returned(trace, grad_of))
     kinds = {trace.gvar[n]: n.op for n in trace.gvar}
     grads, sizes = passes.product_runs(grads, kinds)
-    result = grads[-1]
     pinned = {v for s in grads if isinstance(s, Assign) and isinstance(s.expr, Tup)
-              for v in variables(s.expr)} | set(variables(result.expr))  # type: ignore[union-attr]
-    if root in trace.needs_grad:
-        pinned.add(trace.gvar[root])  # g_root = seed: where the backward starts
-    read: set[str] = set()
-    grads = passes.split_sums(passes.inline(grads, keep=pinned, sums=False, read=read))
-    body.append(Comment("forward (a value used once that no gradient reads is written "
-                        "into its use)"))
-    body += passes.inline(values, keep=read | {trace.name(root)})
-    body.append(Comment("backward, nodes in reverse order: g_node = Σ over its uses of "
-                        "g_use * ∂use/∂node"))
-    body += grads
+              for v in variables(s.expr)}
+    body += assembled(trace, values, grads, pinned, (
+        "forward (a value used once that no gradient reads is written into its use)",
+        "backward, nodes in reverse order: g_node = Σ over its uses of g_use * ∂use/∂node"))
     return [*(passes.dot_seq_helper(n) for n in sorted(sizes)), fn]
+
+
+def assembled(trace: Trace, values: list[Statement], grads: list[Statement] | None = None,
+              pinned: set[str] | frozenset[str] = frozenset(),
+              notes: tuple[str, str] = ("", "")) -> list[Statement]:
+    """A tape function's body: the forward ``values``, then (given ``grads``, ending with
+    its return) the backward, each value read once written into its use. A name in
+    ``pinned``, what the return reads and the root's gradient (``g_root = seed``, where the
+    backward starts) keep their lines; so does every value a kept gradient line reads.
+    ``notes``: the comments above the forward and the backward. Without ``grads``: the
+    forward and ``return`` of the root."""
+    root = trace.root
+    if grads is None:
+        return [*passes.inline(values, keep={trace.name(root)}), Return(trace.syms[root])]
+    keep = set(pinned) | set(variables(grads[-1].expr))  # type: ignore[union-attr]
+    if root in trace.needs_grad:
+        keep.add(trace.gvar[root])
+    read: set[str] = set()
+    grads = passes.split_sums(passes.inline(grads, keep=keep, sums=False, read=read))
+    return [Comment(notes[0]), *passes.inline(values, keep=read | {trace.name(root)}),
+            Comment(notes[1]), *grads]
 
 
 class Listing(NamedTuple):

@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from . import passes
 from .code import Fn, Item, Lst, Tup
 from .expr import Bin, Expr, Num, Var, mul
-from .instructions import Assign, Comment, Def, Do, Return, Statement, reads
-from .lowering import gradient, head, needed, returned
+from .instructions import Assign, Def, Do, Return, Statement, reads
+from .lowering import assembled, gradient, head, needed, returned
 from .outline import Family
 from .reading import variables
 from .trace import Trace
@@ -56,21 +56,14 @@ def program(trace: Trace, families: list[Family], backward: bool) -> list[Statem
             values.append(Assign(target, Fn(f"_forward{f}", args)))
         elif node not in inside:
             values.append(Assign(Var(trace.var[node]), trace.forward(node)))
-    root = trace.root
     if not backward:
-        body += passes.inline(values, keep={trace.name(root)})
-        body.append(Return(trace.syms[root]))
+        body += assembled(trace, values)
         return [*helpers, fn]
     grads, grad_of = _outer_backward(trace, calls, inside, targets, names, saved)
     grads.append(returned(trace, grad_of))
-    pinned = set(variables(grads[-1].expr)) | {trace.gvar[root] if root in trace.needs_grad else ""}  # type: ignore
-    read: set[str] = set()
-    grads = passes.split_sums(passes.inline(grads, keep=pinned, sums=False, read=read))
-    body.append(Comment("forward: the copies of a block are calls (each returns what its "
-                        "backward reads)"))
-    body += passes.inline(values, keep=read | {trace.name(root)})
-    body.append(Comment("backward: _G adds each param's gradient in the engine's order"))
-    body += grads
+    body += assembled(trace, values, grads, notes=(
+        "forward: the copies of a block are calls (each returns what its backward reads)",
+        "backward: _G adds each param's gradient in the engine's order"))
     return [*helpers, fn]
 
 

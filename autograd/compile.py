@@ -51,7 +51,7 @@ class Tape:
                  outline: bool = True) -> None:
         with _collector_paused():
             self.trace = Trace(root, params, data)
-        self.trace.outline = outline
+        self._outline = outline
         self.root, self.params, self.data = root, self.trace.params, self.trace.data
         self._source: str | None = None
         self._grad: Any = None
@@ -63,7 +63,7 @@ class Tape:
         """The generated function, forward then backward, node labels as names."""
         if self._source is None:
             with _collector_paused():
-                self._source = float_source(self.trace, backward=True)
+                self._source = float_source(self.trace, backward=True, outline=self._outline)
         return self._source
 
     def __repr__(self) -> str:
@@ -88,8 +88,8 @@ class Tape:
         ps, xs = self._inputs(params, data)
         if self._forward is None:
             with _collector_paused():
-                self._forward = _build(float_source(self.trace, backward=False), "forward",
-                                       self.trace)
+                source = float_source(self.trace, backward=False, outline=self._outline)
+                self._forward = _build(source, "forward", self.trace)
         return self._run(self._forward, ps, xs, 1.0)
 
     def grad(self, params: Sequence[float] | None = None, data: Sequence[float] | None = None,

@@ -118,9 +118,10 @@ def returned(trace: Trace, grads: Mapping[Value, Expr]) -> Return:
     return Return(Tup((trace.syms[trace.root], Lst(listed))))
 
 
-def program(trace: Trace, backward: bool) -> list[Statement]:
+def program(trace: Trace, backward: bool, outline: bool = True) -> list[Statement]:
     """A tape's module: ``grad(params, data, seed)`` → ``(output, grads)``, or with
-    ``backward=False`` ``forward(params, data, seed)`` → output.
+    ``backward=False`` ``forward(params, data, seed)`` → output. With ``outline``, a block
+    repeated per sample is written once and called per row (:mod:`autograd.outline`).
 
     A value read once that no gradient reads is written into its use (:func:`passes.inline`,
     also for one-term gradients read once); gradients passed through unchanged share a
@@ -130,7 +131,7 @@ def program(trace: Trace, backward: bool) -> list[Statement]:
     from .outline import find
     from .outlined import program as outlined
 
-    families = find(trace)
+    families = find(trace) if outline else []
     if families:
         return outlined(trace, families, backward)
     fn, body = head(trace, "grad" if backward else "forward")
@@ -198,12 +199,14 @@ def edge_listing(trace: Trace) -> Listing:
     return Listing(trace.py.source([fn]), node_line, backward)
 
 
-def float_source(trace: Trace, backward: bool, by_edge: bool = False) -> str:
+def float_source(trace: Trace, backward: bool, by_edge: bool = False,
+                 outline: bool = True) -> str:
     """The straight-line function over floats: forward, then (optionally) backward;
-    with ``by_edge``, one line per node and one per edge (see :func:`edge_listing`)."""
+    with ``by_edge``, one line per node and one per edge (see :func:`edge_listing`);
+    ``outline`` as for :func:`program`."""
     if by_edge:
         return edge_listing(trace).source
-    return trace.py.source(program(trace, backward))
+    return trace.py.source(program(trace, backward, outline))
 
 
 def dot_seq(gs: Sequence[float], xs: Sequence[float]) -> float:

@@ -86,10 +86,7 @@ def _arg(k: Any) -> Any:
 
 
 def find(trace: Trace) -> list[Family]:
-    """The families of copies worth outlining in ``trace`` (see the module's text); none
-    when the tape asked for every node written out (``compile(..., outline=False)``)."""
-    if not trace.outline:
-        return []
+    """The families of copies worth outlining in ``trace`` (see the module's text)."""
     if len(trace.parents) < MIN_ROWS * MIN_BLOCK:  # too small to hold enough copies
         return []
     leaves = set(trace.params) | set(trace.data)

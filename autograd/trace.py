@@ -95,7 +95,6 @@ class Trace:
         if not isinstance(root, Value):
             raise TypeError(f"compile: root must be a Value, got {root!r} ({type(root).__name__})")
         self.root = root
-        self.outline = True  # write a block repeated per sample once (autograd.outline)
         self.params = _leaves(params, "params")
         self.data = _leaves(data, "data")
         both = set(self.params) & set(self.data)

@@ -28,7 +28,7 @@ if __package__ in (None, ""):  # ``python examples/equations.py``
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from examples.page import Page
+from examples.page import Page, agreement, difference
 
 TITLE = "equations: the four equations of backpropagation, checked against the engine"
 BLURB = (
@@ -143,7 +143,7 @@ def _mean(trees: list) -> list:
     return sum(trees) / len(trees)
 
 
-def _max_difference(a, b) -> float:
+def _maxdifference(a, b) -> float:
     fa, fb = _flat(a), _flat(b)
     assert len(fa) == len(fb)
     return max(abs(x - y) for x, y in zip(fa, fb))
@@ -171,7 +171,7 @@ class EquationsResult:
             "You will build BP1–BP4 from the forward pass and the error δ = ∂C/∂z, watch δ "
             "collect over paths on a live 2-2-2 network, check all four against the engine on "
             f"{self.parameters} parameters "
-            + f"(largest difference {_difference(worst)})"
+            + f"(largest difference {difference(worst)})"
             + f", and see a neuron started saturated at z = {z0:g} barely learn in "
             f"{len(self.saturation[z0]) - 1} steps."
         )
@@ -180,16 +180,6 @@ class EquationsResult:
 def minus(text: str) -> str:
     """Unicode minus signs."""
     return text.replace("-", "−")
-
-
-def _difference(x: float) -> str:
-    """A largest difference as a learner reads it: 0, or its order of magnitude."""
-    return f"{x:.0e}".replace("-", "−") if x else "0"
-
-
-def _agree(x: float) -> str:
-    """'exactly' for no difference at all, else 'to 3e−17'."""
-    return f"to {_difference(x)}" if x else "exactly"
 
 
 def vec(values: list[float], digits: int = 3) -> str:
@@ -378,7 +368,7 @@ def tell_equations(page: Page, result: EquationsResult) -> None:
         ["equation", "compared with", "one entry", "by hand", "engine",
          "largest |difference|, all entries"],
         [[name, what, entry, minus(f"{result.per_equation[name][1]:+.9f}"),
-          minus(f"{result.per_equation[name][2]:+.9f}"), _difference(result.per_equation[name][0])]
+          minus(f"{result.per_equation[name][2]:+.9f}"), difference(result.per_equation[name][0])]
          for name, what, entry in (
             ("BP1", "zᴸ.grad of the output neurons", "δ³₁"),
             ("BP2", "zˡ.grad of the hidden neurons", "δ¹₂"),
@@ -391,7 +381,7 @@ def tell_equations(page: Page, result: EquationsResult) -> None:
         "compute the same products in a different order. For a batch "
         f"the cost is the mean C = (1/n)Σₓ Cₓ, so its gradient is the mean of the per-sample "
         f"BP1–BP4 gradients: over {result.batch_size} samples, the engine's gradient of the "
-        f"batch cost and that mean agree {_agree(result.batch_difference)}."
+        f"batch cost and that mean agree {agreement(result.batch_difference)}."
     )
 
 
@@ -450,17 +440,17 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> E
     eng_w, eng_b, z_nodes = by_engine(ws, bs, [(x, y)])
     engine_deltas = [[z.grad for z in layer] for layer in z_nodes[0]]
     per_equation = {
-        "BP1": (_max_difference(deltas[-1], engine_deltas[-1]), deltas[-1][0],
+        "BP1": (_maxdifference(deltas[-1], engine_deltas[-1]), deltas[-1][0],
                 engine_deltas[-1][0]),
-        "BP2": (_max_difference(deltas[:-1], engine_deltas[:-1]), deltas[0][1],
+        "BP2": (_maxdifference(deltas[:-1], engine_deltas[:-1]), deltas[0][1],
                 engine_deltas[0][1]),
-        "BP3": (_max_difference(hand_b, eng_b), hand_b[1][2], eng_b[1][2]),
-        "BP4": (_max_difference(hand_w, eng_w), hand_w[0][0][1], eng_w[0][0][1]),
+        "BP3": (_maxdifference(hand_b, eng_b), hand_b[1][2], eng_b[1][2]),
+        "BP4": (_maxdifference(hand_w, eng_w), hand_w[0][0][1], eng_w[0][0][1]),
     }
     per_sample = [by_hand(ws, bs, xs, ys) for xs, ys in samples]
     batch_w, batch_b, _ = by_engine(ws, bs, samples)
-    batch_diff = max(_max_difference(_mean([g[0] for g in per_sample]), batch_w),
-                     _max_difference(_mean([g[1] for g in per_sample]), batch_b))
+    batch_diff = max(_maxdifference(_mean([g[0] for g in per_sample]), batch_w),
+                     _maxdifference(_mean([g[1] for g in per_sample]), batch_b))
     base = cost(forward(ws, bs, x)[1][-1], y)
     nudges = []
     for layer, j in ((1, 0), (2, 2), (3, 1)):

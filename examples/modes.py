@@ -22,7 +22,7 @@ if __package__ in (None, ""):  # ``python examples/modes.py``
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from examples.page import Page
+from examples.page import Page, agreement, difference
 
 TITLE = "modes: forward or reverse, the same chain rule walked two ways"
 BLURB = (
@@ -152,7 +152,7 @@ class ModesResult:
         many, one = big["many inputs → one output"], big["one input → many outputs"]
         return (
             "You will walk one graph's chain rule forward from x₁ and backward from y₁ (the "
-            f"Jacobians agree {_agree(worst)}), then count the work at size {size}: for "
+            f"Jacobians agree {agreement(worst)}), then count the work at size {size}: for "
             f"a loss of many inputs reverse mode needs {many.reverse_products} products where "
             f"forward needs {many.forward_products}; for one input and many outputs forward "
             f"wins, {one.forward_products} against {one.reverse_products}."
@@ -209,16 +209,6 @@ def count(shape: str, size: int) -> Count:
 def fmt(v: float) -> str:
     """A number with a Unicode minus."""
     return f"{v:+.6f}".replace("-", "−")
-
-
-def _difference(x: float) -> str:
-    """A largest difference as a learner reads it: 0, or its order of magnitude."""
-    return f"{x:.0e}".replace("-", "−") if x else "0"
-
-
-def _agree(x: float) -> str:
-    """'exactly' for no difference at all, else 'to 3e−17'."""
-    return f"to {_difference(x)}" if x else "exactly"
 
 
 def tell_walks(page: Page) -> None:
@@ -302,7 +292,7 @@ def tell_counts(page: Page, counts: list[Count]) -> None:
         ["function", "size", "forward passes", "forward products", "reverse passes",
          "reverse products", "largest |forward − reverse|"],
         [[c.shape, c.size, c.forward_passes, c.forward_products, c.reverse_passes,
-          c.reverse_products, _difference(c.largest_difference)] for c in counts],
+          c.reverse_products, difference(c.largest_difference)] for c in counts],
     )
     page.say(
         "A loss is the first shape: millions of weights in, one number out. Reverse mode "
@@ -332,8 +322,8 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> M
     against = max(abs(forward[i][j] - engine[i][j]) for i in range(2) for j in range(2))
     page.say(
         "Two forward passes fill it column by column, two reverse passes row by row; the "
-        f"two agree {_agree(worst)}, and autograd.functional.jacobian agrees "
-        f"{_agree(against)}. By hand: ∂y₁/∂x₁ = cos(x₁x₂)·x₂ + 2x₁ = "
+        f"two agree {agreement(worst)}, and autograd.functional.jacobian agrees "
+        f"{agreement(against)}. By hand: ∂y₁/∂x₁ = cos(x₁x₂)·x₂ + 2x₁ = "
         f"{fmt(math.cos(X1 * X2) * X2 + 2 * X1)}."
     )
     sizes = [s for s in SIZES if not fast or s <= 10]

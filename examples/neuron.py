@@ -20,7 +20,7 @@ if __package__ in (None, ""):  # ``python examples/neuron.py``
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from examples.page import Page
+from examples.page import Page, difference
 
 TITLE = "neuron: the three factors of ∂C/∂w, paths, and batches"
 BLURB = (
@@ -296,7 +296,7 @@ def run(fast: bool = False, out: Path | None = None, verbose: bool = False) -> N
         f"Cost = (1/{size})·Σᵢ C₀ᵢ over {size} samples. Differentiation is linear, so one "
         "backward pass over the batch cost equals the average of per-sample passes (up to "
         "rounding; here " + ("they agree exactly)." if diff == 0 else
-                             f"the largest difference is {diff:.0e}).".replace("-", "−"))
+                             f"the largest difference is {difference(diff)}).")
     )
     result = NeuronResult(
         factors, n["w³"].grad, sens, paths, sum(paths),

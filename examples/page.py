@@ -44,6 +44,16 @@ LIVE_HEIGHT = 680
 panel's inputs with a nudge's explanation and plot, all in view on a 1280×800 screen."""
 
 
+def difference(x: float) -> str:
+    """A largest difference as a learner reads it: 0, or its order of magnitude (3e−17)."""
+    return f"{x:.0e}".replace("-", "−") if x else "0"
+
+
+def agreement(x: float) -> str:
+    """How two computations agree, after "agree": 'exactly', or 'to 3e−17'."""
+    return f"to {difference(x)}" if x else "exactly"
+
+
 def _cell(value: Any) -> str:
     """A table cell as text; a number's minus sign is the Unicode minus (−), as in the prose."""
     text = str(value)
